@@ -1,0 +1,47 @@
+"""Parallax: compare several outlets' reports of one story.
+
+    >>> import parallax
+    >>> report = parallax.analyze(["story/"])          # paths, or Article objects
+    >>> [c.text for c in report.claims if len(c.outlets) > 1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from os import PathLike
+
+from parallax.model import Article, Claim, Report, Skipped
+from parallax.options import Options
+from parallax.stage import Stage
+
+__all__ = ["Article", "Claim", "Options", "Report", "Skipped", "analyze", "__version__"]
+__version__ = "0.1.0"
+
+
+def analyze(
+    articles: Iterable[Article | str | PathLike[str]],
+    options: Options | None = None,
+    *,
+    stages: Sequence[Stage] | None = None,
+) -> Report:
+    """Analyse several reports of one story.
+
+    ``articles`` holds Article objects and/or paths (files or folders, read as
+    ``parallax analyze`` reads them). Inputs that cannot be read are listed in
+    ``Report.skipped`` with their reason. Raises NothingToAnalyse when no input
+    could be read at all.
+    """
+    from parallax import pipeline
+    from parallax.errors import NothingToAnalyse
+    from parallax.ingest import prepare, read_paths
+
+    given: list[Article] = []
+    paths: list[str | PathLike[str]] = []
+    for item in articles:
+        (given if isinstance(item, Article) else paths).append(item)  # type: ignore[arg-type]
+    read, skipped = read_paths(paths) if paths else ([], [])
+    report = prepare(given + read, skipped)
+    if not report.articles:
+        reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped) or "no inputs given"
+        raise NothingToAnalyse(f"nothing could be analysed ({reasons})")
+    return pipeline.run(report, options or Options(), stages)

@@ -1,0 +1,1 @@
+"""Analysis stages: one module per capability."""

@@ -1,0 +1,1 @@
+"""Cleaning: page furniture out of the analysed text, normalisation with offset maps."""

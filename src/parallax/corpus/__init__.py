@@ -1,0 +1,1 @@
+"""Corpus mode: store, incremental story clustering, index."""

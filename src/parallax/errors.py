@@ -1,0 +1,27 @@
+"""One exception hierarchy. Messages say what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class ParallaxError(Exception):
+    """Base class for every error Parallax raises on purpose."""
+
+
+class InputError(ParallaxError):
+    """An input could not be read or understood."""
+
+
+class NothingToAnalyse(InputError):
+    """No input could be analysed at all."""
+
+
+class ModelUnavailable(ParallaxError):
+    """A model (sentence embeddings, spaCy) is missing or damaged."""
+
+
+class PipelineError(ParallaxError):
+    """The analysis pipeline was built wrongly (a stage's prerequisite is missing)."""
+
+
+class StoreError(ParallaxError):
+    """The corpus store could not be opened, read or written."""

@@ -1,0 +1,65 @@
+"""The ordered stages of an analysis, read top to bottom.
+
+1. clean_articles     take page furniture out of each body, keep it listed with its reason
+2. split_sentences    sentences and named entities (spaCy), offsets into the original text
+3. embed_sentences    one sentence vector each (all-MiniLM-L6-v2)
+4. group_claims       sentences from different articles that state the same fact -> claims
+5. compare_coverage   per article: exclusive claims and well-supported claims it omits
+6. summarise          a neutral summary from the best-supported claims, with citations
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from parallax.errors import PipelineError
+from parallax.model import Report
+from parallax.options import Options
+from parallax.stage import Context, Stage
+
+# Facts every analysis starts with.
+GIVEN = ("articles",)
+
+
+def default_stages() -> list[Stage]:
+    from parallax.analysis.claims import group_claims
+    from parallax.analysis.coverage import compare_coverage
+    from parallax.analysis.embed import embed_sentences
+    from parallax.analysis.sentences import split_sentences
+    from parallax.analysis.summary import summarise
+    from parallax.clean.furniture import clean_articles
+
+    return [
+        clean_articles,
+        split_sentences,
+        embed_sentences,
+        group_claims,
+        compare_coverage,
+        summarise,
+    ]
+
+
+def build(stages: Sequence[Stage]) -> list[Stage]:
+    """Check that every stage's prerequisites are provided by an earlier stage."""
+    have = set(GIVEN)
+    for st in stages:
+        missing = [r for r in st.requires if r not in have]
+        if missing:
+            raise PipelineError(
+                f"stage '{st.name}' needs {', '.join(missing)}, which no earlier stage provides; "
+                "put the stage that provides it first"
+            )
+        have.update(st.provides)
+    return list(stages)
+
+
+def run(report: Report, options: Options, stages: Sequence[Stage] | None = None) -> Report:
+    """Run the stages over a report whose articles are already read."""
+    ctx = Context(report=report, options=options)
+    for st in build(stages if stages is not None else default_stages()):
+        began = time.perf_counter()
+        st(ctx)
+        report.timings[st.name] = round(time.perf_counter() - began, 4)
+        report.stages.append(st.name)
+    return report

@@ -1,0 +1,1 @@
+"""Renderers: text, json, markdown, html."""
