@@ -19,7 +19,7 @@ def setting(default: Any, help: str) -> Any:
 class Options:
     summary_sentences: int = setting(6, "Number of sentences in the neutral summary.")
     claim_threshold: float = setting(
-        0.62, "Combined similarity (0-1) above which two sentences state the same claim."
+        0.56, "Combined similarity (0-1) above which two sentences state the same claim."
     )
     min_sentence_chars: int = setting(
         25, "Sentences shorter than this are kept in the text but not grouped into claims."
@@ -32,6 +32,24 @@ class Options:
     )
     spacy_model: str = setting("en_core_web_sm", "spaCy pipeline used for sentences and entities.")
     batch_size: int = setting(64, "Sentences embedded per batch.")
+    reuse_min_words: int = setting(
+        10, "Words two articles must share, in order and with light edits, to count as a copied passage."
+    )
+    reuse_link_score: float = setting(
+        0.5, "Reuse score (0-1) above which two articles count as one source for every claim they share."
+    )
+    duplicate_similarity: float = setting(
+        0.7, "Estimated shingle similarity (MinHash, 0-1) above which two articles are near-identical."
+    )
+    loaded_threshold: float = setting(
+        2.0, "Smallest VADER valence size (0-4) for a word to count as loaded or emotive."
+    )
+    use_babe: bool = setting(
+        True, "Extend the loaded-word lexicon with BABE's biased words when a copy of BABE is found."
+    )
+    babe_path: str = setting(
+        "", "BABE's sentences.jsonl (or its folder); empty looks in ../shared/datasets/babe beside the repository."
+    )
 
 
 def describe_options() -> list[tuple[str, Any, str]]:

@@ -2,8 +2,19 @@
 
 1. clean_articles     take page furniture out of each body, keep it listed with its reason
 2. split_sentences    sentences and named entities (spaCy), offsets into the original text
+   detect_reuse         passages shared between article pairs, word swaps, who copied whom
+   find_syndication     syndication notices, near-identical articles, agency stories
+   find_cited_sources   whom each article cites: outlets, named people, anonymous sources
 3. embed_sentences    one sentence vector each (all-MiniLM-L6-v2)
 4. group_claims       sentences from different articles that state the same fact -> claims
+   match_entities       people, organisations, places merged across articles by name variants
+   flag_damage          garbled quotes, truncated or unparsable sentences, odd name spellings
+   compare_word_choice  how each outlet names the same referent (aligned claims, matched entities)
+   flag_judgement_words judgement-laden attribution verbs, hedges, scare quotes, loaded words
+   count_independent_sources  per claim: independent sources (copies and shared origins count once)
+   build_dated_timeline  dated events (explicit, weekday, relative dates); undated articles get an inferred date
+   compare_quote_wording  direct quotes with speakers; the same quote verbatim, reworded or paraphrased
+   compare_numbers      quantities with what they count; figures that agree, update or differ across outlets
 5. compare_coverage   per article: exclusive claims and well-supported claims it omits
 6. summarise          a neutral summary from the best-supported claims, with citations
 """
@@ -25,16 +36,38 @@ GIVEN = ("articles",)
 def default_stages() -> list[Stage]:
     from parallax.analysis.claims import group_claims
     from parallax.analysis.coverage import compare_coverage
+    from parallax.analysis.damage import flag_damage
     from parallax.analysis.embed import embed_sentences
+    from parallax.analysis.entities import match_entities
+    from parallax.analysis.framing import compare_word_choice
+    from parallax.analysis.independence import count_independent_sources
+    from parallax.analysis.markers import flag_judgement_words
+    from parallax.analysis.numbers import compare_numbers
+    from parallax.analysis.quotes import compare_quote_wording
+    from parallax.analysis.reuse import detect_reuse
     from parallax.analysis.sentences import split_sentences
+    from parallax.analysis.sources import find_cited_sources
     from parallax.analysis.summary import summarise
+    from parallax.analysis.syndication import find_syndication
+    from parallax.analysis.timeline import build_dated_timeline
     from parallax.clean.furniture import clean_articles
 
     return [
         clean_articles,
         split_sentences,
+        detect_reuse,
+        find_syndication,
+        find_cited_sources,
         embed_sentences,
         group_claims,
+        match_entities,
+        flag_damage,
+        compare_word_choice,
+        flag_judgement_words,
+        count_independent_sources,
+        build_dated_timeline,
+        compare_quote_wording,
+        compare_numbers,
         compare_coverage,
         summarise,
     ]

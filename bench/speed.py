@@ -1,0 +1,111 @@
+"""Wall time of a full analysis, with model loading timed apart.
+
+1. the five seed reports (../shared/seeds);
+2. a 50-article story cut from AllSides (../shared/datasets/allsides/articles.jsonl.gz):
+   the largest topic within one ISO week, its first 50 articles by date and id,
+   built as Article objects in memory.
+
+Prints seconds per stage and sentences per second.
+
+    python bench/speed.py [--articles 50] [--skip-allsides]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import gzip
+import json
+import time
+from pathlib import Path
+
+import parallax
+from parallax import models
+from parallax.model import Article, Report
+from parallax.options import Options
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def time_model_loading(options: Options) -> dict[str, float]:
+    """Seconds to import and load each model (first call in this process)."""
+    began = time.perf_counter()
+    models.load_spacy(options.spacy_model)
+    spacy_seconds = time.perf_counter() - began
+    began = time.perf_counter()
+    models.load_embedder(options.model_name)
+    embedder_seconds = time.perf_counter() - began
+    return {"spacy": spacy_seconds, "embedder": embedder_seconds}
+
+
+def cut_allsides_story(path: Path, count: int) -> tuple[str, list[Article]]:
+    """The largest (topic, ISO week) group's first ``count`` articles, as Articles."""
+    groups: dict[tuple[str, str], list[dict[str, str]]] = collections.defaultdict(list)
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if not record.get("date") or not record.get("text"):
+                continue
+            try:
+                day = dt.date.fromisoformat(str(record["date"])[:10])
+            except ValueError:
+                continue
+            year, week, _ = day.isocalendar()
+            groups[(record["topic"], f"{year}-W{week:02d}")].append(record)
+    (topic, week), records = max(groups.items(), key=lambda item: (len(item[1]), item[0]))
+    records = sorted(records, key=lambda r: (r["date"], r["id"]))[:count]
+    articles = [
+        Article(id="", source=r["url"] or r["id"], title=r["title"] or "", outlet=r["outlet"],
+                published=str(r["date"])[:10], language="en", original=r["text"])
+        for r in records
+    ]
+    return f"{topic}, {week} ({len(articles)} of {len(groups[(topic, week)])} articles)", articles
+
+
+def report_run(name: str, report: Report, seconds: float) -> None:
+    sentences = sum(len(a.sentences) for a in report.articles)
+    print(f"{name}: {len(report.articles)} articles, {sentences} sentences, {len(report.claims)} claims")
+    print(f"  analysis {seconds:.2f} s after model load, {sentences / seconds:.0f} sentences/s")
+    slow = sorted(report.timings.items(), key=lambda kv: -kv[1])[:6]
+    print("  slowest stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in slow))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--skip-allsides", action="store_true")
+    args = parser.parse_args()
+    options = Options()
+    began = time.perf_counter()
+    import sentence_transformers  # noqa: F401 - import cost counted with model loading
+    import spacy  # noqa: F401
+
+    imports = time.perf_counter() - began
+    loads = time_model_loading(options)
+    print(f"model loading: imports {imports:.2f} s, spaCy {loads['spacy']:.2f} s, "
+          f"embedder {loads['embedder']:.2f} s (including checks)")
+    seeds = SHARED / "seeds"
+    if seeds.is_dir():
+        parallax.analyze([seeds], options)  # warm-up: first-call costs inside torch and spaCy
+        began = time.perf_counter()
+        report = parallax.analyze([seeds], options)
+        report_run("seeds", report, time.perf_counter() - began)
+    else:
+        print(f"{seeds} is absent: skipping the seeds")
+    allsides = SHARED / "datasets" / "allsides" / "articles.jsonl.gz"
+    if args.skip_allsides or not allsides.exists():
+        print("skipping the AllSides story")
+        return 0
+    began = time.perf_counter()
+    label, articles = cut_allsides_story(allsides, args.articles)
+    print(f"AllSides story: {label}; cut in {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    report = parallax.analyze(articles, options)
+    report_run("allsides", report, time.perf_counter() - began)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""Load benchmark of the web app: p50 and p99 latency of the story list and story pages.
+
+Serves a corpus with ``parallax serve`` in a separate process on 127.0.0.1 and
+drives it with concurrent httpx clients (20 by default). Story pages are
+requested only for stories with a cached analysis; ``--analyse N`` first makes
+sure that at least N stories have one (analysing the largest missing ones).
+
+    parallax ingest ../shared/datasets/allsides/articles.jsonl.gz --db allsides.db
+    python bench/web.py --db allsides.db --clients 20 --requests 4000
+
+Without a corpus store, ``--synthetic N`` serves N made-up stories from memory
+instead (titles, outlets and dates drawn at random; every story page shows the
+analysis in ``--report FILE``, a JSON report such as ``parallax analyze
+examples/harbour-bridge --format json`` writes): the same pages and code paths,
+minus reading the store.
+
+Prints one line per kind of page: requests, errors, p50, p90, p99, max (ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def ensure_analyses(db: str, wanted: int, max_size: int) -> list[str]:
+    """Ids of stories with a cached analysis; analyses the largest missing ones until ``wanted`` exist."""
+    import parallax
+    from parallax.web.app import open_source
+    from parallax.web.source import StoryQuery
+
+    source = open_source(db)
+    try:
+        rows = source.find_stories(StoryQuery(sort="size", limit=5000)).rows
+        ready = [r.id for r in rows if r.analysed]
+        todo = [r for r in rows if not r.analysed and 2 <= r.size <= max_size]
+        get_articles = getattr(source, "get_articles", None)
+        began = time.perf_counter()
+        while len(ready) < wanted and todo and get_articles is not None:
+            row = todo.pop(0)
+            report = parallax.analyze(get_articles(row.id))
+            source.save_report(row.id, report)
+            ready.append(row.id)
+            print(f"  analysed story {row.id} ({row.size} articles), {len(ready)}/{wanted}", file=sys.stderr)
+        if len(ready) < wanted:
+            print(f"warning: only {len(ready)} stories have a cached analysis", file=sys.stderr)
+        if time.perf_counter() - began > 1:
+            print(f"  analysing took {time.perf_counter() - began:.0f} s", file=sys.stderr)
+        return ready[: max(wanted, 1)]
+    finally:
+        source.close()
+
+
+def list_urls(outlets: list[str], words: list[str]) -> list[str]:
+    """Story-list pages as people use them: plain, sorted, searched, filtered."""
+    urls = ["/", "/?sort=size", "/?page=2", "/?sort=oldest"]
+    urls += [f"/?q={w}" for w in words]
+    urls += ["/?" + urlencode({"outlet": o}) for o in outlets]
+    urls += ["/?since=2016-01-01&until=2016-12-31", "/?q=trump&sort=size", "/?since=2019-06-01"]
+    return urls
+
+
+async def run_load(
+    base: str, urls: dict[str, list[str]], clients: int, requests: int
+) -> dict[str, list[float]]:
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    kinds = list(urls)
+    counter = iter(range(requests))
+    rng = random.Random(7)
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+            for _ in counter:
+                kind = rng.choice(kinds)
+                url = rng.choice(urls[kind])
+                began = time.perf_counter()
+                reply = await http.get(url)
+                elapsed = (time.perf_counter() - began) * 1000
+                if reply.status_code != 200:
+                    errors[kind] += 1
+                timings[kind].append(elapsed)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    for kind, count in errors.items():
+        timings[f"{kind} errors"] = [float(count)]
+    return timings
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+WORDS = [
+    "election",
+    "senate",
+    "court",
+    "climate",
+    "police",
+    "tax",
+    "trade",
+    "health",
+    "border",
+    "budget",
+    "storm",
+    "vote",
+    "strike",
+    "school",
+    "energy",
+    "market",
+    "war",
+    "talks",
+    "deal",
+    "protest",
+]
+
+
+def synthetic_source(count: int, report_path: str) -> Any:
+    """A memory source of ``count`` made-up stories, each analysed as ``report_path``."""
+    import json
+
+    from parallax.render.json import report_from_dict
+    from parallax.web.source import MemorySource, StoryRow
+
+    report = report_from_dict(json.loads(Path(report_path).read_text(encoding="utf-8")))
+    outlets = [f"Outlet {n}" for n in range(490)]
+    rng = random.Random(11)
+    source = MemorySource()
+    for n in range(count):
+        day = f"20{rng.randint(12, 20)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        words = " ".join(rng.sample(WORDS, 4))
+        size = rng.choice([1, 1, 2, 2, 3, 4, 6, 9, 15, 40])
+        row = StoryRow(
+            str(n), f"Story {n}: {words}", size, sorted(rng.sample(outlets, min(size, 8))), day, day
+        )
+        source.add(row, report if n < 200 else None)
+    return source
+
+
+def serve_synthetic(count: int, report_path: str, port: int) -> None:
+    import uvicorn
+
+    from parallax.web.app import create_app
+
+    uvicorn.run(
+        create_app(source=synthetic_source(count, report_path)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+
+
+def start_server(db: str, port: int, synthetic: int = 0, report: str = "") -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "parallax.cli", "serve", "--db", db, "--port", str(port)]
+    if synthetic:
+        command = [
+            sys.executable,
+            __file__,
+            "--serve-synthetic",
+            str(synthetic),
+            "--report",
+            report,
+            "--port",
+            str(port),
+        ]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/outlets", timeout=5).status_code < 500:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the server did not start within 120 s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", help="corpus database (SQLite path or postgresql:// URL)")
+    parser.add_argument("--synthetic", type=int, default=0, help="serve this many made-up stories instead")
+    parser.add_argument("--report", default="", help="JSON report shown on synthetic story pages")
+    parser.add_argument("--serve-synthetic", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=4000, help="measured requests in all")
+    parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
+    parser.add_argument("--analyse", type=int, default=30, help="stories that must have a cached analysis")
+    parser.add_argument("--max-size", type=int, default=40, help="largest story to analyse for the benchmark")
+    args = parser.parse_args(argv)
+    if args.serve_synthetic:
+        serve_synthetic(args.serve_synthetic, args.report, args.port)
+        return
+    if args.synthetic:
+        if not args.report:
+            raise SystemExit("--synthetic needs --report FILE (a JSON report)")
+        stories = [str(n) for n in range(min(args.analyse, 200))]
+        label = f"{args.synthetic} synthetic stories in memory"
+    else:
+        if not args.db:
+            raise SystemExit("give --db (a corpus) or --synthetic N --report FILE")
+        if "://" not in args.db and not Path(args.db).exists():
+            raise SystemExit(
+                f"no corpus at {args.db}: run `parallax ingest ../shared/datasets/allsides/"
+                f"articles.jsonl.gz --db {args.db}` first"
+            )
+        stories = ensure_analyses(args.db, args.analyse, args.max_size)
+        label = args.db
+    port = free_port()
+    server = start_server(args.db or "", port, args.synthetic, args.report)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        outlets: list[str] = httpx.get(base + "/api/outlets", timeout=60).json()[:20]
+        total = httpx.get(base + "/api/stories", params={"limit": 1}, timeout=60).json()["total"]
+        urls = {
+            "story list": list_urls(outlets, ["election", "climate", "court", "senate", "police", "tax"]),
+            "story page": [f"/stories/{sid}" for sid in stories],
+        }
+        asyncio.run(run_load(base, urls, args.clients, args.warmup))
+        began = time.perf_counter()
+        timings = asyncio.run(run_load(base, urls, args.clients, args.requests))
+        wall = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"corpus: {label}, {total} stories; {len(stories)} story pages with cached analyses")
+    print(
+        f"{args.clients} concurrent clients, {args.requests} requests in {wall:.1f} s "
+        f"({args.requests / wall:.0f} requests/s)"
+    )
+    print(f"{'page':<12} {'n':>6} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for kind, values in timings.items():
+        if kind.endswith("errors"):
+            print(f"{kind}: {int(values[0])}")
+            continue
+        print(
+            f"{kind:<12} {len(values):>6} {statistics.median(values):>8.1f} {percentile(values, 0.9):>8.1f} "
+            f"{percentile(values, 0.99):>8.1f} {max(values):>8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

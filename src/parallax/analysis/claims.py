@@ -1,0 +1,339 @@
+"""Group sentences from different articles that state the same fact into claims.
+
+Two sentences state the same claim when their combined similarity reaches
+``Options.claim_threshold``. The combination (``score_pair``) starts from the
+embedding cosine and the lexical overlap of content words, then adjusts for
+agreement of named entities, numbers and weekdays: paraphrases and machine
+translations join, while sentences on the same topic, or about the same
+people, that state different facts ("two Americans released on Friday" and
+"two more hostages released on Monday") stay apart.
+
+Clustering is greedy average linkage over the candidate pairs, best first,
+with one constraint: a claim holds at most one sentence per article (a near
+verbatim repeat inside one article is attached afterwards as an extra mention).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from parallax.model import Article, Claim, Mention, Sentence
+from parallax.stage import Context, stage
+
+# Below this cosine two sentences are never compared further (nor joined).
+COSINE_FLOOR = 0.45
+# How much lexical overlap weighs against the embedding cosine, and the share of
+# weighted word overlap (Dice) within the lexical part (the rest is rapidfuzz).
+LEXICAL_SHARE = 0.4
+LEXICAL_DICE = 0.6
+# A same-article sentence this close to a mention repeats it (attached, not a new claim).
+REPEAT_SIMILARITY = 0.93
+
+_STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into onto about over after before
+    since during than then that this these those there here it its it's is are was were be been being
+    has have had having do does did will would shall should can could may might must not no nor so such
+    he she they we you i him her them us our your their his hers who whom whose which what when where
+    why how all any some more most other also just very s t said says say told according""".split()
+)
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT")
+# Words that mark loaded, hedged or attributed wording; the plainest mention avoids them.
+LOADED_WORDS = frozenset(
+    """reportedly allegedly apparently supposedly claimed claims claim purportedly so-called regime
+    zionist martyred martyrs terrorist terrorists settlers resistance aggression propaganda massacre
+    slaughter butchered heroic brutal bloody shocking damning""".split()
+)
+QUOTE_MARKS = "\"“”„‘’`«»"
+
+
+def stem_word(word: str) -> str:
+    """A crude stem, enough to match 'hostages'/'hostage', 'released'/'release', 'Qatari'/'Qatar'."""
+    word = word.replace("'s", "")
+    if len(word) > 4 and word.endswith("i") and not word.endswith("ii"):
+        return word[:-1]
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class Features:
+    """What the pair score looks at, computed once per sentence."""
+
+    words: frozenset[str]  # stems of content words
+    names: frozenset[str]  # lower-cased tokens of named entities
+    people: frozenset[str]  # lower-cased tokens of PERSON entities
+    numbers: frozenset[float]
+    weekdays: frozenset[str]
+    text: str  # lower-cased matching form
+
+
+def describe_sentence(sentence: Sentence) -> Features:
+    lowered = (sentence.norm or sentence.text).lower()
+    words = frozenset(stem_word(w) for w in _WORD.findall(lowered.replace("'", "'")) if w not in _STOPWORDS)
+    names: set[str] = set()
+    people: set[str] = set()
+    for entity in sentence.entities:
+        if entity.label not in _NAMED:
+            continue
+        tokens = {stem_word(t) for t in _WORD.findall(entity.text.lower()) if t not in _STOPWORDS}
+        names |= tokens
+        if entity.label == "PERSON":
+            people |= tokens
+    return Features(
+        words=words,
+        names=frozenset(names),
+        people=frozenset(people),
+        numbers=frozenset(sentence.numbers),
+        weekdays=frozenset(d for d in _WEEKDAYS if d in lowered),
+        text=lowered,
+    )
+
+
+def weigh_words(features: Sequence[Features]) -> dict[str, float]:
+    """Inverse sentence frequency of each content word within the story.
+
+    Words every report repeats (the story's main actors and places) say little
+    about whether two sentences state the same fact; rare shared words say much.
+    """
+    counts: Counter[str] = Counter(w for f in features for w in f.words)
+    total = max(len(features), 2)
+    return {w: max(math.log(total / n), 0.1) for w, n in counts.items()}
+
+
+def lexical_overlap(a: Features, b: Features, weights: dict[str, float] | None = None) -> float:
+    """0-1: shared content words (Dice, weighted by rarity in the story) blended with
+    fuzzy token matching (rapidfuzz)."""
+    if not a.words or not b.words:
+        return 0.0
+    weigh = (lambda w: weights.get(w, 1.0)) if weights else (lambda w: 1.0)
+    shared = sum(weigh(w) for w in a.words & b.words)
+    left, right = sum(weigh(w) for w in a.words), sum(weigh(w) for w in b.words)
+    # Dice, blended with containment: one report often states the fact plus a clause more.
+    dice = (shared / (left + right) + 0.5 * shared / min(left, right)) if left and right else 0.0
+    fuzzy = fuzz.token_sort_ratio(a.text, b.text) / 100.0
+    return LEXICAL_DICE * dice + (1 - LEXICAL_DICE) * fuzzy
+
+
+def score_pair(
+    cosine: float, a: Features, b: Features, mutual: bool = False, weights: dict[str, float] | None = None
+) -> float:
+    """Combined similarity (about 0-1) of two sentences; see the module docstring.
+
+    ``mutual``: each sentence is the other's closest match in the other's article.
+    ``weights``: word rarity in the story (``weigh_words``).
+    """
+    score = (1 - LEXICAL_SHARE) * cosine + LEXICAL_SHARE * lexical_overlap(a, b, weights)
+    if mutual:
+        score += 0.04
+    if a.numbers and b.numbers:
+        score += 0.04 if a.numbers & b.numbers else -0.15
+    if a.weekdays and b.weekdays and not a.weekdays & b.weekdays:
+        score -= 0.25
+    if a.people and b.people and not a.people & b.people:
+        score -= 0.1
+    if a.names and b.names:
+        score += 0.06 * len(a.names & b.names) / len(a.names | b.names)
+    return score
+
+
+def is_claim_sentence(sentence: Sentence, min_chars: int) -> bool:
+    """Long enough, and with enough words, to state a fact."""
+    text = sentence.text.strip()
+    return len(text) >= min_chars and len(_WORD.findall(text.lower())) >= 4
+
+
+class PairScores:
+    """Pair scores over the eligible sentences, computed on demand and remembered."""
+
+    def __init__(self, cosines: np.ndarray, features: Sequence[Features], articles: Sequence[str]) -> None:
+        self.cosines = cosines
+        self.features = features
+        self.known: dict[tuple[int, int], float] = {}
+        self.mutual = find_mutual_matches(cosines, articles)
+        self.weights = weigh_words(features)
+
+    def __call__(self, i: int, j: int) -> float:
+        key = (i, j) if i < j else (j, i)
+        if key not in self.known:
+            cosine = float(self.cosines[i, j])
+            if cosine < COSINE_FLOOR:
+                self.known[key] = cosine  # far apart: never joins
+            else:
+                self.known[key] = score_pair(
+                    cosine, self.features[i], self.features[j], key in self.mutual, self.weights
+                )
+        return self.known[key]
+
+
+def find_mutual_matches(cosines: np.ndarray, articles: Sequence[str]) -> set[tuple[int, int]]:
+    """Pairs (i < j) from different articles where each is the other's best match in its article."""
+    names = list(dict.fromkeys(articles))
+    column_of = {name: n for n, name in enumerate(names)}
+    home = np.array([column_of[a] for a in articles])
+    winners = np.empty((len(articles), len(names)), dtype=np.int64)  # best sentence per article
+    for n in range(len(names)):
+        columns = np.nonzero(home == n)[0]
+        winners[:, n] = columns[np.argmax(cosines[:, columns], axis=1)]
+    found: set[tuple[int, int]] = set()
+    for i in range(len(articles)):
+        for n in range(len(names)):
+            j = int(winners[i, n])
+            if n != home[i] and winners[j, home[i]] == i:
+                found.add((min(i, j), max(i, j)))
+    return found
+
+
+def cluster_sentences(
+    articles: Sequence[str], cosines: np.ndarray, features: Sequence[Features], threshold: float
+) -> tuple[list[list[int]], PairScores]:
+    """Greedy average-linkage clusters with at most one sentence per article.
+
+    ``articles[i]`` is the article of sentence i. Returns the clusters (lists of
+    sentence positions) and the pair scores used.
+    """
+    count = len(articles)
+    pairs = PairScores(cosines, features, articles)
+    candidates: list[tuple[float, int, int]] = []
+    rows, cols = np.nonzero(np.triu(cosines >= COSINE_FLOOR, k=1))
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if articles[i] != articles[j]:
+            score = pairs(i, j)
+            if score >= threshold:
+                candidates.append((score, i, j))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    owner = list(range(count))
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    for _score, i, j in candidates:
+        a, b = owner[i], owner[j]
+        if a == b:
+            continue
+        if {articles[k] for k in members[a]} & {articles[k] for k in members[b]}:
+            continue
+        links = [pairs(x, y) for x in members[a] for y in members[b]]
+        if sum(links) / len(links) < threshold:
+            continue
+        keep, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
+        for k in members[gone]:
+            owner[k] = keep
+        members[keep].extend(members.pop(gone))
+    return [sorted(m) for m in members.values()], pairs
+
+
+def measure_plainness(text: str) -> float:
+    """A penalty (lower is plainer): quote marks, loaded or hedged words, odd length, damage."""
+    stripped = text.strip()
+    words = _WORD.findall(stripped.lower())
+    penalty = 0.0
+    penalty += 0.5 * sum(stripped.count(q) for q in QUOTE_MARKS)
+    penalty += 1.5 * sum(1 for w in words if w in LOADED_WORDS)
+    length = len(stripped)
+    if length < 60:
+        penalty += (60 - length) / 20
+    elif length > 220:
+        penalty += (length - 220) / 60
+    if stripped and not stripped[0].isupper():
+        penalty += 1.0
+    if stripped and stripped[-1] not in ".!?\"”’'`)":
+        penalty += 1.5  # probably truncated
+    if "[" in stripped or "(" in stripped[:3]:
+        penalty += 1.0
+    return penalty
+
+
+def choose_text(mentions: Sequence[Mention]) -> str:
+    """The plainest mention's text (ties go to the earliest)."""
+    best = min(range(len(mentions)), key=lambda k: (measure_plainness(mentions[k].text), k))
+    return " ".join(mentions[best].text.split())
+
+
+def build_claims(
+    report_articles: Sequence[Article],
+    sentences: Sequence[Sentence],
+    clusters: Sequence[Sequence[int]],
+    pairs: PairScores,
+) -> list[Claim]:
+    """Claims from clusters, ordered by support then first appearance, ids c1, c2, ..."""
+    order = {a.id: n for n, a in enumerate(report_articles)}
+    label = {a.id: a.label for a in report_articles}
+    drafts: list[tuple[int, tuple[int, int], Claim]] = []
+    for cluster in clusters:
+        members = sorted(cluster, key=lambda k: (order[sentences[k].article], sentences[k].index))
+        mentions = [
+            Mention(sentences[k].article, sentences[k].id, sentences[k].text, sentences[k].start, sentences[k].end)
+            for k in members
+        ]
+        article_ids = list(dict.fromkeys(m.article for m in mentions))
+        outlets = list(dict.fromkeys(label[a] for a in article_ids))
+        links = [pairs(x, y) for n, x in enumerate(members) for y in members[n + 1 :]]
+        score = round(float(np.mean(links)), 4) if links else 1.0
+        claim = Claim(id="", text=choose_text(mentions), articles=article_ids, outlets=outlets,
+                      mentions=mentions, score=score)
+        first = sentences[members[0]]
+        drafts.append((len(outlets), (order[first.article], first.index), claim))
+    drafts.sort(key=lambda d: (-d[0], d[1]))
+    claims = [d[2] for d in drafts]
+    for n, claim in enumerate(claims, 1):
+        claim.id = f"c{n}"
+    return claims
+
+
+def attach_repeats(
+    clusters: list[list[int]], articles: Sequence[str], cosines: np.ndarray, features: Sequence[Features]
+) -> list[list[int]]:
+    """Fold a lone sentence that repeats another of its own article into that sentence's cluster."""
+    where = {k: n for n, cluster in enumerate(clusters) for k in cluster}
+    result = [list(c) for c in clusters]
+    dropped: set[int] = set()
+    for n, cluster in enumerate(clusters):
+        if len(cluster) != 1:
+            continue
+        k = cluster[0]
+        for other in range(len(articles)):
+            if other == k or articles[other] != articles[k] or where[other] in dropped or where[other] == n:
+                continue
+            similar = cosines[k, other] >= REPEAT_SIMILARITY and (
+                fuzz.token_sort_ratio(features[k].text, features[other].text) >= 90
+            )
+            if similar and (other < k or len(clusters[where[other]]) > 1):
+                result[where[other]].append(k)
+                dropped.add(n)
+                break
+    return [c for n, c in enumerate(result) if n not in dropped]
+
+
+@stage(requires=("sentences", "vectors"), provides=("claims",))
+def group_claims(ctx: Context) -> None:
+    """Fill ``Report.claims``: every eligible sentence belongs to exactly one claim."""
+    report = ctx.report
+    every = ctx.sentences()
+    vectors = ctx.vectors if ctx.vectors is not None else np.zeros((0, 1), dtype=np.float32)
+    keep = [n for n, s in enumerate(every) if is_claim_sentence(s, ctx.options.min_sentence_chars)]
+    sentences = [every[n] for n in keep]
+    if not sentences:
+        report.claims = []
+        return
+    matrix = vectors[keep]
+    cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
+    features = [describe_sentence(s) for s in sentences]
+    articles = [s.article for s in sentences]
+    clusters, pairs = cluster_sentences(articles, cosines, features, ctx.options.claim_threshold)
+    clusters = attach_repeats(clusters, articles, cosines, features)
+    report.claims = build_claims(report.articles, sentences, clusters, pairs)
+    # Claim vectors (mean of mention vectors) for later stages, e.g. the summary's redundancy check.
+    row = {s.id: n for n, s in enumerate(sentences)}
+    claim_vectors = {}
+    for claim in report.claims:
+        mean = matrix[[row[m.sentence] for m in claim.mentions]].mean(axis=0)
+        claim_vectors[claim.id] = mean / (np.linalg.norm(mean) or 1.0)
+    ctx.extras["claim_vectors"] = claim_vectors

@@ -1,0 +1,520 @@
+"""Numbers: quantities with what they count, aligned across outlets.
+
+A quantity is found by pattern (digits, "2.3 million", spelled-out numbers,
+ranges such as "10-20", qualifiers such as "more than" or "tops"); dates,
+years, ordinals, clock times and durations are left out. What it counts comes
+from spaCy's dependency parse: the noun the number modifies ("54 aid trucks"),
+the noun after "of" ("10-20 of them"), or the subject of the verb it is the
+object of ("the death toll tops 5,000"). A small lexicon sorts the counted
+thing into a kind (people, troops, vehicles, money, ...) and the words around
+it into an event (killed, held, released, ...).
+
+Quantities of the same kind and event from different articles whose values are
+within a factor of ``RATIO`` of each other are taken as the same measure. Equal
+values agree; different values from reports of different days are an update
+(a later toll is not a contradiction); different values on the same day, or
+with unknown dates, differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from parallax.model import Article, NumberComparison, Quantity, Report, Sentence
+from parallax.stage import Context, stage
+
+# Values within this factor of each other can be the same measure; further apart
+# they are taken to count different things (1,400 killed in one attack vs 4,100 in a war).
+RATIO = 1.6
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "dozen": 12,
+}  # fmt: skip
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9}
+CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "shekel": "ILS", "yen": "JPY"}
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True))
+_AND = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+"
+_WORDRUN = rf"(?:{_WORD})(?:(?:{_AND}|[\s-]+)(?:{_WORD}))*"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion)\b|(?:bn|mn|k|m)\b)?"
+_ONE = rf"(?:{_DIGITS}|{_WORDRUN})"
+_HEAD = rf"(?<![\w.,/-])(?P<cur>[$€£¥]\s?)?(?P<a>{_ONE})(?P<sa>{_SCALE})"
+_TAIL = r"(?P<pct>\s?%|\s+per\s?cent\b)?(?![\w,]*\d)(?!-year)(?!\w)"
+NUMBER_RE = re.compile(
+    _HEAD + rf"(?:\s*(?:-|–|—|\bto\b|\band\b)\s*(?P<b>{_ONE})(?P<sb>{_SCALE}))?" + _TAIL, re.IGNORECASE
+)
+SINGLE_RE = re.compile(_HEAD + r"(?P<b>)?(?P<sb>)?" + _TAIL, re.IGNORECASE)
+AGE_RE = re.compile(r"(?<![\w-])(?P<a>\d{1,3})[- ]years?[- ]old\b", re.IGNORECASE)
+DATE_BEFORE_RE = re.compile(rf"\b(?:{MONTHS})\.?\s*$", re.IGNORECASE)
+DATE_AFTER_RE = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{MONTHS})\b", re.IGNORECASE)
+TIME_AFTER_RE = re.compile(r"^(?::\d\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|o'clock))", re.IGNORECASE)
+
+QUALIFIERS: list[tuple[str, str]] = [
+    ("more than", "lower"), ("over", "lower"), ("at least", "lower"), ("upwards of", "lower"),
+    ("in excess of", "lower"), ("above", "lower"), ("just over", "lower"), ("tops", "lower"),
+    ("topped", "lower"), ("passes", "lower"), ("passed", "lower"), ("exceeds", "lower"),
+    ("exceeded", "lower"), ("surpassed", "lower"), ("surpasses", "lower"), ("beyond", "lower"),
+    ("up to", "upper"), ("fewer than", "upper"), ("less than", "upper"), ("under", "upper"),
+    ("below", "upper"), ("as many as", "upper"), ("nearly", "upper"), ("almost", "upper"),
+    ("just under", "upper"), ("close to", "upper"), ("about", "approx"), ("around", "approx"),
+    ("approximately", "approx"), ("roughly", "approx"), ("some", "approx"),
+    ("an estimated", "approx"), ("estimated", "approx"), ("between", "range"),
+]  # fmt: skip
+QUALIFIER_RE = re.compile(
+    r"\b(" + "|".join(re.escape(q) for q, _ in sorted(QUALIFIERS, key=lambda x: -len(x[0]))) + r")\s+$",
+    re.IGNORECASE,
+)
+BOUNDS = dict(QUALIFIERS)
+
+TIME_NOUNS = {
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "night",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "time",
+}
+PEOPLE = {
+    "people", "person", "civilian", "hostage", "captive", "prisoner", "detainee", "child",
+    "children", "woman", "women", "man", "men", "citizen", "resident", "victim", "settler",
+    "teenager", "adult", "patient", "worker", "journalist", "refugee", "migrant", "family",
+    "student", "baby", "infant", "individual", "casualty", "casualties", "national", "member",
+    "official", "doctor", "staff", "elderly", "others", "american", "israeli", "palestinian",
+    "villager", "passenger", "protester", "demonstrator", "miner", "farmer", "pilgrim", "employee",
+    "nurse", "firefighter", "police", "officer", "peacekeeper", "tourist", "voter", "inmate",
+    "survivor", "source", "player", "fan", "pupil", "girl", "boy", "mother", "father", "daughter", "son",
+}  # fmt: skip
+# Events that happen to people: a count of something else "killed" or "held" is most likely people.
+PEOPLE_EVENTS = {"killed", "injured", "held", "released", "missing", "displaced", "arrested"}
+TROOPS = {"soldier", "troop", "reservist", "fighter", "militant", "personnel", "marine", "infantry"}
+VEHICLES = {
+    "truck", "tank", "vehicle", "car", "bus", "aircraft", "plane", "jet", "ship", "vessel",
+    "carrier", "boat", "drone", "helicopter", "convoy", "lorry", "lorries", "ambulance",
+}  # fmt: skip
+# Word stems that say what happened to what is counted, in priority order.
+EVENTS: list[tuple[str, tuple[str, ...]]] = [
+    ("killed", ("kill", "dead", "death", "die", "died", "martyr", "fatalit", "slain", "murder", "perish")),
+    ("injured", ("injur", "wound", "hurt", "maim")),
+    (
+        "held",
+        ("hostage", "captive", "kidnap", "abduct", "detain", "captur", "held", "hold", "seiz", "imprison"),
+    ),
+    ("released", ("releas", "freed", "free")),
+    ("missing", ("missing",)),
+    ("displaced", ("displac", "flee", "fled", "homeless", "evacuat")),
+    ("arrested", ("arrest",)),
+    ("deployed", ("deploy", "mobili", "sent", "send", "dispatch")),
+    ("entered", ("enter", "cross", "arriv", "deliver")),
+]
+POPULATION_RE = re.compile(r"\b(home to|population of|inhabitants|population)\b", re.IGNORECASE)
+PRONOUNS = {"them", "those", "these", "whom", "which"}
+
+
+@dataclass
+class Found:
+    """A number located in a sentence, before its meaning is worked out."""
+
+    start: int  # into the sentence text
+    end: int
+    value: float
+    high: float | None
+    qualifier: str
+    bound: str
+    unit: str
+    kind: str  # "" (to be decided), "age", "percent", "money"
+
+
+def parse_word_number(words: str) -> float | None:
+    """Value of a spelled-out number: "fifty-four" -> 54, "two hundred and ten" -> 210."""
+    total = 0.0
+    current = 0.0
+    seen = False
+    last = ""  # "unit", "ten" or "scale": "two three" and "five twenty" are not numbers
+    for word in re.split(r"[\s-]+", words.lower().strip()):
+        if word in ("", "and", "a"):
+            continue
+        if word in UNITS:
+            if last == "unit" or (last == "ten" and UNITS[word] >= 10):
+                return None
+            current += UNITS[word]
+            last = "unit"
+        elif word in TENS:
+            if last in ("unit", "ten"):
+                return None
+            current += TENS[word]
+            last = "ten"
+        elif word == "hundred":
+            current = (current or 1) * 100
+            last = "scale"
+        elif word in SCALES:
+            total += (current or 1) * SCALES[word]
+            current = 0
+            last = "scale"
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def parse_number(text: str, scale: str = "") -> float | None:
+    """Value of digits or words, times a scale word ("2.3", "million" -> 2300000)."""
+    text = text.strip()
+    if re.fullmatch(_DIGITS, text):
+        value = float(text.replace(",", ""))
+    else:
+        parsed = parse_word_number(text)
+        if parsed is None:
+            return None
+        value = parsed
+    scale = scale.strip().lower()
+    if scale in SCALES:
+        value *= SCALES[scale]
+    elif scale in SHORT_SCALES:
+        value *= SHORT_SCALES[scale]
+    return value
+
+
+def _is_date_or_year(text: str, start: int, end: int, raw: str) -> bool:
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 16]
+    if DATE_BEFORE_RE.search(before) or DATE_AFTER_RE.match(after) or TIME_AFTER_RE.match(after):
+        return True
+    if re.fullmatch(r"(1[6-9]|20)\d\d", raw) and not re.match(r"\s*(%|per)", after):
+        return True  # a year: "in 2023"
+    # ISO or numeric dates
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", text[start : start + 10]) or re.match(r"[-/]\d", after))
+
+
+def _valid_range(text: str, m: re.Match[str]) -> bool:
+    """A low-high pair: rising values, and "and" only after "between"."""
+    low = parse_number(m.group("a"), m.group("sa") or m.group("sb") or "")
+    high = parse_number(m.group("b"), m.group("sb") or m.group("sa") or "")
+    if low is None or high is None or high <= low:
+        return False  # "7-4" is a score or a date, not a range
+    joined = text[m.end("sa") : m.start("b")].lower()
+    if "and" in joined:
+        qual = QUALIFIER_RE.search(text[max(0, m.start() - 24) : m.start()])
+        return bool(qual and qual.group(1).lower() == "between")
+    return True
+
+
+def find_numbers(text: str) -> list[Found]:
+    """Every quantity-like number in a piece of text, with its qualifier; no dates or years."""
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for age in AGE_RE.finditer(text):
+        qual = QUALIFIER_RE.search(text[max(0, age.start() - 20) : age.start()])
+        found.append(
+            Found(
+                age.start() - (len(qual.group(0)) if qual else 0), age.end(), float(age.group("a")), None,
+                qual.group(1).lower() if qual else "", BOUNDS[qual.group(1).lower()] if qual else "exact",
+                "years", "age",
+            )
+        )  # fmt: skip
+        taken.append((age.start(), age.end()))
+    pos = 0
+    while True:
+        m = NUMBER_RE.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        if m.group("b") and not _valid_range(text, m):
+            single = SINGLE_RE.match(text, m.start())
+            if single is None:
+                pos = m.end("a")
+                continue
+            m, pos = single, single.end()
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        raw = m.group("a")
+        if raw.lower() in ("one", "a", "hundred", "thousand") and not m.group("b") and not m.group("sa"):
+            continue  # "one of them", "no one": a pronoun more often than a count
+        if m.group("cur") is None and _is_date_or_year(text, m.start("a"), m.end(), raw):
+            continue
+        value = parse_number(raw, m.group("sa") or "")
+        if value is None:
+            continue
+        high: float | None = None
+        if m.group("b"):
+            high = parse_number(m.group("b"), m.group("sb") or m.group("sa") or "")
+            if m.group("sb") and not m.group("sa"):
+                value = parse_number(raw, m.group("sb")) or value
+        qual = QUALIFIER_RE.search(text[max(0, m.start() - 24) : m.start()])
+        qualifier = qual.group(1).lower() if qual else ""
+        start = m.start() - (len(qual.group(0)) if qual else 0)
+        bound = "range" if high is not None else (BOUNDS[qualifier] if qualifier else "exact")
+        unit, kind = "", ""
+        if m.group("cur"):
+            unit, kind = CURRENCIES[m.group("cur").strip()], "money"
+        elif m.group("pct"):
+            unit, kind = "%", "percent"
+        found.append(Found(start, m.end(), value, high, qualifier, bound, unit, kind))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _stem(word: str) -> str:
+    """A crude singular: "hostages" -> "hostage", "casualties" -> "casualty"."""
+    word = word.lower().strip(".'’")
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3 and word != "others":
+        return word[:-1]
+    return word
+
+
+def detect_event(words: Iterable[str]) -> str:
+    """The highest-priority event named by any of the words ("" when none)."""
+    lowered = [w.lower() for w in words]
+    for event, stems in EVENTS:
+        if any(w.startswith(s) for w in lowered for s in stems):
+            return event
+    return ""
+
+
+def classify_kind(counted: str, head: Any | None) -> str:
+    """people | troops | vehicles | money | other, from the counted noun phrase."""
+    stem = _stem(counted.split()[-1]) if counted else ""
+    if stem in TROOPS:
+        return "troops"
+    if stem in VEHICLES:
+        return "vehicles"
+    if stem in CURRENCY_WORDS:
+        return "money"
+    if stem in PEOPLE or (stem.endswith(("ian", "ese", "ish", "i")) and counted[:1].isupper()):
+        return "people"
+    if head is not None and getattr(head, "ent_type_", "") in ("NORP", "PERSON"):
+        return "people"
+    if stem in ("toll",):
+        return "people"
+    return "other"
+
+
+def _phrase(tokens: list[Any]) -> str:
+    return " ".join(t.text for t in tokens if not t.is_punct)
+
+
+def describe_number(doc: Any, found: Found) -> tuple[str, str, str, bool]:
+    """(counted phrase, kind, event, is_duration) for a number in a parsed sentence."""
+    span = doc.char_span(found.start, found.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return "", found.kind or "other", "", False
+    last = span[-1]
+    noun = None
+    counted = ""
+    if last.dep_ in ("nummod", "compound", "quantmod", "amod") and last.head.i > last.i:
+        noun = last.head
+        while noun.dep_ in ("nummod", "compound") and noun.head.i > noun.i and noun.head.i - last.i <= 4:
+            noun = noun.head
+        counted = _phrase(list(doc[last.i + 1 : noun.i + 1]))
+    elif last.i + 2 < len(doc) and doc[last.i + 1].lower_ == "of":
+        objects = [t for t in doc[last.i + 1].children if t.dep_ == "pobj"]
+        if objects:
+            noun = objects[0]
+            counted = _phrase(list(doc[last.i + 2 : noun.i + 1]))
+            if noun.lower_ in PRONOUNS:
+                earlier = [t for t in doc[: span.start] if t.dep_ == "nummod" and t.head.i < span.start]
+                if earlier:
+                    noun = earlier[-1].head
+                    counted = noun.text
+    else:
+        verb = last.head
+        while verb.dep_ == "prep" and verb.head is not verb:
+            verb = verb.head
+        subjects = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass") and not t.like_num]
+        if last.dep_ in ("dobj", "attr", "pobj", "npadvmod") and subjects:
+            noun = subjects[0]
+            counted = _phrase([t for t in noun.lefts if t.dep_ in ("compound", "amod")] + [noun])
+    if found.kind == "age":
+        return "years old", "age", "", False
+    if noun is None:
+        return counted, found.kind or "other", "", False
+    if _stem(noun.text) in TIME_NOUNS and found.kind not in ("money", "percent"):
+        return counted, "duration", "", True
+    context = [t.text for t in noun.subtree] + [a.text for a in list(noun.ancestors)[:4]]
+    context += [t.text for t in doc[noun.i + 1 : noun.i + 3]]
+    context += [t.text for t in doc[max(0, span.start - 3) : span.start]]
+    event = detect_event(context)
+    kind = found.kind or classify_kind(counted, noun)
+    if kind == "other" and event in PEOPLE_EVENTS:
+        kind = "people"
+    sentence_before = doc.text[: found.start]
+    if kind in ("people", "other") and POPULATION_RE.search(sentence_before[-30:] + " " + counted):
+        kind, event = "population", ""
+    if kind == "other" and _stem(noun.text) in CURRENCY_WORDS:
+        kind = "money"
+    return counted, kind, event, False
+
+
+def extract_quantities(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quantity]:
+    """Every quantity in an article's sentences, with what it counts."""
+    out: list[Quantity] = []
+    for sentence in article.sentences:
+        found = find_numbers(sentence.text)
+        if not found:
+            continue
+        doc = parse(sentence.text)
+        for item in found:
+            counted, kind, event, duration = describe_number(doc, item)
+            if duration:
+                continue  # "two weeks", "nearly 20 years": time spans belong to the timeline
+            if not counted and kind not in ("money", "percent", "age"):
+                continue  # a bare number with nothing counted: a heading, a score, furniture
+            out.append(
+                Quantity(
+                    id=f"n{start_id + len(out)}", article=article.id, sentence=sentence.id,
+                    text=sentence.text[item.start : item.end], value=item.value,
+                    start=sentence.start + item.start, end=sentence.start + item.end,
+                    high=item.high, qualifier=item.qualifier, bound=item.bound, kind=kind,
+                    event=event, counts=counted, unit=item.unit, date=article.published,
+                )
+            )  # fmt: skip
+    return out
+
+
+def measure_key(q: Quantity) -> tuple[str, str]:
+    """What two quantities must share to be compared."""
+    if q.kind in ("people", "troops", "vehicles", "population"):
+        return (q.kind, q.event)
+    if q.kind in ("money", "percent"):
+        return (q.kind, q.unit + " " + q.event)
+    return (q.kind, _stem(q.counts.split()[-1]) if q.counts else "")
+
+
+def measure_label(key: tuple[str, str]) -> str:
+    kind, what = key
+    if kind == "age":
+        return "age"
+    return f"{kind} {what}".strip() if what else kind
+
+
+def format_value(q: Quantity) -> str:
+    def plain(v: float) -> str:
+        return f"{v:,.0f}" if v == int(v) else f"{v:,}"
+
+    if q.high is not None:
+        return f"{plain(q.value)}-{plain(q.high)}"
+    return f"{q.qualifier} {plain(q.value)}".strip()
+
+
+def _cluster(items: list[Quantity]) -> list[list[Quantity]]:
+    """Group values lying within RATIO of the group's smallest value."""
+    groups: list[list[Quantity]] = []
+    for q in sorted(items, key=lambda x: x.value):
+        if groups and groups[-1][0].value > 0 and q.value / groups[-1][0].value <= RATIO:
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return groups
+
+
+def judge(group: list[Quantity], labels: dict[str, str], inferred: set[str]) -> tuple[str, str]:
+    """(verdict, note) for one measure reported by several articles."""
+
+    def where(q: Quantity) -> str:
+        day = q.date or "date unknown"
+        if q.article in inferred and q.date:
+            day += ", inferred"
+        return f"{format_value(q)} ({labels[q.article]}, {day})"
+
+    values = {(q.value, q.high) for q in group}
+    if len(values) == 1:
+        return "agree", f"{len(group)} outlets agree: " + "; ".join(where(q) for q in group)
+    ordered = sorted(group, key=lambda q: (q.date or "", q.value))
+    dates = [q.date for q in ordered]
+    if all(dates) and len(set(dates)) > 1:
+        by_day: dict[str, set[float]] = defaultdict(set)
+        for q in ordered:
+            by_day[q.date or ""].add(q.value)
+        days = sorted(by_day)
+        rising = all(max(by_day[a]) <= min(by_day[b]) for a, b in pairwise(days))
+        if all(len(v) == 1 for v in by_day.values()) and rising:
+            return "update", (
+                "reported on different days, so the later figure is an update, not a contradiction: "
+                + " -> ".join(where(q) for q in ordered)
+            )
+        return "differ", "the figures differ, and a later report does not simply raise them: " + "; ".join(
+            where(q) for q in ordered
+        )
+    reason = "on the same day" if all(dates) else "and the report dates are not all known"
+    return "differ", f"the figures differ {reason}: " + "; ".join(where(q) for q in ordered)
+
+
+def compare_quantities(report: Report) -> list[NumberComparison]:
+    """Align the same measure across articles and say whether the figures agree."""
+    labels = {a.id: a.label for a in report.articles}
+    inferred = {a.id for a in report.articles if a.published_inferred}
+    by_key: dict[tuple[str, str], list[Quantity]] = defaultdict(list)
+    for q in report.quantities:
+        if q.kind in ("other",) and not q.counts:
+            continue
+        by_key[measure_key(q)].append(q)
+    comparisons: list[NumberComparison] = []
+    for key, items in by_key.items():
+        for group in _cluster(items):
+            firsts: dict[str, Quantity] = {}
+            for q in sorted(group, key=lambda x: x.start):
+                firsts.setdefault(q.article, q)
+            if len(firsts) < 2:
+                continue
+            chosen = [firsts[a.id] for a in report.articles if a.id in firsts]
+            verdict, note = judge(chosen, labels, inferred)
+            comparisons.append(
+                NumberComparison(
+                    measure=measure_label(key), quantities=[q.id for q in chosen],
+                    articles=[q.article for q in chosen],
+                    outlets=list(dict.fromkeys(labels[q.article] for q in chosen)),
+                    verdict=verdict, note=note,
+                )
+            )  # fmt: skip
+    order = {"differ": 0, "update": 1, "agree": 2}
+    comparisons.sort(key=lambda c: (order[c.verdict], -len(c.articles)))
+    return comparisons
+
+
+def spacy_parser(name: str) -> Callable[[str], Any]:
+    from parallax.models import load_spacy
+
+    nlp = load_spacy(name)
+    return lambda text: nlp(text)
+
+
+def sentence_of(article: Article, sentence_id: str) -> Sentence | None:
+    for s in article.sentences:
+        if s.id == sentence_id:
+            return s
+    return None
+
+
+@stage(requires=("sentences", "timeline"), provides=("quantities", "number_comparisons"))
+def compare_numbers(ctx: Context) -> None:
+    """Quantities with what they count, and where outlets' figures agree, update or differ."""
+    report = ctx.report
+    parse = spacy_parser(ctx.options.spacy_model)
+    report.quantities = []
+    for article in report.articles:
+        report.quantities += extract_quantities(article, parse, start_id=len(report.quantities) + 1)
+    report.number_comparisons = compare_quantities(report)

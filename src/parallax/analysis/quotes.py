@@ -1,0 +1,507 @@
+"""Quotes: direct quotes with their speakers, matched across outlets.
+
+Quote marks are read paragraph by paragraph: curly and straight double marks,
+backticks, and single curly or straight marks at the outer level (a single
+mark inside a double quote is a nested quote, and an apostrophe such as
+"it’s" never closes one). A quote may span sentences. A mark opened again
+before it closes, or never closed by the end of the paragraph, is reported as
+an article warning and the quote is kept as far as it can be trusted.
+
+A short quote of capitalised words with no attribution (‘Israel’) is a scare
+quote around a name, not a quote; single-mark quotes count only when someone
+is said to have said them.
+
+The speaker is the subject of the nearest speech verb outside the quote
+(`"...," X said`, `X said: "..."`, `X told CNN that "..."`, `said X`), found
+with spaCy's dependency parse; "he", "she", "it" and "they" resolve to the
+previous named speaker in the article, and a quote that continues the one
+before it without a verb of its own takes that quote's speaker.
+
+Across outlets a quote is verbatim (same words, ignoring case, punctuation and
+the kind of apostrophe, or the same words inside a longer quote), reworded
+(largely the same words: quote drift, shown as a word diff), or a paraphrase
+presented as a quote (one outlet quotes words that another states without quote
+marks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from parallax.model import Article, ArticleWarning, DiffPiece, Quote, QuoteMatch, Report, Sentence
+from parallax.stage import Context, stage
+
+SPEECH_VERBS = {
+    "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds", "added", "claim",
+    "claims", "claimed", "insist", "insists", "insisted", "state", "states", "stated", "explain",
+    "explained", "note", "noted", "write", "wrote", "writes", "warn", "warned", "warns", "argue",
+    "argued", "assert", "asserted", "admit", "admitted", "acknowledged", "reply", "replied",
+    "respond", "responded", "declare", "declared", "stress", "stressed", "confirm", "confirmed",
+    "announce", "announced", "tweeted", "posted", "commented", "continued", "concluded", "asked",
+    "urged", "called", "described", "recalled", "suggested", "according", "quoted", "emphasised",
+    "emphasized", "maintained", "conceded", "alleged", "boasted", "vowed", "promised",
+    "clarified", "reported", "indicated", "denied", "rejected", "demanded", "predicted", "shouted",
+}  # fmt: skip
+PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+STOP = {
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "is", "are", "was", "were",
+    "be", "been", "it", "its", "that", "this", "with", "as", "by", "but", "not", "we", "they", "he",
+    "she", "i", "you", "their", "our", "his", "her", "have", "has", "had", "will", "would", "so",
+    "do", "what", "which", "who", "about", "from", "there", "here", "just", "than",
+}  # fmt: skip
+# Marks: opener -> the closers that end it.
+DOUBLE_OPEN = "“„«"
+DOUBLE_CLOSE = "”»"
+
+
+@dataclass
+class RawQuote:
+    open_at: int  # index of the opening mark in the original
+    close_at: int | None  # index of the closing mark (None when never closed)
+    start: int  # inner text
+    end: int
+    mark: str  # "double", "back" or "single"
+
+
+def paragraphs(article: Article) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of the kept text, in original offsets."""
+    spans = [(k.start, k.end) for k in article.kept] or [(0, len(article.original))]
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        pos = start
+        for m in re.finditer(r"\n", article.original[start:end]):
+            out.append((pos, start + m.start()))
+            pos = start + m.end()
+        out.append((pos, end))
+    return [(s, e) for s, e in out if article.original[s:e].strip()]
+
+
+def _is_opening_single(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([—–-:;,") and (after.isalnum() or after in "‘'\"“")
+
+
+def _is_closing_single(text: str, i: int) -> bool:
+    after = text[i + 1] if i + 1 < len(text) else " "
+    before = text[i - 1] if i > 0 else " "
+    return not after.isalnum() and not before.isspace()
+
+
+def scan_marks(text: str, offset: int, warnings: list[ArticleWarning]) -> list[RawQuote]:
+    """Quotes in one paragraph (``text`` starts at ``offset`` in the original)."""
+    found: list[RawQuote] = []
+    mark = ""
+    opened = -1
+    for i, ch in enumerate(text):
+        if not mark:
+            if ch in DOUBLE_OPEN or ch == '"':
+                mark, opened = "double", i
+            elif ch == "`":
+                mark, opened = "back", i
+            elif ch in "‘'" and _is_opening_single(text, i):
+                mark, opened = "single", i
+            elif ch in DOUBLE_CLOSE:
+                warnings.append(
+                    ArticleWarning(
+                        "garbled-quote",
+                        "a closing quote mark with no opening mark",
+                        offset + i,
+                        offset + i + 1,
+                    )
+                )
+            continue
+        if mark == "double":
+            if ch in DOUBLE_CLOSE or ch == '"':
+                found.append(RawQuote(offset + opened, offset + i, offset + opened + 1, offset + i, mark))
+                mark = ""
+            elif ch in DOUBLE_OPEN:
+                warnings.append(
+                    ArticleWarning(
+                        "garbled-quote",
+                        "a quote mark opened again before the previous one closed; the first is left out",
+                        offset + opened, offset + i,
+                    )
+                )  # fmt: skip
+                opened = i
+        elif mark == "back":
+            if ch == "`":
+                found.append(RawQuote(offset + opened, offset + i, offset + opened + 1, offset + i, mark))
+                mark = ""
+        elif mark == "single":
+            if ch in "’'" and _is_closing_single(text, i):
+                found.append(RawQuote(offset + opened, offset + i, offset + opened + 1, offset + i, mark))
+                mark = ""
+            elif ch in DOUBLE_OPEN or ch == '"':
+                mark, opened = "double", i  # the single mark was an apostrophe
+    if mark and mark != "single":
+        warnings.append(
+            ArticleWarning(
+                "garbled-quote", "a quote mark is never closed; the quote runs to the end of its paragraph",
+                offset + opened, offset + len(text),
+            )
+        )  # fmt: skip
+        found.append(RawQuote(offset + opened, None, offset + opened + 1, offset + len(text.rstrip()), mark))
+    return found
+
+
+def _overlaps(a: ArticleWarning, b: ArticleWarning) -> bool:
+    if a.start is None or b.start is None:
+        return False
+    return a.start <= (b.end if b.end is not None else b.start) and b.start <= (
+        a.end if a.end is not None else a.start
+    )
+
+
+def is_scare_quote(words: str) -> bool:
+    """One to three capitalised words and no sentence punctuation: a name in quote marks."""
+    tokens = words.strip().split()
+    if not 1 <= len(tokens) <= 3 or re.search(r"[.!?,;:]$", words.strip()):
+        return False
+    return all(t[:1].isupper() for t in tokens)
+
+
+def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence | None:
+    for s in sentences:
+        if s.start <= pos < s.end:
+            return s
+    following = [s for s in sentences if s.start >= pos]
+    return following[0] if following else (sentences[-1] if sentences else None)
+
+
+def _subject_phrase(verb: Any, hole: tuple[int, int] = (-1, -1)) -> str:
+    """The verb's subject, without appositions, relative clauses or punctuation around it."""
+    subjects = [t for t in verb.children if t.dep_ in SUBJECT_DEPS and not hole[0] <= t.idx < hole[1]]
+    if not subjects:
+        return ""
+    head = min(subjects, key=lambda t: abs(t.i - verb.i))
+    tokens = [t for t in head.subtree if not hole[0] <= t.idx < hole[1]]
+    cut = {t.i for c in head.children if c.dep_ in ("appos", "relcl") for t in c.subtree}
+    kept = []
+    for t in tokens:
+        if t.i > head.i and (t.i in cut or t.text in ",;(—–"):
+            break
+        kept.append(t)
+    starts = [n for n, t in enumerate(kept) if t.i < head.i and t.text in ",;)]\"“”`'‘’:"]
+    if starts:
+        kept = kept[starts[-1] + 1 :]
+    while kept and kept[-1].is_punct:
+        kept.pop()
+    while kept and kept[0].is_punct:
+        kept.pop(0)
+    return "".join(t.text_with_ws for t in kept).strip()
+
+
+def _resolve_in_window(doc: Any, pronoun: str, before: int) -> str:
+    """A name before the pronoun in the same window: a person for he/she, else an organisation."""
+    wanted = ("PERSON",) if pronoun in ("he", "she", "i") else ("ORG", "NORP", "GPE", "PERSON")
+    names = [e.text for e in doc.ents if e.label_ in wanted and e.end_char <= before]
+    return names[-1] if names else ""
+
+
+def find_speaker(doc: Any, hole: tuple[int, int]) -> tuple[str, str]:
+    """(speaker, verb) from the speech verb nearest to the quote at ``hole`` (char offsets).
+
+    A pronoun subject is replaced by a fitting name earlier in the same window when there is one.
+    """
+    candidates = []
+    for t in doc:
+        if t.lower_ not in SPEECH_VERBS or hole[0] <= t.idx < hole[1]:
+            continue
+        distance = t.idx - hole[1] if t.idx >= hole[1] else hole[0] - (t.idx + len(t.text))
+        if t.lower_ == "according":
+            objects = [c for p in t.children for c in p.children if p.lower_ == "to" and c.dep_ == "pobj"]
+            if objects:
+                phrase = " ".join(x.text for x in objects[0].subtree if x.dep_ not in ("appos", "punct"))
+                candidates.append((distance, phrase, "according to"))
+            continue
+        speaker = _subject_phrase(t, hole)
+        if speaker.lower() in PRONOUNS:
+            speaker = _resolve_in_window(doc, speaker.lower(), t.idx) or speaker
+        if speaker:
+            candidates.append((distance, speaker, t.text.lower()))
+    if not candidates:
+        return "", ""
+    _, speaker, verb = min(candidates, key=lambda c: c[0])
+    return speaker, verb
+
+
+def _placeholder(words: str) -> str:
+    """Stands in for the quote while parsing, keeping its closing punctuation."""
+    end = words.rstrip()[-1:] if words.strip() else ""
+    return ' "That is so," ' if end == "," else ' "That is so." ' if end in ".?!" else ' "that" '
+
+
+def _reported_speakers(doc: Any) -> list[str]:
+    """Subjects of speech verbs in a sentence, e.g. "The official said the pressure ..."."""
+    out = []
+    for t in doc:
+        if t.lower_ in SPEECH_VERBS:
+            who = _subject_phrase(t)
+            if who and who.lower() not in PRONOUNS:
+                out.append(who)
+    return out
+
+
+def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quote]:
+    """Direct quotes in an article with their speakers; warnings go on the article."""
+    original = article.original
+    raw: list[RawQuote] = []
+    found: list[ArticleWarning] = []
+    for start, end in paragraphs(article):
+        raw += scan_marks(original[start:end], start, found)
+    for w in found:  # the damage stage may have flagged the same marks already
+        if not any(_overlaps(w, old) for old in article.warnings if old.kind == w.kind):
+            article.warnings.append(w)
+    raw = [
+        r
+        for r in raw
+        if re.search(r"\w", original[r.start : r.end]) and not is_scare_quote(original[r.start : r.end])
+    ]
+    sentences = article.sentences
+    quotes: list[Quote] = []
+    last_speaker = ""  # the previous named speaker, for "he said"
+    last_sentence_end = -1
+    for n, rq in enumerate(raw):
+        words = original[rq.start : rq.end].strip()
+        first = _sentence_at(sentences, rq.start)
+        last = _sentence_at(sentences, max(rq.start, rq.end - 1))
+        lo = first.start if first else max(0, rq.open_at - 200)
+        hi = last.end if last else min(len(original), rq.end + 200)
+        lo = max(
+            [lo] + [r.close_at + 1 for r in raw[:n] if r.close_at is not None and r.close_at < rq.open_at]
+        )
+        hi = min([hi] + [r.open_at for r in raw[n + 1 :] if r.open_at > (rq.close_at or rq.end)])
+        close = (rq.close_at + 1) if rq.close_at is not None else rq.end
+        stand_in = _placeholder(words)
+        window = original[lo : rq.open_at] + stand_in + original[close:hi]
+        hole = (rq.open_at - lo, rq.open_at - lo + len(stand_in))
+        doc = parse(window)
+        speaker, verb = find_speaker(doc, hole)
+        how = "pattern" if speaker else "none"
+        if speaker and speaker.lower() in PRONOUNS:
+            previous = _previous_speaker(article, first, parse) or last_speaker
+            speaker, how = (previous, "pronoun") if previous else (speaker, "pattern")
+        if not speaker and quotes and quotes[-1].speaker and last_sentence_end >= lo - 2:
+            speaker, verb, how = quotes[-1].speaker, quotes[-1].verb, "previous"
+        if rq.mark == "single" and how == "none":
+            continue  # single marks without a speaker are titles and scare quotes
+        quotes.append(
+            Quote(
+                id=f"q{start_id + len(quotes)}", article=article.id,
+                sentence=first.id if first else "", text=words,
+                start=rq.end - len(original[rq.start : rq.end].lstrip()),
+                end=rq.start + len(original[rq.start : rq.end].rstrip()),
+                speaker=speaker or None, verb=verb, attribution=how, complete=rq.close_at is not None,
+            )
+        )  # fmt: skip
+        if speaker and how == "pattern":
+            last_speaker = speaker
+        last_sentence_end = hi
+    return quotes
+
+
+def _previous_speaker(article: Article, sentence: Sentence | None, parse: Callable[[str], Any]) -> str:
+    """The subject of the last speech verb, or the last person named, in the two sentences before."""
+    if sentence is None:
+        return ""
+    earlier = [s for s in article.sentences if s.end <= sentence.start][-2:]
+    for s in reversed(earlier):
+        found = _reported_speakers(parse(s.text))
+        if found:
+            return found[-1]
+        people = [e.text for e in s.entities if e.label == "PERSON"]
+        if people:
+            return people[-1]
+    return ""
+
+
+def normalise_words(text: str) -> list[str]:
+    """Lower-case words with punctuation and apostrophe variants removed."""
+    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
+    return [w for w in (re.sub(r"[^\w']", "", t).strip("'").lower() for t in text.split()) if w]
+
+
+def word_diff(first: str, second: str) -> list[DiffPiece]:
+    """A word-level diff of two wordings (comparison ignores case and punctuation)."""
+    a, b = first.split(), second.split()
+    ka = [" ".join(normalise_words(w)) for w in a]
+    kb = [" ".join(normalise_words(w)) for w in b]
+    pieces: list[DiffPiece] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(DiffPiece("=", " ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            pieces.append(DiffPiece("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(DiffPiece("+", " ".join(b[j1:j2])))
+    return pieces
+
+
+def overlap(a: list[str], b: list[str]) -> float:
+    """Share of the shorter wording's words found, in order, in the other."""
+    if not a or not b:
+        return 0.0
+    matched = sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return matched / min(len(a), len(b))
+
+
+def _contains(long: list[str], short: list[str]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def _content(words: Iterable[str]) -> set[str]:
+    return {w for w in words if w not in STOP and len(w) > 2}
+
+
+def _context_words(report: Report, quote: Quote) -> set[str]:
+    article = report.article(quote.article)
+    for s in article.sentences:
+        if s.id == quote.sentence:
+            return _content(normalise_words(s.text)) - set(normalise_words(quote.text)) - SPEECH_VERBS
+    return set()
+
+
+def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: float = 0.6) -> list[QuoteMatch]:
+    """Match quotes across articles: verbatim, reworded (with a word diff), paraphrase."""
+    labels = {a.id: a.label for a in report.articles}
+    quotes = report.quotes
+    words = {q.id: normalise_words(q.text) for q in quotes}
+    parent = {q.id: q.id for q in quotes}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    reworded: list[tuple[Quote, Quote, float]] = []
+    for i, a in enumerate(quotes):
+        for b in quotes[i + 1 :]:
+            if a.article == b.article or not words[a.id] or not words[b.id]:
+                continue
+            wa, wb = words[a.id], words[b.id]
+            short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+            if short == long or (len(short) >= 3 and _contains(long, short)):
+                if len(short) < 3 and not (_context_words(report, a) & _context_words(report, b)):
+                    continue  # "Yes." in two unrelated sentences is not the same quote
+                parent[root(a.id)] = root(b.id)
+            elif len(short) >= 4:
+                score = overlap(wa, wb)
+                if score >= reworded_at and len(_content(short) & _content(long)) >= 2:
+                    reworded.append((a, b, score))
+    matches: list[QuoteMatch] = []
+    clusters: dict[str, list[Quote]] = {}
+    for q in quotes:
+        clusters.setdefault(root(q.id), []).append(q)
+    for members in clusters.values():
+        if len({q.article for q in members}) > 1:
+            matches.append(
+                QuoteMatch(
+                    kind="verbatim", quotes=[q.id for q in members],
+                    articles=list(dict.fromkeys(q.article for q in members)),
+                    outlets=list(dict.fromkeys(labels[q.article] for q in members)), similarity=1.0,
+                )
+            )  # fmt: skip
+    seen_pairs: set[tuple[str, str]] = set()
+    for a, b, score in sorted(reworded, key=lambda x: -x[2]):
+        pair = tuple(sorted((root(a.id), root(b.id))))
+        if pair in seen_pairs or pair[0] == pair[1]:
+            continue
+        seen_pairs.add(pair)  # type: ignore[arg-type]
+        matches.append(
+            QuoteMatch(
+                kind="reworded", quotes=[a.id, b.id], articles=[a.article, b.article],
+                outlets=list(dict.fromkeys([labels[a.article], labels[b.article]])),
+                similarity=round(score, 3), diff=word_diff(a.text, b.text),
+            )
+        )  # fmt: skip
+    matches += find_paraphrases(report, words, paraphrase_at, {q.id: root(q.id) for q in quotes})
+    return matches
+
+
+def _quoted_ranges(report: Report) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for q in report.quotes:
+        out.setdefault(q.article, []).append((q.start, q.end))
+    return out
+
+
+def longest_run(a: list[str], b: list[str]) -> int:
+    """Length of the longest run of words the two wordings share."""
+    if not a or not b:
+        return 0
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+
+def find_paraphrases(
+    report: Report, words: dict[str, list[str]], threshold: float, group: dict[str, str] | None = None
+) -> list[QuoteMatch]:
+    """Quotes whose words another article states as its own, without quote marks.
+
+    A sentence qualifies when it holds ``threshold`` of the quote's content words and
+    shares a run of at least four words (or most of a short quote) with it. ``group``
+    maps each quote to its verbatim group, so one group is reported once per article.
+    """
+    labels = {a.id: a.label for a in report.articles}
+    quoted = _quoted_ranges(report)
+    out: list[QuoteMatch] = []
+    done: set[tuple[str, str]] = set()
+    for q in report.quotes:
+        qwords = words[q.id]
+        qcontent = _content(qwords)
+        if len(qwords) < 5 or len(qcontent) < 3:
+            continue
+        for article in report.articles:
+            if article.id == q.article:
+                continue
+            key = ((group or {}).get(q.id, q.id), article.id)
+            if key in done:
+                continue
+            best: tuple[float, Sentence | None] = (0.0, None)
+            for s in article.sentences:
+                inside = any(a < s.end and s.start < b for a, b in quoted.get(article.id, []))
+                if inside:
+                    continue  # the other article quotes it too (or something else here)
+                swords = normalise_words(s.text)
+                score = len(qcontent & _content(swords)) / len(qcontent)
+                if score > best[0] and longest_run(qwords, swords) >= min(4, max(2, int(0.6 * len(qwords)))):
+                    best = (score, s)
+            score, sentence = best
+            if sentence is None or score < threshold:
+                continue
+            done.add(key)
+            out.append(
+                QuoteMatch(
+                    kind="paraphrase", quotes=[q.id], articles=[q.article, article.id],
+                    outlets=list(dict.fromkeys([labels[q.article], labels[article.id]])),
+                    similarity=round(score, 3), diff=word_diff(q.text, sentence.text),
+                    sentence=sentence.id, text=sentence.text,
+                )
+            )  # fmt: skip
+    return out
+
+
+def spacy_parser(name: str) -> Callable[[str], Any]:
+    from parallax.models import load_spacy
+
+    nlp = load_spacy(name)
+    return lambda text: nlp(text)
+
+
+@stage(requires=("sentences",), provides=("quotes", "quote_matches"))
+def compare_quote_wording(ctx: Context) -> None:
+    """Direct quotes with speakers, and the same quote across outlets."""
+    report = ctx.report
+    parse = spacy_parser(ctx.options.spacy_model)
+    report.quotes = []
+    for article in report.articles:
+        report.quotes += extract_quotes(article, parse, start_id=len(report.quotes) + 1)
+    report.quote_matches = compare_quotes(report)

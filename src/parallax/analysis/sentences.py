@@ -1,0 +1,163 @@
+"""Split each article's kept text into sentences, with entities and numbers.
+
+Scraped news text often glues sentences together ("on Friday.Palestinian
+Hamas", "caution.\u201cSo, it\u2019s") and puts one paragraph per line, so the
+kept spans are first cut at line breaks and at glued boundaries; spaCy then
+splits each piece into sentences and finds named entities. Every offset points
+into ``Article.original``; ``Sentence.text`` is exactly ``original[start:end]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from parallax.clean.normalise import normalise_for_matching
+from parallax.model import Article, Entity, Sentence, Span
+from parallax.models import load_spacy
+from parallax.stage import Context, stage
+
+# A full stop, question or exclamation mark glued to the next sentence's capital
+# (optionally with a closing quote before it or an opening quote after it).
+_GLUED = re.compile(r"(?<=[a-z0-9%\)\]][.!?])(?=[\"“‘'`]?[A-Z])|(?<=[a-z0-9%\)\]][.!?][\"”’'`])(?=[\"“‘'`]?[A-Z])")
+# Words before a full stop that is no sentence end ("Mr.Biden" is a name, not a boundary).
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen sen rep gov lt col capt sgt jr sr no vs etc inc co corp ltd prof rev fig e.g i.e".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)[.!?][\"”’'`]?$")
+
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[\s-]*(million|billion|thousand|bn|m)\b)?", re.I)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "hundred": 100,
+}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_CALENDAR = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(jan|feb|mar|apr|may|jun|jul|"
+    r"aug|sep|sept|oct|nov|dec)|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\s*(am|pm|a\.m|p\.m)",
+    re.I,
+)
+_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+
+
+def cut_pieces(text: str, offset: int) -> Iterator[tuple[int, int]]:
+    """(start, end) pieces of ``text`` cut at line breaks and glued sentence boundaries.
+
+    Offsets are shifted by ``offset``; pieces are stripped of surrounding space.
+    """
+    for line in re.finditer(r"[^\r\n\u2028\u2029]+", text):
+        cuts = [line.start()]
+        for glued in _GLUED.finditer(text, line.start(), line.end()):
+            before = _WORD_BEFORE.search(text, line.start(), glued.start())
+            word = before.group(1).lower().rstrip(".") if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+            cuts.append(glued.start())
+        cuts.append(line.end())
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            piece = text[start:end]
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                yield offset + start + lead, offset + start + lead + len(stripped)
+
+
+def extract_numbers(text: str) -> list[float]:
+    """Numeric values stated in a sentence: digits (with thousands separators and scale words)
+    and the common number words ("two", "dozen")."""
+    values: list[float] = []
+    for match in _NUMBER.finditer(text):
+        value = float(match.group(1).replace(",", ""))
+        if match.group(2):
+            value *= _SCALE[match.group(2).lower()]
+        values.append(value)
+    values.extend(float(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(text))
+    return values
+
+
+def kept_spans(article: Article) -> list[Span]:
+    """The article's kept spans; the whole original when cleaning kept nothing explicit."""
+    if article.kept:
+        return article.kept
+    return [Span(0, len(article.original), article.original)] if article.original.strip() else []
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _has_words(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) >= 2
+
+
+def segment_article(article: Article, pieces: list[tuple[int, int]], docs: list[object]) -> list[Sentence]:
+    """Build the article's sentences from its pieces and their spaCy docs."""
+    original = article.original
+    bounds: list[tuple[int, int, object]] = []
+    for (piece_start, _piece_end), doc in zip(pieces, docs, strict=True):
+        for sent in doc.sents:  # type: ignore[attr-defined]
+            start, end = _trim(original, piece_start + sent.start_char, piece_start + sent.end_char)
+            if start >= end:
+                continue
+            # A bit without letters ("0", "*") or that starts in lower case ("Mediterranean. to
+            # strengthen") continues the sentence before it in the same piece.
+            piece = original[start:end]
+            if bounds and bounds[-1][2] is doc and (not _has_words(piece) or piece[0].islower()):
+                bounds[-1] = (bounds[-1][0], end, doc)
+                continue
+            bounds.append((start, end, doc))
+    sentences: list[Sentence] = []
+    for index, (start, end, _doc) in enumerate(bounds):
+        text = original[start:end]
+        sentences.append(
+            Sentence(
+                id=f"{article.id}:s{index}",
+                article=article.id,
+                index=index,
+                text=text,
+                start=start,
+                end=end,
+                norm=normalise_for_matching(text),
+            )
+        )
+    # Entities: spaCy's, placed in the sentence that contains them.
+    for (piece_start, _piece_end), doc in zip(pieces, docs, strict=True):
+        for ent in doc.ents:  # type: ignore[attr-defined]
+            start, end = piece_start + ent.start_char, piece_start + ent.end_char
+            for sentence in sentences:
+                if sentence.start <= start and end <= sentence.end:
+                    sentence.entities.append(Entity(ent.text, ent.label_, start, end))
+                    break
+    for sentence in sentences:
+        sentence.numbers = extract_numbers(blank_calendar_dates(sentence))
+    return sentences
+
+
+def blank_calendar_dates(sentence: Sentence) -> str:
+    """The sentence text with calendar dates ("October 7", "2023-10-21") blanked out,
+    so that day numbers are not taken for quantities."""
+    chars = list(sentence.text)
+    for entity in sentence.entities:
+        if entity.label in ("DATE", "TIME") and _CALENDAR.search(entity.text):
+            for i in range(entity.start - sentence.start, entity.end - sentence.start):
+                chars[i] = " "
+    return "".join(chars)
+
+
+@stage(requires=("clean",), provides=("sentences", "entities"))
+def split_sentences(ctx: Context) -> None:
+    """Sentences with entities and numbers for every article, offsets into the original."""
+    nlp = load_spacy(ctx.options.spacy_model)
+    plan: list[tuple[Article, list[tuple[int, int]]]] = []
+    texts: list[str] = []
+    for article in ctx.report.articles:
+        pieces = [p for span in kept_spans(article) for p in cut_pieces(span.text, span.start)]
+        plan.append((article, pieces))
+        texts.extend(article.original[s:e] for s, e in pieces)
+    docs = iter(list(nlp.pipe(texts, batch_size=128)))
+    for article, pieces in plan:
+        article.sentences = segment_article(article, pieces, [next(docs) for _ in pieces])

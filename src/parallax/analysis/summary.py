@@ -1,0 +1,88 @@
+"""A neutral summary built from the best-supported claims, each sentence citing its sources.
+
+Claims are ranked by support (``Claim.independent_sources`` when computed, else
+the number of outlets), then by how plain their wording is. A claim that says
+the same thing as one already chosen adds its citations to that sentence
+instead of repeating it. The chosen sentences are put in story order (where
+their mentions sit in the articles, on average).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parallax.analysis.claims import QUOTE_MARKS, describe_sentence, measure_plainness
+from parallax.model import Claim, Report, Sentence, SummarySentence
+from parallax.stage import Context, stage
+
+# Two claims whose vectors are this close say the same thing (for the summary).
+REDUNDANT_COSINE = 0.8
+REDUNDANT_WORDS = 0.6
+
+
+def measure_support(claim: Claim) -> int:
+    """Independent sources when known, else the number of outlets."""
+    return claim.independent_sources if claim.independent_sources > 0 else len(claim.outlets)
+
+
+def locate_in_story(report: Report, claim: Claim) -> float:
+    """Where a claim sits in the story, 0 (top) to 1 (bottom): the mean relative position of its mentions."""
+    positions: list[float] = []
+    for mention in claim.mentions:
+        article = report.article(mention.article)
+        index = next((s.index for s in article.sentences if s.id == mention.sentence), 0)
+        positions.append(index / max(1, len(article.sentences) - 1))
+    return sum(positions) / len(positions) if positions else 1.0
+
+
+def is_quotation(text: str) -> bool:
+    """True when the text opens with a quote mark (a direct quotation rather than a report)."""
+    return text.lstrip()[:1] in QUOTE_MARKS
+
+
+def _word_overlap(a: str, b: str) -> float:
+    fa = describe_sentence(Sentence("", "", 0, a, 0, len(a), a)).words
+    fb = describe_sentence(Sentence("", "", 0, b, 0, len(b), b)).words
+    if not fa or not fb:
+        return 0.0
+    return 2 * len(fa & fb) / (len(fa) + len(fb))
+
+
+def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray]) -> bool:
+    """Whether two claims say the same thing, for the summary's purposes."""
+    if a.id in vectors and b.id in vectors and float(vectors[a.id] @ vectors[b.id]) >= REDUNDANT_COSINE:
+        return True
+    return _word_overlap(a.text, b.text) >= REDUNDANT_WORDS
+
+
+def write_summary(report: Report, count: int, vectors: dict[str, np.ndarray] | None = None) -> list[SummarySentence]:
+    """Up to ``count`` summary sentences from the report's claims, in story order."""
+    vectors = vectors or {}
+    ranked = sorted(
+        report.claims,
+        key=lambda c: (-measure_support(c), is_quotation(c.text), measure_plainness(c.text)),
+    )
+    chosen: list[tuple[Claim, list[Claim]]] = []  # (claim shown, claims it cites)
+    for claim in ranked:
+        if len(chosen) >= count:
+            break
+        twin = next((entry for entry in chosen if is_redundant(entry[0], claim, vectors)), None)
+        if twin is not None:
+            twin[1].append(claim)
+            continue
+        chosen.append((claim, [claim]))
+    chosen.sort(key=lambda entry: locate_in_story(report, entry[0]))
+    order = {a.id: n for n, a in enumerate(report.articles)}
+    summary: list[SummarySentence] = []
+    for shown, cited in chosen:
+        article_ids = sorted({a for c in cited for a in c.articles}, key=order.__getitem__)
+        summary.append(SummarySentence(text=shown.text, claims=[c.id for c in cited], articles=article_ids))
+    return summary
+
+
+@stage(requires=("claims",), provides=("summary",))
+def summarise(ctx: Context) -> None:
+    """Fill ``Report.summary`` with ``Options.summary_sentences`` cited sentences."""
+    ctx.report.summary = write_summary(
+        ctx.report, ctx.options.summary_sentences, ctx.extras.get("claim_vectors")
+    )

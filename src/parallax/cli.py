@@ -1,0 +1,258 @@
+"""The ``parallax`` command line: thin commands over importable functions.
+
+Commands parse arguments, call the library, and report problems as messages,
+never tracebacks. Exit codes: 0 success, 1 failure (nothing could be analysed,
+a model is unavailable, another Parallax error), 2 usage errors.
+
+To add a command, define a function decorated with ``@app.command()`` below
+(or in a module of its own that imports ``app`` and is imported at the end of
+this file). Reuse ``write_report`` to write a report in any format, and
+``fail`` to stop with a message.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import typing
+from dataclasses import fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from parallax.errors import ModelUnavailable, NothingToAnalyse, ParallaxError
+from parallax.model import Report
+from parallax.options import Options, describe_options
+from parallax.render.sections import clean_terminal
+
+app = typer.Typer(
+    name="parallax",
+    help="Compare several outlets' reports of one story: what they agree on, what differs, who copied whom.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+}
+
+
+def make_stderr() -> Console:
+    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+def warn(message: str, label: str = "warning") -> None:
+    """One warning line on stderr; control codes in ``message`` are removed."""
+    make_stderr().print(Text(f"{label}: ", style="yellow").append(clean_terminal(message)))
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Stop the command with an error message on stderr and an exit code."""
+    make_stderr().print(Text("error: ", style="bold red").append(clean_terminal(message)))
+    raise typer.Exit(code)
+
+
+def choose_format(fmt: str | None, out: Path | None) -> str:
+    """The explicit format, else the one the output file's suffix names, else text."""
+    if fmt:
+        return fmt
+    if out is not None:
+        return SUFFIX_FORMATS.get(out.suffix.lower(), "text")
+    return "text"
+
+
+def write_report(report: Report, fmt: str, out: Path | None = None) -> Path | None:
+    """Write ``report`` as ``fmt`` to the file ``out``, or to stdout when ``out`` is None.
+
+    On stdout the text format uses the terminal (colour, width; ``NO_COLOR``
+    respected). Returns the path written, if any.
+    """
+    if out is None:
+        if fmt == "text":
+            from parallax.render.text import make_console, print_report
+
+            print_report(report, make_console())
+        else:
+            from parallax.render import render
+
+            sys.stdout.write(render(report, fmt))
+            sys.stdout.flush()
+        return None
+    from parallax.render import render
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(report, fmt), encoding="utf-8")
+    return out
+
+
+def warn_about(report: Report) -> None:
+    """Skipped inputs (as warnings) and notes, on stderr."""
+    for skipped in report.skipped:
+        warn(f"skipped {skipped.source}: {skipped.reason}")
+    for note in report.notes:
+        warn(note, label="note")
+
+
+def options_from(values: dict[str, Any]) -> Options:
+    """An Options object from the CLI values of its settings (None means the default)."""
+    given = {name: value for name, value in values.items() if value is not None}
+    return Options(**given)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        from parallax import __version__
+
+        typer.echo(f"parallax {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=version_callback, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Compare several outlets' reports of one story."""
+
+
+def analyze_command(
+    paths: list[Path],
+    fmt: ReportFormat | None,
+    output: Path | None,
+    **settings: Any,
+) -> None:
+    """Analyse files and folders holding several reports of one story, and print the report."""
+    import parallax
+
+    try:
+        options = options_from(settings)
+    except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
+    try:
+        report = parallax.analyze([str(p) for p in paths], options)
+    except NothingToAnalyse as error:
+        fail(f"{error}. Give files or folders holding .txt, .md, .html, .json or .jsonl articles.")
+    except ModelUnavailable as error:
+        fail(f"a model is unavailable: {error}")
+    except ParallaxError as error:
+        fail(str(error))
+    warn_about(report)
+    chosen = choose_format(fmt.value if fmt else None, output)
+    try:
+        written = write_report(report, chosen, output)
+    except OSError as error:
+        fail(f"cannot write the report to '{output}': {error.strerror or error}")
+    if written is not None:
+        make_stderr().print(f"wrote the {chosen} report to {written}")
+
+
+def option_type(name: str) -> Any:
+    """The Python type of an Options setting."""
+    return typing.get_type_hints(Options)[name]
+
+
+def build_analyze() -> Any:
+    """The ``analyze`` command, with one flag per Options setting (help from the settings)."""
+    params = [
+        inspect.Parameter(
+            "paths",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[
+                list[Path],
+                typer.Argument(help="Files and folders to read (.txt, .md, .html, .json, .jsonl)."),
+            ],
+        ),
+        inspect.Parameter(
+            "fmt",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                ReportFormat | None,
+                typer.Option(
+                    "--format",
+                    "-f",
+                    help="Report format; default: from the -o suffix, else text.",
+                    case_sensitive=False,
+                ),
+            ],
+        ),
+        inspect.Parameter(
+            "output",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                Path | None,
+                typer.Option(
+                    "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False
+                ),
+            ],
+        ),
+    ]
+    for name, default, help_line in describe_options():
+        kind = option_type(name)
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    kind | None,
+                    typer.Option(
+                        "--" + name.replace("_", "-"),
+                        help=escape(f"{help_line} (default: {default})"),
+                        show_default=False,
+                    ),
+                ],
+            )
+        )
+
+    def analyze(**kwargs: Any) -> None:
+        analyze_command(kwargs.pop("paths"), kwargs.pop("fmt"), kwargs.pop("output"), **kwargs)
+
+    analyze.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    analyze.__annotations__ = {p.name: p.annotation for p in params}
+    analyze.__doc__ = analyze_command.__doc__
+    return analyze
+
+
+app.command("analyze")(build_analyze())
+
+
+def setting_flags() -> list[str]:
+    """The CLI flag of every Options setting (for the docs test)."""
+    return ["--" + f.name.replace("_", "-") for f in fields(Options)]
+
+
+from parallax import cli_web  # noqa: E402, F401  (registers `parallax serve`)
+
+
+def main() -> None:
+    """Entry point of the ``parallax`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

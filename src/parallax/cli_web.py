@@ -1,0 +1,46 @@
+"""``parallax serve``: the web app over a corpus (see ``parallax.web.app``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from parallax.cli import app, fail
+from parallax.errors import ParallaxError
+
+
+def serve_command(db: str | None, host: str, port: int) -> None:
+    """Check the arguments, open the corpus and run the server until interrupted."""
+    if not 0 < port < 65536:
+        fail(f"--port must be between 1 and 65535, not {port}", code=2)
+    try:
+        import uvicorn
+
+        from parallax.web.app import create_app
+
+        web = create_app(db)
+    except ParallaxError as exc:
+        fail(str(exc))
+    where = f"http://{host}:{port}/" if ":" not in host else f"http://[{host}]:{port}/"
+    typer.echo(f"Parallax is serving {'the corpus ' + db if db else 'without a corpus'} at {where}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo("note: the server is reachable from other machines; it has no log-in of its own", err=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command("serve")
+def serve(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Corpus to browse: a SQLite file or a postgresql:// URL. "
+            "Without it, only the Analyse page works.",
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Browse stories and their comparisons in a web browser; analyse pasted articles."""
+    serve_command(db, host, port)

@@ -1,0 +1,191 @@
+"""The JSON API under /api/. Reports are ``report_to_dict`` output: the report schema, unchanged."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from parallax.render.json import report_to_dict
+from parallax.web.pages import need_job, need_source, read_analyse_form, start_analysis
+from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow
+from parallax.web.uploads import check_inputs
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+DATE_OR_EMPTY = r"^(\d{4}-\d{2}-\d{2})?$"
+REPORT_REF = {"$ref": "#/components/schemas/Report"}
+
+
+class StoryInfo(BaseModel):
+    id: str
+    title: str
+    size: int
+    outlets: list[str]
+    first: str | None
+    last: str | None
+    analysed: bool
+    article_ids: list[str]
+
+
+class StoryList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    stories: list[StoryInfo]
+
+
+class JobStatus(BaseModel):
+    id: str
+    title: str
+    state: str
+    step: str
+    done_steps: int
+    total_steps: int
+    progress: float
+    error: str | None
+
+
+def story_model(row: StoryRow) -> StoryInfo:
+    return StoryInfo(**asdict(row))
+
+
+@router.get("/stories", response_model=StoryList, summary="Search the stories of the corpus")
+def list_stories(
+    request: Request,
+    q: str = Query("", description="Words that must all appear in the story title."),
+    outlet: str = Query("", description="Only stories with an article from this outlet."),
+    since: str = Query("", pattern=DATE_OR_EMPTY, description="Stories ending on or after this date."),
+    until: str = Query("", pattern=DATE_OR_EMPTY, description="Stories starting on or before this date."),
+    sort: str = Query("recent", description=f"One of: {', '.join(SORTS)}."),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(PAGE_SIZE, ge=1, le=500),
+) -> StoryList:
+    if sort not in SORTS:
+        raise HTTPException(422, f"sort must be one of {', '.join(SORTS)}, not '{sort}'")
+    source = need_source(request)
+    query = StoryQuery(text=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset, limit=limit)
+    page = source.find_stories(query)
+    stories = [story_model(r) for r in page.rows]
+    return StoryList(total=page.total, offset=offset, limit=limit, stories=stories)
+
+
+@router.get("/outlets", response_model=list[str], summary="Every outlet in the corpus")
+def list_outlets(request: Request) -> list[str]:
+    return need_source(request).list_outlets()
+
+
+@router.get("/stories/{story_id}", response_model=StoryInfo, summary="One story")
+def get_story(request: Request, story_id: str) -> StoryInfo:
+    row = need_source(request).get_story(story_id)
+    if row is None:
+        raise HTTPException(404, f"no story '{story_id}'")
+    return story_model(row)
+
+
+@router.get(
+    "/stories/{story_id}/report",
+    summary="A story's analysis, as in docs/report.schema.json",
+    responses={
+        200: {"content": {"application/json": {"schema": REPORT_REF}}},
+        409: {"description": "The story has not been analysed yet."},
+    },
+)
+def get_story_report(request: Request, story_id: str) -> Response:
+    source = need_source(request)
+    if source.get_story(story_id) is None:
+        raise HTTPException(404, f"no story '{story_id}'")
+    report = source.get_report(story_id)
+    if report is None:
+        raise HTTPException(409, f"story '{story_id}' is not analysed yet (run `parallax story {story_id}`)")
+    return JSONResponse(report_to_dict(report))
+
+
+@router.post(
+    "/analyse",
+    status_code=202,
+    response_model=JobStatus,
+    summary="Analyse pasted text or uploaded files without touching the corpus",
+    description="A multipart form: `text` (repeatable, with optional `title`, `outlet`, `published` "
+    "in the same order) and/or `files` (repeatable). Returns a job; poll /api/jobs/{id}.",
+)
+async def post_analyse(request: Request) -> JobStatus:
+    limits = request.app.state.limits
+    pasted, uploads, problems = await read_analyse_form(request, limits)
+    problems = problems or check_inputs(pasted, uploads, limits)
+    if problems:
+        raise HTTPException(400, " ".join(problems))
+    job = start_analysis(request, pasted, uploads)
+    return JobStatus(**job.to_dict())
+
+
+@router.get("/jobs/{job_id}", response_model=JobStatus, summary="Progress of an analysis")
+def get_job(request: Request, job_id: str) -> JobStatus:
+    return JobStatus(**need_job(request, job_id).to_dict())
+
+
+@router.get(
+    "/jobs/{job_id}/report",
+    summary="The report of a finished analysis",
+    responses={
+        200: {"content": {"application/json": {"schema": REPORT_REF}}},
+        409: {"description": "The analysis has not finished."},
+    },
+)
+def get_job_report(request: Request, job_id: str) -> Response:
+    job = need_job(request, job_id)
+    if job.report is None:
+        why = f": {job.error}" if job.error else ""
+        raise HTTPException(409, f"analysis {job_id} is {job.state}{why}")
+    return JSONResponse(report_to_dict(job.report))
+
+
+@cache
+def load_report_schema() -> dict[str, Any] | None:
+    """docs/report.schema.json from the package data or the source tree, if present."""
+    try:
+        text = resources.files("parallax").joinpath("data", "report.schema.json").read_text(encoding="utf-8")
+        data: dict[str, Any] = json.loads(text)
+        return data
+    except (FileNotFoundError, OSError):
+        pass
+    path = Path(__file__).resolve().parents[3] / "docs" / "report.schema.json"
+    if path.exists():
+        found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return found
+    return None
+
+
+@router.get("/schema", summary="The JSON Schema of reports")
+def get_schema() -> Response:
+    schema = load_report_schema()
+    if schema is None:
+        raise HTTPException(404, "the report schema is not installed with this copy of Parallax")
+    return JSONResponse(schema)
+
+
+def add_report_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """Put the report schema into an OpenAPI document as components/schemas/Report."""
+    schema = load_report_schema()
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    if schema is None:
+        components["Report"] = {"type": "object", "description": "See docs/report.schema.json."}
+        return spec
+    text = json.dumps(schema)
+    for key in ("$defs", "definitions"):
+        text = text.replace(f'"#/{key}/', '"#/components/schemas/')
+    moved: dict[str, Any] = json.loads(text)
+    for key in ("$defs", "definitions"):
+        for name, sub in moved.pop(key, {}).items():
+            components.setdefault(name, sub)
+    for key in ("$schema", "$id"):
+        moved.pop(key, None)
+    components["Report"] = moved
+    return spec

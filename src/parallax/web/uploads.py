@@ -1,0 +1,139 @@
+"""Turning what a reader pasted or uploaded into input files for an analysis.
+
+Everything here is untrusted: file names are never used as paths (each file is
+written under a generated name, and its given name is only shown, escaped),
+and sizes, counts and types are limited with messages a person can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one Analyse request may send."""
+
+    max_files: int = 20  # uploaded files
+    max_file_bytes: int = 2 * 1024 * 1024  # per uploaded file
+    max_pasted: int = 20  # pasted articles
+    max_pasted_chars: int = 200_000  # per pasted article
+    max_request_bytes: int = 12 * 1024 * 1024  # the whole request body
+
+    def describe(self) -> str:
+        return (
+            f"up to {self.max_files} files of at most {self.max_file_bytes // 1024 // 1024} MB each "
+            f"({', '.join(ALLOWED_SUFFIXES)}), and up to {self.max_pasted} pasted articles"
+        )
+
+
+@dataclass
+class Pasted:
+    """One article typed or pasted into the form."""
+
+    text: str
+    title: str = ""
+    outlet: str = ""
+    published: str = ""
+
+
+@dataclass
+class Upload:
+    """One uploaded file: its given name (untrusted, for display) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class Inputs:
+    """Input files ready for ``parallax.analyze``, and what each one was called."""
+
+    folder: Path
+    paths: list[Path] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # written path -> name shown to the reader
+
+    def rename(self, source: str) -> str:
+        """A report source (a written path, maybe with "#n") as the reader knows it."""
+        for path, name in self.names.items():
+            if source == path or source.startswith(path + "#"):
+                return name + source[len(path) :]
+        return source
+
+
+def display_name(name: str) -> str:
+    """An uploaded file's name made printable (no paths, no control characters)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable())
+    return base[:120] or "unnamed file"
+
+
+def check_inputs(pasted: list[Pasted], uploads: list[Upload], limits: Limits) -> list[str]:
+    """Every problem with a request, as messages; empty when it can be analysed."""
+    problems: list[str] = []
+    if not pasted and not uploads:
+        problems.append("Nothing to analyse: paste the text of an article or choose files to upload.")
+    if len(uploads) > limits.max_files:
+        problems.append(f"Too many files: {len(uploads)} were sent, at most {limits.max_files} are accepted.")
+    if len(pasted) > limits.max_pasted:
+        problems.append(f"Too many pasted articles: {len(pasted)}, at most {limits.max_pasted} are accepted.")
+    for up in uploads:
+        name = display_name(up.name)
+        suffix = Path(name).suffix.lower()
+        if suffix not in ALLOWED_SUFFIXES:
+            shown = suffix or "no extension"
+            problems.append(
+                f"'{name}' is not a supported type ({shown}); use one of {', '.join(ALLOWED_SUFFIXES)}."
+            )
+        if len(up.data) > limits.max_file_bytes:
+            problems.append(
+                f"'{name}' is too large ({len(up.data) / 1024 / 1024:.1f} MB); "
+                f"the limit is {limits.max_file_bytes / 1024 / 1024:.0f} MB per file."
+            )
+        elif not up.data:
+            problems.append(f"'{name}' is empty.")
+    for n, paste in enumerate(pasted, 1):
+        if len(paste.text) > limits.max_pasted_chars:
+            problems.append(
+                f"Pasted article {n} is too long ({len(paste.text):,} characters); "
+                f"the limit is {limits.max_pasted_chars:,}."
+            )
+    return problems
+
+
+def write_inputs(pasted: list[Pasted], uploads: list[Upload], root: str | None = None) -> Inputs:
+    """Write the inputs into a new private folder, under generated names."""
+    folder = Path(tempfile.mkdtemp(prefix="parallax-web-", dir=root))
+    os.chmod(folder, 0o700)
+    inputs = Inputs(folder=folder)
+    for n, paste in enumerate(pasted, 1):
+        fields = {"title": paste.title, "outlet": paste.outlet, "published": paste.published}
+        given = {k: v.strip() for k, v in fields.items() if v.strip()}
+        if given:  # JSON carries the fields the reader filled in
+            path = folder / f"pasted-{n:02d}.json"
+            path.write_text(json.dumps({"text": paste.text, **given}, ensure_ascii=False), encoding="utf-8")
+        else:  # plain text: a short first line may be the title, as for .txt files
+            path = folder / f"pasted-{n:02d}.txt"
+            path.write_text(paste.text, encoding="utf-8")
+        inputs.paths.append(path)
+        inputs.names[str(path)] = f"pasted article {n}"
+    for n, up in enumerate(uploads, 1):
+        suffix = Path(display_name(up.name)).suffix.lower()
+        path = folder / f"upload-{n:02d}{suffix}"
+        path.write_bytes(up.data)
+        inputs.paths.append(path)
+        inputs.names[str(path)] = display_name(up.name)
+    return inputs
+
+
+def remove_inputs(inputs: Inputs) -> None:
+    """Delete the folder the inputs were written to."""
+    for path in inputs.folder.iterdir():
+        path.unlink(missing_ok=True)
+    inputs.folder.rmdir()

@@ -1,0 +1,167 @@
+"""Word choice and framing: each outlet's terms for the same referent, from claims and entities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from parallax.analysis.entities import merge_entities
+from parallax.analysis.framing import compare_framing, count_term, stem
+from parallax.model import Article, Claim, Entity, Mention, Sentence
+
+
+@pytest.fixture(scope="module")
+def parse() -> Any:
+    from parallax.models import load_spacy
+
+    nlp = load_spacy()
+    return lambda texts: list(nlp.pipe(texts))
+
+
+def make_article(aid: str, outlet: str, texts: list[str], names: tuple[tuple[str, str], ...] = ()) -> Article:
+    original = " ".join(texts)
+    article = Article(
+        id=aid,
+        source=f"{aid}.txt",
+        title="",
+        outlet=outlet,
+        published=None,
+        language="en",
+        original=original,
+        text=original,
+    )
+    pos = 0
+    for i, text in enumerate(texts):
+        start = original.index(text, pos)
+        sentence = Sentence(
+            id=f"{aid}:s{i}", article=aid, index=i, text=text, start=start, end=start + len(text)
+        )
+        for name, label in names:
+            at = text.find(name)
+            while at >= 0:
+                sentence.entities.append(Entity(name, label, start + at, start + at + len(name)))
+                at = text.find(name, at + len(name))
+        article.sentences.append(sentence)
+        pos = start + len(text)
+    return article
+
+
+def claim_of(cid: str, articles: list[Article], index: int) -> Claim:
+    mentions = [
+        Mention(
+            a.id,
+            a.sentences[index].id,
+            a.sentences[index].text,
+            a.sentences[index].start,
+            a.sentences[index].end,
+        )
+        for a in articles
+    ]
+    return Claim(cid, mentions[0].text, [a.id for a in articles], [a.label for a in articles], mentions)
+
+
+def story() -> tuple[list[Article], list[Claim]]:
+    norland = (("Norland", "GPE"),)
+    a1 = make_article(
+        "a1",
+        "Valley News",
+        [
+            "Officials urged Norland to hold back its troops.",
+            "The rebels seized 40 villagers near the dam.",
+            "Norland denied any plan.",
+        ],
+        norland,
+    )
+    a2 = make_article(
+        "a2",
+        "Ridge Times",
+        [
+            "Officials urged the northern regime to hold back its troops.",
+            "The rebels seized 40 hostages near the dam.",
+            "The hostages were moved at night.",
+        ],
+        norland,
+    )
+    a3 = make_article(
+        "a3",
+        "Lake Herald",
+        [
+            "Officials urged Norland to hold back its troops.",
+            "The rebels seized 40 villagers near the dam.",
+            "Norland said little.",
+        ],
+        norland,
+    )
+    articles = [a1, a2, a3]
+    return articles, [claim_of("c1", articles, 0), claim_of("c2", articles, 1)]
+
+
+def test_framing_outlet_term_beside_others_terms(parse: Any) -> None:
+    articles, claims = story()
+    framings = compare_framing(articles, claims, merge_entities(articles), parse)
+    by_referent = {f.referent: f for f in framings}
+    assert "Norland" in by_referent, [f.referent for f in framings]
+    norland = by_referent["Norland"]
+    terms = {o.article: {t.term: t.count for t in o.terms} for o in norland.outlets}
+    assert terms["a2"] == {"the northern regime": 1}
+    assert terms["a1"] == {"Norland": 2} and terms["a3"] == {"Norland": 2}
+    assert norland.kind == "place" and norland.entity is not None and "c1" in norland.claims
+    villagers = by_referent["villagers"]
+    hostages = {t.term: t for o in villagers.outlets if o.article == "a2" for t in o.terms}
+    assert hostages["hostages"].count == 2
+    example = hostages["hostages"]
+    assert articles[1].original[example.start : example.end] == "hostages"
+    assert "seized 40 hostages" in example.example
+
+
+def test_framing_agreeing_outlets_give_no_rows(parse: Any) -> None:
+    texts = ["The rebels seized 40 villagers near the dam."]
+    articles = [make_article(f"a{i}", f"Outlet {i}", texts) for i in range(1, 4)]
+    assert compare_framing(articles, [claim_of("c1", articles, 0)], [], parse) == []
+
+
+def test_framing_no_claims_no_entities_single_sentence(parse: Any) -> None:
+    one = make_article("a1", "Only", ["A single sentence without names."])
+    assert compare_framing([one], [], [], parse) == []
+    assert compare_framing([], [], [], parse) == []
+
+
+def test_framing_spelling_and_inflection_are_not_framing(parse: Any) -> None:
+    a1 = make_article("a1", "One", ["Talks to free the captives went on."])
+    a2 = make_article("a2", "Two", ["Talks to ree the captives went on."])
+    a3 = make_article("a3", "Three", ["Talks to free the captive went on."])
+    articles = [a1, a2, a3]
+    assert compare_framing(articles, [claim_of("c1", articles, 0)], [], parse) == []
+
+
+def test_framing_count_term_separates_quote_marked_uses() -> None:
+    article = make_article("a1", "One", ["‘Norland’ forces moved.", "Norland agreed.", "‘Norland’ said no."])
+    plain, quoted, first, (start, end) = count_term(article, "Norland")
+    assert (plain, quoted) == (1, 2)
+    assert first is not None and article.original[start:end] == "Norland"
+    assert stem("detainees") == stem("detainee")
+
+
+def test_framing_seeds_show_distinctive_names(seed_report) -> None:  # type: ignore[no-untyped-def]
+    framings = seed_report.framing
+    assert framings, "no framing rows on the seeds"
+    outlets_with_own_terms = set()
+    for f in framings:
+        usual = f.referent.lower()
+        for o in f.outlets:
+            if any(t.term.strip("‘’").lower() != usual for t in o.terms):
+                outlets_with_own_terms.add(o.article)
+            for t in o.terms:
+                assert t.count >= 1 and t.example
+    assert len(outlets_with_own_terms) >= 2
+
+    # at least one referent is named by one outlet in words no other outlet uses for it
+    def exclusive(f) -> bool:  # type: ignore[no-untyped-def]
+        users: dict[str, set[str]] = {}
+        for o in f.outlets:
+            for t in o.terms:
+                users.setdefault(t.term.strip("‘’").lower(), set()).add(o.article)
+        return any(len(v) == 1 for v in users.values()) and len(f.outlets) >= 3
+
+    assert any(exclusive(f) for f in framings)

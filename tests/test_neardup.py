@@ -1,0 +1,82 @@
+"""MinHash LSH near-duplicate index (analysis/neardup.py)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from parallax.analysis.neardup import NearDuplicateIndex, make_shingles, tokenize_words
+
+VOCAB = [f"w{i}" for i in range(3000)]
+
+
+def make_text(seed: int, n: int = 300) -> list[str]:
+    rng = random.Random(seed)
+    return [rng.choice(VOCAB) for _ in range(n)]
+
+
+def edit(words: list[str], rate: float, seed: int) -> list[str]:
+    """Substitute a share of the words with random others."""
+    rng = random.Random(seed)
+    return [rng.choice(VOCAB) if rng.random() < rate else w for w in words]
+
+
+def test_neardup_finds_edited_copy_and_ignores_others() -> None:
+    index = NearDuplicateIndex(threshold=0.3)
+    for k in range(50):
+        index.add(f"doc{k}", " ".join(make_text(k)))
+    copy = " ".join(edit(make_text(7), 0.05, seed=99))
+    found = index.query(copy)
+    assert [m.key for m in found][:1] == ["doc7"]
+    assert all(m.key == "doc7" for m in found)
+    assert found[0].similarity > 0.5
+
+
+def test_neardup_unrelated_text_finds_nothing() -> None:
+    index = NearDuplicateIndex()
+    for k in range(20):
+        index.add(f"doc{k}", " ".join(make_text(k)))
+    assert index.query(" ".join(make_text(1000))) == []
+
+
+def test_neardup_ignores_case_and_typography() -> None:
+    index = NearDuplicateIndex()
+    index.add(
+        "a",
+        "The council’s ferry terminal closed on Tuesday, engineers said, after cracks appeared in the pier.",
+    )
+    hits = index.query(
+        "THE COUNCIL'S FERRY TERMINAL -- closed on Tuesday; engineers said after cracks appeared in the pier"
+    )
+    assert hits and hits[0].key == "a" and hits[0].similarity > 0.9
+
+
+def test_neardup_find_pairs_and_remove() -> None:
+    index = NearDuplicateIndex()
+    base = make_text(3)
+    index.add_many(
+        [("x", " ".join(base)), ("y", " ".join(edit(base, 0.03, 5))), ("z", " ".join(make_text(4)))]
+    )
+    pairs = index.find_pairs()
+    assert [(a, b) for a, b, _ in pairs] == [("x", "y")]
+    index.remove("y")
+    assert index.find_pairs() == [] and "y" not in index and len(index) == 2
+
+
+def test_neardup_rejects_bad_use() -> None:
+    index = NearDuplicateIndex()
+    index.add("a", "one two three four")
+    with pytest.raises(KeyError):
+        index.add("a", "again")
+    with pytest.raises(ValueError):
+        NearDuplicateIndex(threshold=1.5)
+    index.add("empty", "")
+    assert index.query("") == []
+
+
+def test_neardup_shingles() -> None:
+    words = tokenize_words("A b, C d!")
+    assert words == ["a", "b", "c", "d"]
+    assert make_shingles(words, 3) == {"a b c", "b c d"}
+    assert make_shingles(words[:2], 3) == {"a b"}

@@ -1,0 +1,214 @@
+"""Quotes: direct quotes with speakers, odd quote marks, and the same quote across outlets."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from conftest import floor
+from parallax.analysis.quotes import compare_quotes, extract_quotes, is_scare_quote, spacy_parser, word_diff
+from parallax.model import Article, Report, Sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def parse() -> Any:
+    return spacy_parser("en_core_web_sm")
+
+
+def make_article(aid: str, texts: list[str], outlet: str | None = None, joiner: str = " ") -> Article:
+    """An article whose sentences are exactly ``texts`` (joined by ``joiner``)."""
+    original = joiner.join(texts)
+    article = Article(aid, f"{aid}.txt", "", outlet or aid.upper(), None, "en", original, text=original)
+    pos = 0
+    for i, text in enumerate(texts):
+        start = original.index(text, pos)
+        article.sentences.append(Sentence(f"{aid}:s{i}", aid, i, text, start, start + len(text)))
+        pos = start + len(text)
+    return article
+
+
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_extraction", ROOT / "bench" / "extraction.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def speakers(article: Article, parse: Any) -> dict[str, str | None]:
+    return {q.text: q.speaker for q in extract_quotes(article, parse)}
+
+
+def test_quotes_speaker_patterns(parse: Any) -> None:
+    article = make_article(
+        "a",
+        [
+            "“The bridge will reopen next week,” Mayor Ana Ruiz said.",
+            "Transport minister Paul Okafor said: “We are checking every cable.”",
+            "Engineer Mia Chen told reporters that “the steel is sound.”",
+            "“Nobody was hurt,” said a police spokesperson.",
+        ],
+    )
+    found = speakers(article, parse)
+    assert "Ruiz" in (found["The bridge will reopen next week,"] or "")
+    assert "Okafor" in (found["We are checking every cable."] or "")
+    assert "Chen" in (found["the steel is sound."] or "")
+    assert "spokesperson" in (found["Nobody was hurt,"] or "")
+
+
+def test_quotes_pronoun_takes_the_previous_named_speaker(parse: Any) -> None:
+    article = make_article(
+        "a",
+        [
+            "Harbour master Lena Fischer said the port would stay shut.",
+            "She added: “Ships will wait outside until the storm passes.”",
+        ],
+    )
+    (quote,) = extract_quotes(article, parse)
+    assert quote.speaker is not None and "Fischer" in quote.speaker
+    assert quote.attribution == "pronoun"
+
+
+def test_quotes_span_sentences_and_mixed_marks(parse: Any) -> None:
+    article = make_article(
+        "a",
+        [
+            "“We saw the water rise.",
+            "Then the lights went out,” said farmer Tom Abara.",
+            'Police chief Ivo Ramos said "roads are closed."',
+            "`We need more pumps,` council leader Sara Idris said.",
+            "Ruiz called the plan ‘a disaster waiting to happen’, aides said.",
+        ],
+    )
+    quotes = extract_quotes(article, parse)
+    texts = [q.text for q in quotes]
+    assert "We saw the water rise. Then the lights went out," in texts
+    spanning = quotes[texts.index("We saw the water rise. Then the lights went out,")]
+    assert spanning.speaker and "Abara" in spanning.speaker
+    assert "roads are closed." in texts
+    assert "We need more pumps," in texts
+    assert "a disaster waiting to happen" in texts
+    for q in quotes:  # offsets point at the quoted words in the original
+        assert article.original[q.start : q.end] == q.text
+
+
+def test_quotes_scare_quotes_around_names_are_not_quotes(parse: Any) -> None:
+    assert is_scare_quote("Israel") and is_scare_quote("New Order")
+    assert not is_scare_quote("Yes.") and not is_scare_quote("far away")
+    article = make_article(
+        "a", ["The so-called ‘Liberation Front’ held a rally in “Freedom Square” on Sunday."]
+    )
+    assert extract_quotes(article, parse) == []
+
+
+def test_quotes_no_quotes_at_all(parse: Any) -> None:
+    article = make_article(
+        "a", ["The council met on Tuesday.", "It's the group's third meeting; it didn't vote."]
+    )
+    assert extract_quotes(article, parse) == []
+    assert article.warnings == []
+    assert compare_quotes(Report(articles=[article])) == []
+
+
+def test_quotes_unbalanced_marks_are_warned_not_dropped(parse: Any) -> None:
+    article = make_article(
+        "a",
+        ["“Which [part] The official said the talks would go on.", "He added: “This changes nothing.”"],
+    )
+    article.sentences[0].entities = []
+    quotes = extract_quotes(article, parse)
+    assert [q.text for q in quotes] == ["This changes nothing."]
+    assert any(w.kind == "garbled-quote" for w in article.warnings)
+    unclosed = make_article(
+        "b", ["The minister said “we will continue the talks with both sides and"], joiner="\n"
+    )
+    (cut,) = extract_quotes(unclosed, parse)
+    assert not cut.complete and cut.text.startswith("we will continue")
+    assert any(w.kind == "garbled-quote" for w in unclosed.warnings)
+
+
+def test_quotes_word_diff_marks_changes() -> None:
+    diff = word_diff("It is not over, it is a pause.", "It’s not over, it’s only a pause.")
+    ops = [(p.op, p.text) for p in diff]
+    assert ("=", "a pause.") in ops
+    assert any(op == "-" for op, _ in ops) and any(op == "+" for op, _ in ops)
+    assert word_diff("Same words here.", "same words, here") == [type(diff[0])("=", "same words, here")]
+
+
+def test_quotes_match_verbatim_reworded_and_paraphrase(parse: Any) -> None:
+    a = make_article(
+        "a",
+        [
+            "“We will rebuild the bridge within a year, whatever it costs,” Mayor Ana Ruiz said.",
+            "The contractor said it had “finished the survey of the northern pylons ahead of schedule.”",
+            "“Yes,” she said when asked about funding.",
+        ],
+        "Daily A",
+    )
+    b = make_article(
+        "b",
+        [
+            "“We will rebuild this bridge in under a year, whatever the cost,” Ruiz told reporters.",
+            "The firm finished the survey of the northern pylons ahead of schedule, it said.",
+            "Asked about funding, the mayor said “Yes.”",
+        ],
+        "Daily B",
+    )
+    report = Report(articles=[a, b])
+    report.quotes = extract_quotes(a, parse) + extract_quotes(b, parse, start_id=10)
+    kinds = {m.kind: m for m in compare_quotes(report)}
+    assert kinds["reworded"].outlets == ["Daily A", "Daily B"]
+    assert any(p.op == "+" and "under" in p.text for p in kinds["reworded"].diff)
+    assert kinds["paraphrase"].sentence == "b:s1"
+    assert kinds["verbatim"].articles == ["a", "b"]  # "Yes." about the same thing
+
+
+def test_quotes_short_quotes_in_unrelated_sentences_do_not_match(parse: Any) -> None:
+    a = make_article("a", ["“Yes,” the coach said after the final whistle."])
+    b = make_article("b", ["Asked whether taxes would rise, the minister said “Yes.”"])
+    report = Report(articles=[a, b])
+    report.quotes = extract_quotes(a, parse) + extract_quotes(b, parse, start_id=5)
+    assert compare_quotes(report) == []
+
+
+def test_quotes_seed_accuracy_meets_floors(seeds_dir: Path) -> None:
+    bench = load_bench()
+    report = bench.analyse_seeds(seeds_dir)
+    scores = bench.score_quotes(report, bench.load_gold("seed_quotes.json"))
+    for name in ("quote_recall", "quote_precision", "quote_speaker_accuracy"):
+        assert scores[name] >= floor(name), (name, scores[name])
+
+
+def test_quotes_seed_report_shows_drift_between_outlets(seed_report: Report) -> None:
+    index = {q.id: q for q in seed_report.quotes}
+    reworded = [m for m in seed_report.quote_matches if m.kind == "reworded"]
+    assert reworded, "the same quote worded differently by two outlets is found"
+    assert any("Don" in index[m.quotes[0]].text and len(set(m.articles)) == 2 for m in reworded)
+    verbatim = [m for m in seed_report.quote_matches if m.kind == "verbatim"]
+    assert any("question sounded like" in index[m.quotes[0]].text for m in verbatim)
+
+
+def test_quotes_sections_escape_article_text(parse: Any) -> None:
+    from parallax.render.sections import get_section
+
+    a = make_article(
+        "a", ["“<script>alert(1)</script> the new harbour plan is *bold*,” Mayor Ana Ruiz said."], "Daily A"
+    )
+    b = make_article(
+        "b", ["“<script>alert(1)</script> the new harbour plan is really *bold*,” Ruiz said."], "Daily B"
+    )
+    report = Report(articles=[a, b], stages=["compare_quote_wording"])
+    report.quotes = extract_quotes(a, parse) + extract_quotes(b, parse, start_id=5)
+    report.quote_matches = compare_quotes(report)
+    section = get_section("quotes")
+    assert section.html and section.markdown and section.analysed(report)
+    html = str(section.html(report))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<ins>" in html or "<del>" in html  # the word diff is shown
+    assert "\\*bold\\*" in section.markdown(report)

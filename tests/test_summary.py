@@ -1,0 +1,91 @@
+"""The neutral summary: best-supported claims, story order, citations, no repeats, plain wording."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from parallax.analysis.summary import is_quotation, measure_support, write_summary
+from parallax.model import Article, Claim, Mention, Report, Sentence
+
+
+def make_report(claim_specs: list[tuple[str, list[str], int]], independent: dict[str, int] | None = None) -> Report:
+    """A report whose articles hold one sentence per claim: (text, article ids, position)."""
+    articles = {
+        aid: Article(id=aid, source=f"{aid}.txt", title="", outlet=f"Outlet {aid}", published=None,
+                     language="en", original="")
+        for _, ids, _ in claim_specs for aid in ids
+    }
+    claims: list[Claim] = []
+    for n, (text, ids, position) in enumerate(claim_specs, 1):
+        mentions = []
+        for aid in ids:
+            article = articles[aid]
+            start = len(article.original)
+            article.original += text + " "
+            sid = f"{aid}:s{position}"
+            article.sentences.append(Sentence(sid, aid, position, text, start, start + len(text), text))
+            mentions.append(Mention(aid, sid, text, start, start + len(text)))
+        claims.append(Claim(id=f"c{n}", text=text, articles=list(ids), outlets=[f"Outlet {a}" for a in ids],
+                            mentions=mentions, independent_sources=(independent or {}).get(f"c{n}", 0)))
+    for article in articles.values():
+        article.sentences.sort(key=lambda s: s.index)
+    return Report(articles=list(articles.values()), claims=claims)
+
+
+def test_summary_picks_best_supported_in_story_order() -> None:
+    report = make_report([
+        ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2", "a3"], 5),
+        ("Repairs to the bridge cost 3 million euros.", ["a1", "a2"], 1),
+        ("A local bakery gave free coffee to drivers.", ["a3"], 0),
+        ("The mayor thanked the engineers at a ceremony.", ["a2", "a3"], 9),
+    ])
+    summary = write_summary(report, 3)
+    assert [s.claims for s in summary] == [["c2"], ["c1"], ["c4"]]  # story order, singleton left out
+    assert summary[1].articles == ["a1", "a2", "a3"]
+    for sentence in summary:
+        cited = {a for cid in sentence.claims for a in report.claim(cid).articles}
+        assert set(sentence.articles) == cited
+
+
+def test_summary_prefers_independent_sources_when_known() -> None:
+    specs = [
+        ("Three agencies repeated the same wire story about the flood.", ["a1", "a2", "a3"], 0),
+        ("Two reporters on the ground saw the river burst its banks.", ["a4", "a5"], 1),
+    ]
+    report = make_report(specs, independent={"c1": 1, "c2": 2})
+    assert measure_support(report.claims[0]) == 1 and measure_support(report.claims[1]) == 2
+    assert write_summary(report, 1)[0].claims == ["c2"]
+
+
+def test_summary_does_not_repeat_itself() -> None:
+    report = make_report([
+        ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2"], 0),
+        ("The bridge reopened to traffic on Sunday.", ["a3", "a4"], 0),
+        ("Repairs to the bridge cost 3 million euros.", ["a1", "a3"], 1),
+    ])
+    vectors = {"c1": np.array([1.0, 0.0]), "c2": np.array([0.99, 0.14]), "c3": np.array([0.0, 1.0])}
+    summary = write_summary(report, 3, vectors)
+    assert len(summary) == 2
+    assert summary[0].claims == ["c1", "c2"] and summary[0].articles == ["a1", "a2", "a3", "a4"]
+
+
+def test_summary_avoids_quotations_at_equal_support() -> None:
+    report = make_report([
+        ("\u201cWe are proud of this bridge,\u201d the mayor said.", ["a1", "a2"], 0),
+        ("The bridge carries about 30,000 cars a day.", ["a1", "a2"], 1),
+    ])
+    (only,) = write_summary(report, 1)
+    assert only.claims == ["c2"] and not is_quotation(only.text)
+
+
+def test_summary_seeds(seed_report: Report) -> None:
+    summary = seed_report.summary
+    assert len(summary) == 6
+    for sentence in summary:
+        assert len(sentence.articles) >= 2
+        assert not is_quotation(sentence.text)
+        for cid in sentence.claims:
+            assert set(seed_report.claim(cid).articles) <= set(sentence.articles)
+    texts = [s.text for s in summary]
+    assert len(set(texts)) == len(texts)
+    assert any("postpone" in t or "delay" in t for t in texts)
