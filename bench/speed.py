@@ -52,13 +52,20 @@ def cut_allsides_story(path: Path, count: int) -> tuple[str, list[Article]]:
                 day = dt.date.fromisoformat(str(record["date"])[:10])
             except ValueError:
                 continue
-            year, week, _ = day.isocalendar()
-            groups[(record["topic"], f"{year}-W{week:02d}")].append(record)
+            iso = day.isocalendar()
+            groups[(record["topic"], f"{iso.year}-W{iso.week:02d}")].append(record)
     (topic, week), records = max(groups.items(), key=lambda item: (len(item[1]), item[0]))
     records = sorted(records, key=lambda r: (r["date"], r["id"]))[:count]
     articles = [
-        Article(id="", source=r["url"] or r["id"], title=r["title"] or "", outlet=r["outlet"],
-                published=str(r["date"])[:10], language="en", original=r["text"])
+        Article(
+            id="",
+            source=r["url"] or r["id"],
+            title=r["title"] or "",
+            outlet=r["outlet"],
+            published=str(r["date"])[:10],
+            language="en",
+            original=r["text"],
+        )
         for r in records
     ]
     return f"{topic}, {week} ({len(articles)} of {len(groups[(topic, week)])} articles)", articles
@@ -84,8 +91,10 @@ def main() -> int:
 
     imports = time.perf_counter() - began
     loads = time_model_loading(options)
-    print(f"model loading: imports {imports:.2f} s, spaCy {loads['spacy']:.2f} s, "
-          f"embedder {loads['embedder']:.2f} s (including checks)")
+    print(
+        f"model loading: imports {imports:.2f} s, spaCy {loads['spacy']:.2f} s, "
+        f"embedder {loads['embedder']:.2f} s (including checks)"
+    )
     seeds = SHARED / "seeds"
     if seeds.is_dir():
         parallax.analyze([seeds], options)  # warm-up: first-call costs inside torch and spaCy

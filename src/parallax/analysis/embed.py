@@ -22,14 +22,17 @@ def embed_texts(texts: Sequence[str], model_name: str, batch_size: int = 64) -> 
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     model = load_embedder(model_name)
+    # Wire copies repeat sentences verbatim across articles: embed each distinct text once.
+    unique = list(dict.fromkeys(texts))
+    row = {text: n for n, text in enumerate(unique)}
     vectors = model.encode(
-        list(texts),
+        unique,
         batch_size=batch_size,
         normalize_embeddings=True,
         convert_to_numpy=True,
         show_progress_bar=False,
     )
-    return np.asarray(vectors, dtype=np.float32)
+    return np.asarray(vectors, dtype=np.float32)[[row[text] for text in texts]]
 
 
 @stage(requires=("sentences",), provides=("vectors",))

@@ -217,8 +217,22 @@ def candidate_pairs(
     return pair_by_role(a, a_idx, b, b_idx)
 
 
-def acceptable(left: list[Word], right: list[Word]) -> bool:
-    """Both phrases name something in the same grammatical role, and differ by more than spelling."""
+def context_of(words: list[Word], word: Word) -> set[str]:
+    """Content words around a verb: its head, its dependents and theirs."""
+    stops = stop_words()
+    near = [words[word.head]] if word.head >= 0 else []
+    for child in word.children:
+        near.append(words[child])
+        near.extend(words[g] for g in words[child].children)
+    return {w.key for w in near if w.key not in stops and w is not word}
+
+
+def acceptable(left: list[Word], right: list[Word], a: list[Word], b: list[Word]) -> bool:
+    """Both phrases name something in the same grammatical role, and differ by more than spelling.
+
+    Two verbs must also share a word around them (the same object, subject or head), or they
+    are more likely two different actions than two names for one.
+    """
     heads = []
     for phrase in (left, right):
         head = next((w for w in phrase if w.dep not in MODIFIER_DEPS), None)
@@ -232,6 +246,8 @@ def acceptable(left: list[Word], right: list[Word]) -> bool:
     subjects = {"nsubj", "nsubjpass"}
     if heads[0].dep != heads[1].dep and not {heads[0].dep, heads[1].dep} <= subjects:
         return False  # not in the same grammatical slot
+    if role_class(heads[0]) == "verbal" and not context_of(a, heads[0]) & context_of(b, heads[1]):
+        return False
     verbs = load_attribution_verbs()
     if heads[0].key in verbs and heads[1].key in verbs:
         return False  # reporting verbs are compared as markers, not as names
@@ -255,7 +271,7 @@ def align_mentions(
             left, right = trim([a[i] for i in left_idx]), trim([b[j] for j in right_idx])
             if not left or not right or not is_content(left) or not is_content(right):
                 continue
-            if len(left) > MAX_TERM_WORDS or len(right) > MAX_TERM_WORDS or not acceptable(left, right):
+            if len(left) > MAX_TERM_WORDS or len(right) > MAX_TERM_WORDS or not acceptable(left, right, a, b):
                 continue
             if [stem(w.key) for w in left if w.dep != "det"] == [
                 stem(w.key) for w in right if w.dep != "det"

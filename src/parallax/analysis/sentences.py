@@ -9,6 +9,7 @@ into ``Article.original``; ``Sentence.text`` is exactly ``original[start:end]``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -19,17 +20,37 @@ from parallax.stage import Context, stage
 
 # A full stop, question or exclamation mark glued to the next sentence's capital
 # (optionally with a closing quote before it or an opening quote after it).
-_GLUED = re.compile(r"(?<=[a-z0-9%\)\]][.!?])(?=[\"“‘'`]?[A-Z])|(?<=[a-z0-9%\)\]][.!?][\"”’'`])(?=[\"“‘'`]?[A-Z])")
+_GLUED = re.compile(
+    r"(?<=[a-z0-9%\)\]][.!?])(?=[\"“‘'`]?[A-Z])|(?<=[a-z0-9%\)\]][.!?][\"”’'`])(?=[\"“‘'`]?[A-Z])"
+)
 # Words before a full stop that is no sentence end ("Mr.Biden" is a name, not a boundary).
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen sen rep gov lt col capt sgt jr sr no vs etc inc co corp ltd prof rev fig e.g i.e".split()
+    str.split(
+        """mr mrs ms dr st gen sen rep gov lt col capt sgt jr sr no vs etc inc co corp ltd prof rev fig
+    e.g i.e"""
+    )
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)[.!?][\"”’'`]?$")
 
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[\s-]*(million|billion|thousand|bn|m)\b)?", re.I)
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[\s-]*(million|billion|thousand|bn|m)\b)?", re.I
+)
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "hundred": 100,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "twenty": 20,
+    "hundred": 100,
 }
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _CALENDAR = re.compile(
@@ -54,7 +75,7 @@ def cut_pieces(text: str, offset: int) -> Iterator[tuple[int, int]]:
                 continue
             cuts.append(glued.start())
         cuts.append(line.end())
-        for start, end in zip(cuts, cuts[1:], strict=False):
+        for start, end in itertools.pairwise(cuts):
             piece = text[start:end]
             stripped = piece.strip()
             if stripped:

@@ -55,7 +55,9 @@ def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray]) -> bool:
     return _word_overlap(a.text, b.text) >= REDUNDANT_WORDS
 
 
-def write_summary(report: Report, count: int, vectors: dict[str, np.ndarray] | None = None) -> list[SummarySentence]:
+def write_summary(
+    report: Report, count: int, vectors: dict[str, np.ndarray] | None = None
+) -> list[SummarySentence]:
     """Up to ``count`` summary sentences from the report's claims, in story order."""
     vectors = vectors or {}
     ranked = sorted(

@@ -42,6 +42,17 @@ class Line:
     end: int
     text: str
     blank_before: bool
+    key: str = ""  # rules.line_key(text): how repeats and titles are compared
+
+
+@dataclass
+class Page:
+    """What the per-line rules need to know about the whole article."""
+
+    lines: list[Line]
+    wrapped: bool  # paragraphs are hard-wrapped over several lines
+    title_key: str  # rules.line_key of the title ('' when none)
+    last_reporting: int  # index of the last line long enough to be reporting (-1: none)
 
 
 @stage(requires=("articles",), provides=("clean",))
@@ -56,7 +67,9 @@ def clean_article(article: Article) -> None:
     article.kept, article.removed, article.captions = [], [], []
     lines = split_lines(article.original)
     wrapped = is_hard_wrapped(lines)
-    verdicts = [_classify_whole(article, lines, i, wrapped) for i in range(len(lines))]
+    title_key = rules.line_key(article.title) if article.title else ""
+    page = Page(lines, wrapped, title_key, _last_reporting_line(lines))
+    verdicts = [_classify_whole(article, page, i) for i in range(len(lines))]
     verdicts = _mark_repeats(lines, verdicts)
     if all(v is not None for v in verdicts):
         # Nothing left: headline-shaped lines might be the whole story; keep them rather than lose it.
@@ -93,7 +106,7 @@ def split_lines(text: str) -> list[Line]:
         stripped = raw.strip()
         if stripped:
             start = position + (len(raw) - len(raw.lstrip()))
-            lines.append(Line(start, start + len(stripped), stripped, blank))
+            lines.append(Line(start, start + len(stripped), stripped, blank, rules.line_key(stripped)))
             blank = False
         else:
             blank = True
@@ -110,12 +123,10 @@ def is_hard_wrapped(lines: list[Line]) -> bool:
     return open_ended >= 0.5 * len(followed)
 
 
-def _classify_whole(article: Article, lines: list[Line], i: int, wrapped: bool) -> str | None:
+def _classify_whole(article: Article, page: Page, i: int) -> str | None:
     """The reason a whole line is furniture, or None to keep it (or part of it)."""
-    text = lines[i].text
-    key = rules.line_key(text)
-    title_key = rules.line_key(article.title) if article.title else ""
-    if title_key and key == title_key:
+    lines, text = page.lines, page.lines[i].text
+    if page.title_key and lines[i].key == page.title_key:
         return rules.TITLE if i == 0 else rules.REPEATED_HEADLINE
     if rules.is_comment_form(text):
         return rules.COMMENT_FORM
@@ -136,29 +147,25 @@ def _classify_whole(article: Article, lines: list[Line], i: int, wrapped: bool) 
         if date:
             _set_published(article, date)
             return rules.DATELINE
-    if i > _last_reporting_line(lines):
+    if i > page.last_reporting:
         tag = rules.match_tag_line(text)
         if tag:
             if tag.outlet and not article.outlet:
                 article.outlet = tag.outlet
             return rules.OUTLET_TAG
-    if rules.looks_like_headline(text) and not _continues(lines, i, wrapped):
+    if rules.looks_like_headline(text) and not _continues(lines, i, page.wrapped):
         return rules.HEADLINE_ONLY_LINE
     return None
 
 
 def _mark_repeats(lines: list[Line], verdicts: list[str | None]) -> list[str | None]:
     """Headline-shaped lines that occur more than once are repeated headlines, wherever they are."""
-    counts = Counter(rules.line_key(line.text) for line in lines)
+    counts = Counter(line.key for line in lines)
     marked = list(verdicts)
     for i, line in enumerate(lines):
         if marked[i] not in (None, rules.HEADLINE_ONLY_LINE):
             continue
-        if (
-            counts[rules.line_key(line.text)] > 1
-            and _unpunctuated(line.text)
-            and len(line.text.split()) <= 25
-        ):
+        if counts[line.key] > 1 and _unpunctuated(line.text) and len(line.text.split()) <= 25:
             marked[i] = rules.REPEATED_HEADLINE
     return marked
 

@@ -24,9 +24,9 @@ _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u00b4`\u02bc\u02bb"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
-_TABLE = str.maketrans(
-    {**{c: "'" for c in _SINGLE_QUOTES}, **{c: '"' for c in _DOUBLE_QUOTES}, **{c: "-" for c in _DASHES}}
-)
+_SINGLE = re.compile("[" + re.escape(_SINGLE_QUOTES) + "]")
+_DOUBLE = re.compile("[" + re.escape(_DOUBLE_QUOTES) + "]")
+_DASH = re.compile("[" + re.escape(_DASHES) + "]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -35,7 +35,11 @@ def normalise_for_matching(text: str) -> str:
 
     Returns a new string; the input is never modified and the result is never shown.
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if not folded.isascii():
+        folded = _DASH.sub("-", _DOUBLE.sub('"', _SINGLE.sub("'", folded)))
+    else:
+        folded = folded.replace("`", "'")
     return _SPACE.sub(" ", folded).strip()
 
 

@@ -85,6 +85,7 @@ _SYNDICATION_SENTENCE = re.compile(
 _SYNDICATION_OUTLET = re.compile(r"not (?:been )?edited by (?P<outlet>[A-Z][\w&.'’ -]{0,40}?) staff")
 SYNDICATION_MAX_WORDS = 60
 CAPTION_MAX_WORDS = 60
+CREDIT_MAX_CHARS = 160
 
 # --- captions and photo credits --------------------------------------------------
 _CREDIT_WORDS = r"(?:photos?|photograph|image|picture|pic|video|illustration|graphic|credit|photo credit)"
@@ -188,11 +189,15 @@ def line_key(text: str) -> str:
 
 
 def is_comment_form(text: str) -> bool:
+    if len(text) > 250:
+        return False
     line = normalise_for_matching(text).rstrip(" .")
-    return len(line) <= 250 and any(p.fullmatch(line) for p in _COMMENT_FORM)
+    return any(p.fullmatch(line) for p in _COMMENT_FORM)
 
 
 def is_related_link(text: str) -> bool:
+    if text.count(" ") > RELATED_MAX_WORDS + 6:
+        return False
     line = normalise_for_matching(text)
     strong = _RELATED_STRONG.match(line)
     if strong:
@@ -204,7 +209,7 @@ def is_related_link(text: str) -> bool:
 
 
 def is_syndication_notice(text: str) -> bool:
-    if len(text.split()) > SYNDICATION_MAX_WORDS:
+    if text.count(" ") > SYNDICATION_MAX_WORDS * 2 or len(text.split()) > SYNDICATION_MAX_WORDS:
         return False
     return bool(_SYNDICATION_ANYWHERE.search(text) or _SYNDICATION_SENTENCE.search(text))
 
@@ -222,9 +227,10 @@ def classify_caption(text: str) -> tuple[str, int] | None:
     a credit; only the credit from n on is furniture. None: no credit.
     """
     line = text.strip()
-    if _CREDIT_ONLY.match(line):
+    if len(line) <= 200 and _CREDIT_ONLY.match(line):
         return PHOTO_CREDIT, 0
-    tail = _CREDIT_TAIL.search(line)
+    # A credit is short: look for it only near the end of the line.
+    tail = _CREDIT_TAIL.search(line, max(0, len(line) - CREDIT_MAX_CHARS))
     if not tail:
         return None
     before = line[: tail.start()]

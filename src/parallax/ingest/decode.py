@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import ftfy
 
@@ -23,6 +24,13 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Text that ftfy could change: a UTF-8 lead byte read as Latin-1/cp1252 followed by a
+# continuation byte read the same way, C1 controls, or lone surrogates. Other text is
+# left alone (and ftfy, which is slow on long texts, is not run).
+_MOJIBAKE_CUE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|[\u0080-\u009f]|[\ud800-\udfff]"
 )
 # Share of control characters above which a decoded text is judged undecodable.
 _MAX_CONTROL_SHARE = 0.02
@@ -49,7 +57,7 @@ def decode_bytes(data: bytes) -> str:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise UnreadableInput(f"binary file ({controls} control characters)")
-    repaired = ftfy.fix_text(text, config=_FIX_CONFIG)
+    repaired = repair_text(text)
     if not repaired.strip():
         raise UnreadableInput("empty file (only whitespace)")
     return repaired
@@ -57,7 +65,10 @@ def decode_bytes(data: bytes) -> str:
 
 def repair_text(text: str) -> str:
     """Repair mojibake and unify line breaks in text that is already decoded."""
-    return ftfy.fix_text(text.replace("\r\n", "\n").replace("\r", "\n"), config=_FIX_CONFIG)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _MOJIBAKE_CUE.search(text):
+        return text
+    return ftfy.fix_text(text, config=_FIX_CONFIG)
 
 
 def _decode_with_bom(data: bytes) -> str | None:

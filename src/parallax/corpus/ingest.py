@@ -1,0 +1,185 @@
+"""Ingest into a corpus: read sources, store new articles, cluster them into stories.
+
+Resumable and idempotent. Articles are stored in batches, one transaction each,
+keyed by a content hash; a re-run (after an interruption, even ``kill -9``)
+reads the sources again, skips what is stored and adds the rest. Clustering
+then picks up every article not yet clustered. Each record that cannot be read
+is logged in the corpus with its reason and counted in the summary.
+
+Sources: folders (read recursively), ``.jsonl``/``.jsonl.gz`` records, feeds
+(``.rss``, ``.atom``, ``.xml``), web archives (``.warc``, ``.warc.gz``), URL
+lists (``.urls``), http(s) URLs (a feed or a page), and the single-article
+files ``parallax analyze`` reads (``.txt``, ``.md``, ``.html``, ``.json``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parallax.corpus.features import content_hash
+from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
+from parallax.corpus.store import Store
+from parallax.ingest.feeds import FEED_SUFFIXES, read_feed
+from parallax.ingest.records import Item, RecordError, is_records_path, read_records
+from parallax.ingest.urls import Fetcher, FetchSettings, fetch_items, read_url_list
+from parallax.ingest.warc import is_warc_path, read_warc
+from parallax.model import Article
+
+STORE_BATCH = 500
+
+# (stage, count): stage is "read" (records read) or "cluster" (articles clustered)
+ProgressFn = Callable[[str, int], None]
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0  # articles read from the sources
+    added: int = 0  # new articles stored
+    already: int = 0  # articles whose content was already stored
+    conflicts: list[str] = field(default_factory=list)  # ids stored before with other content
+    errors: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    clustering: ClusterSummary = field(default_factory=ClusterSummary)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        c = self.clustering
+        out = [
+            f"read {self.read} articles: {self.added} new, {self.already} already in the corpus",
+            f"{self.errors} records could not be read" + (":" if self.errors else ""),
+        ]
+        out.extend(f"  {n} x {reason}" for reason, n in self.reasons.most_common(10))
+        if self.conflicts:
+            shown = ", ".join(self.conflicts[:5]) + (" ..." if len(self.conflicts) > 5 else "")
+            out.append(f"{len(self.conflicts)} ids were already stored with other content; both kept: {shown}")
+        out.append(
+            f"clustered {c.clustered}: {c.created} new stories, {c.joined} joined a story, "
+            f"{c.duplicates} near-duplicates, {c.merged} merges, {c.split} splits"
+        )
+        return out
+
+
+def short_reason(reason: str) -> str:
+    """A reason without its particulars, for counting alike errors together."""
+    return reason.split(" (", 1)[0].split(";", 1)[0]
+
+
+def iter_source(source: str, fetcher: Fetcher) -> Iterator[Item]:
+    """Every article (or error) of one source, whatever its kind."""
+    if source.startswith(("http://", "https://")):
+        yield from fetch_items(source, fetcher)
+        return
+    path = Path(source)
+    if path.is_dir():
+        found = False
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    found = True
+                    yield from iter_file(Path(root) / name, fetcher)
+        if not found:
+            yield RecordError(source, None, "empty folder: no files in it")
+        return
+    if not path.exists():
+        yield RecordError(source, None, "no such file, folder or URL")
+        return
+    yield from iter_file(path, fetcher)
+
+
+def iter_file(path: Path, fetcher: Fetcher) -> Iterator[Item]:
+    name = path.name.lower()
+    if is_records_path(path):
+        yield from read_records(path)
+    elif is_warc_path(path):
+        yield from read_warc(path)
+    elif name.endswith(FEED_SUFFIXES):
+        yield from read_feed(path)
+    elif name.endswith(".urls"):
+        yield from read_url_list(path, fetcher)
+    else:
+        from parallax.ingest import read_file
+
+        articles, skipped = read_file(path)
+        yield from articles
+        for skip in skipped:
+            yield RecordError(skip.source, None, skip.reason)
+
+
+class Ingest:
+    """One ingest run into a store (use ``ingest()`` for the whole thing)."""
+
+    def __init__(self, store: Store, progress: ProgressFn | None = None) -> None:
+        self.store = store
+        self.progress = progress or (lambda stage, n: None)
+        self.summary = IngestSummary()
+        self.known = self.load_hashes()
+        self.pending: list[Article] = []
+        self.errors: list[tuple[str, str | None, str]] = []
+
+    def load_hashes(self) -> set[str]:
+        return {h for (h,) in self.store.rows("SELECT content_hash FROM articles")}
+
+    def take(self, item: Item) -> None:
+        if isinstance(item, RecordError):
+            self.summary.errors += 1
+            self.summary.reasons[short_reason(item.reason)] += 1
+            self.errors.append((item.source, item.record, item.reason))
+            if len(self.errors) >= STORE_BATCH:
+                self.flush()
+            return
+        self.summary.read += 1
+        self.progress("read", 1)
+        digest = content_hash(item.title, item.original)
+        if digest in self.known:
+            self.summary.already += 1
+            return
+        self.known.add(digest)
+        self.pending.append(item)
+        if len(self.pending) >= STORE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            outcome = self.store.add_articles(self.pending)
+            self.summary.added += len(outcome.added)
+            self.summary.already += outcome.duplicates
+            self.summary.conflicts.extend(outcome.conflicts)
+            self.pending = []
+        if self.errors:
+            self.store.log_errors(self.errors)
+            self.errors = []
+
+
+def ingest(
+    store: Store,
+    sources: Sequence[str],
+    *,
+    settings: ClusterSettings | None = None,
+    fetch: FetchSettings | None = None,
+    embed: Embedder | None = None,
+    progress: ProgressFn | None = None,
+    cluster: bool = True,
+) -> IngestSummary:
+    """Read ``sources`` into ``store`` and cluster what is new; returns the counts."""
+    began = time.perf_counter()
+    fetcher = Fetcher(fetch or FetchSettings())
+    with store.ingest_lock():
+        run = Ingest(store, progress)
+        try:
+            for source in sources:
+                for item in iter_source(source, fetcher):
+                    run.take(item)
+        finally:
+            run.flush()
+            fetcher.close()
+        if cluster:
+            clusterer = StoryClusterer(store, settings, embed)
+            run.summary.clustering = clusterer.cluster_pending(lambda n: (progress or (lambda s, k: None))("cluster", n))
+    run.summary.seconds = time.perf_counter() - began
+    return run.summary

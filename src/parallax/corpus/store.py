@@ -1,0 +1,626 @@
+"""The corpus store: articles, clustering features, stories with their history, cached analyses.
+
+``open_store(target)`` opens a SQLite file (the default; WAL journal) or, for a
+``postgresql://`` URL, a PostgreSQL database (``parallax.corpus.store_pg``).
+Both run the same schema (``parallax.corpus.schema``) and the same SQL, written
+with ``?`` placeholders; migrations are recorded in a ``schema_version`` table.
+
+Every write happens in one transaction per batch, so a process killed at any
+moment leaves either the whole batch or none of it: re-running an ingest adds
+what is missing (the content hash is unique) and never duplicates.
+
+Vectors live in the ``features`` table (the source of truth) and in a usearch
+ANN index: a file beside a SQLite corpus (``corpus.db.usearch``), rebuilt in
+memory from the table for PostgreSQL (see ``parallax.corpus.vectors``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from parallax.corpus.features import content_hash
+from parallax.corpus.schema import MIGRATIONS, SQLITE_TYPES
+from parallax.errors import StoreError
+from parallax.model import Article, Report
+
+DEFAULT_DB = "parallax.db"
+BUSY_SECONDS = 10.0
+
+ARTICLE_COLUMNS = (
+    "id, input_id, content_hash, source, url, outlet, published, title, text, language, meta, story_id, dup_of"
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class StoredArticle:
+    """One article row of the corpus."""
+
+    id: int
+    input_id: str | None
+    content_hash: str
+    source: str
+    url: str | None
+    outlet: str | None
+    published: str | None
+    title: str
+    text: str
+    language: str | None
+    meta: dict[str, Any]
+    story_id: int | None = None
+    dup_of: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The id shown to users: the input id where one was given, else ``#<row id>``."""
+        return self.input_id or f"#{self.id}"
+
+    def to_article(self) -> Article:
+        """A model Article for ``parallax.analyze`` (its id is the input id where one was given)."""
+        meta = dict(self.meta)
+        meta.setdefault("corpus_id", self.id)
+        if self.url:
+            meta.setdefault("url", self.url)
+        return Article(
+            id=self.input_id or f"a{self.id}",
+            source=self.source,
+            title=self.title,
+            outlet=self.outlet,
+            published=self.published,
+            language=self.language or "en",
+            original=self.text,
+            meta=meta,
+        )
+
+
+@dataclass
+class AddOutcome:
+    """What storing a batch of articles did."""
+
+    added: list[int] = field(default_factory=list)  # row ids of new articles
+    duplicates: int = 0  # same content already stored
+    conflicts: list[str] = field(default_factory=list)  # input ids already stored with other content
+
+
+@dataclass
+class StoryRecord:
+    """One story row as listed by ``parallax stories``."""
+
+    id: str
+    title: str
+    size: int
+    outlets: list[str]
+    first: str | None
+    last: str | None
+    status: str
+    analysed: bool = False
+    article_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "size": self.size,
+            "outlets": self.outlets,
+            "first": self.first,
+            "last": self.last,
+            "analysed": self.analysed,
+            "article_ids": self.article_ids,
+        }
+
+
+@dataclass
+class ClusterBatch:
+    """Everything one clustering batch changes, written in one transaction."""
+
+    new_stories: list[int] = field(default_factory=list)
+    features: list[tuple[int, bytes, bytes, str]] = field(default_factory=list)
+    assigned: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # article -> (story, dup of)
+    moved: dict[int, int] = field(default_factory=dict)  # article -> new story (merges, splits)
+    merged: dict[int, int] = field(default_factory=dict)  # story -> story it was merged into
+    checked: dict[int, int] = field(default_factory=dict)  # story -> size at its last split check
+    events: list[tuple[str, int, int | None, int | None, dict[str, Any]]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+
+def parse_story_id(story_id: str | int) -> int:
+    text = str(story_id).strip().lstrip("sS#")
+    if not text.isdigit():
+        raise StoreError(f"'{story_id}' is not a story id: story ids are numbers, as `parallax stories` lists them")
+    return int(text)
+
+
+def article_input_id(article: Article) -> str | None:
+    value = article.meta.get("input_id")
+    return str(value) if value not in (None, "") else None
+
+
+class Store:
+    """Shared logic of both backends; subclasses provide the connection and the locks."""
+
+    backend = "base"
+    placeholder = "?"
+    types: dict[str, str] = SQLITE_TYPES
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.conn: Any = None
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def sql(self, statement: str) -> str:
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self.conn.execute(self.sql(statement), tuple(params))
+        except Exception as exc:
+            raise self.translate_error(exc) from exc
+
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self.execute(statement, params).fetchall())
+
+    def scalar(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        row = self.execute(statement, params).fetchone()
+        return row[0] if row else None
+
+    def translate_error(self, exc: Exception) -> Exception:
+        if isinstance(exc, StoreError):
+            return exc
+        return StoreError(f"the corpus '{self.target}' failed: {exc}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """Held while ingesting and clustering: one writer of stories at a time."""
+        raise NotImplementedError
+
+    def migrate(self) -> None:
+        """Create the tables, or bring an older corpus up to the current schema."""
+        with self.transaction():
+            self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)")
+            current = int(self.scalar("SELECT MAX(version) FROM schema_version") or 0)
+            if current > len(MIGRATIONS):
+                raise StoreError(
+                    f"the corpus '{self.target}' has schema version {current}, newer than this Parallax "
+                    f"understands ({len(MIGRATIONS)}); upgrade Parallax"
+                )
+            for version in range(current + 1, len(MIGRATIONS) + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    self.execute(statement.format(**self.types))
+                self.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, now()))
+
+    def schema_version(self) -> int:
+        return int(self.scalar("SELECT MAX(version) FROM schema_version") or 0)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def vector_path(self) -> Path | None:
+        """Where the ANN index file lives (None: rebuilt in memory from the features table)."""
+        return None
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def add_articles(self, articles: Sequence[Article]) -> AddOutcome:
+        """Store new articles in one transaction; content already stored is counted, not added."""
+        outcome = AddOutcome()
+        stamp = now()
+        with self.transaction():
+            for article in articles:
+                digest = content_hash(article.title, article.original)
+                input_id = article_input_id(article)
+                meta = {k: v for k, v in article.meta.items() if k not in ("input_id", "url")}
+                row = self.execute(
+                    "INSERT INTO articles (input_id, content_hash, source, url, outlet, published, title, text, "
+                    "language, meta, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+                    (
+                        input_id,
+                        digest,
+                        article.source,
+                        article.meta.get("url"),
+                        article.outlet,
+                        article.published,
+                        article.title,
+                        article.original,
+                        article.language,
+                        json.dumps(meta, ensure_ascii=False, default=str),
+                        stamp,
+                    ),
+                ).fetchone()
+                if row is None:
+                    outcome.duplicates += 1
+                    continue
+                outcome.added.append(int(row[0]))
+                if input_id is not None:
+                    other = self.scalar(
+                        "SELECT id FROM articles WHERE input_id = ? AND id <> ? ORDER BY id LIMIT 1",
+                        (input_id, row[0]),
+                    )
+                    if other is not None:
+                        outcome.conflicts.append(input_id)
+        return outcome
+
+    def log_errors(self, errors: Sequence[tuple[str, str | None, str]]) -> None:
+        """Record per-record problems (source, record, reason)."""
+        if not errors:
+            return
+        stamp = now()
+        with self.transaction():
+            for source, record, reason in errors:
+                self.execute(
+                    "INSERT INTO ingest_errors (at, source, record, reason) VALUES (?, ?, ?, ?)",
+                    (stamp, source, record, reason),
+                )
+
+    def ingest_errors(self, limit: int = 1000) -> list[tuple[str, str | None, str]]:
+        return [
+            (str(s), r, str(why))
+            for s, r, why in self.rows(
+                "SELECT source, record, reason FROM ingest_errors ORDER BY id DESC LIMIT ?", (limit,)
+            )
+        ]
+
+    def count_articles(self) -> int:
+        return int(self.scalar("SELECT COUNT(*) FROM articles") or 0)
+
+    def count_pending(self) -> int:
+        return int(self.scalar("SELECT COUNT(*) FROM articles WHERE clustered = 0") or 0)
+
+    def make_article(self, row: Sequence[Any]) -> StoredArticle:
+        meta = row[10]
+        return StoredArticle(
+            id=int(row[0]),
+            input_id=row[1],
+            content_hash=row[2],
+            source=row[3],
+            url=row[4],
+            outlet=row[5],
+            published=row[6],
+            title=row[7] or "",
+            text=row[8],
+            language=row[9],
+            meta=json.loads(meta) if isinstance(meta, str) else dict(meta or {}),
+            story_id=None if row[11] is None else int(row[11]),
+            dup_of=None if row[12] is None else int(row[12]),
+        )
+
+    def pending_articles(self, limit: int) -> list[StoredArticle]:
+        """Articles not yet clustered, in arrival order."""
+        return [
+            self.make_article(r)
+            for r in self.rows(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE clustered = 0 ORDER BY id LIMIT ?", (limit,)
+            )
+        ]
+
+    def get_articles(self, ids: Sequence[int]) -> list[StoredArticle]:
+        found: list[StoredArticle] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            found.extend(
+                self.make_article(r)
+                for r in self.rows(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
+            )
+        found.sort(key=lambda a: a.id)
+        return found
+
+    def iter_articles(self, batch: int = 1000) -> Iterator[StoredArticle]:
+        last = 0
+        while True:
+            rows = self.rows(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            )
+            if not rows:
+                return
+            for r in rows:
+                yield self.make_article(r)
+            last = int(rows[-1][0])
+
+    def iter_features(self, batch: int = 2000) -> Iterator[tuple[int, bytes, bytes, str, int | None, str | None]]:
+        """(article id, vector, signature, names JSON, story id, published) of every clustered article."""
+        last = 0
+        while True:
+            rows = self.rows(
+                "SELECT f.article_id, f.vector, f.signature, f.names, a.story_id, a.published "
+                "FROM features f JOIN articles a ON a.id = f.article_id "
+                "WHERE f.article_id > ? ORDER BY f.article_id LIMIT ?",
+                (last, batch),
+            )
+            if not rows:
+                return
+            for r in rows:
+                yield int(r[0]), bytes(r[1]), bytes(r[2]), r[3], r[4], r[5]
+            last = int(rows[-1][0])
+
+    # -- stories ---------------------------------------------------------------------------------
+
+    def next_story_id(self) -> int:
+        return int(self.scalar("SELECT COALESCE(MAX(id), 0) FROM stories") or 0) + 1
+
+    def story_state(self) -> dict[int, tuple[str, int]]:
+        """(status, checked size) of every story."""
+        return {int(i): (s, int(c)) for i, s, c in self.rows("SELECT id, status, checked_size FROM stories")}
+
+    def refresh_stories(self, story_ids: Sequence[int]) -> None:
+        """Recompute size, dates, outlets and title of stories from their members (inside a transaction)."""
+        for sid in story_ids:
+            members = self.rows(
+                "SELECT title, outlet, published, id FROM articles WHERE story_id = ? ORDER BY id", (sid,)
+            )
+            if not members:
+                self.execute("UPDATE stories SET size = 0, updated_at = ? WHERE id = ?", (now(), sid))
+                continue
+            dates = sorted(d for _, _, d, _ in members if d)
+            outlets = sorted({o for _, o, _, _ in members if o}, key=str.casefold)
+            dated = sorted(members, key=lambda m: (m[2] or "9999", m[3]))
+            title = next((t for t, _, _, _ in dated if t), "")
+            self.execute(
+                "UPDATE stories SET size = ?, first_date = ?, last_date = ?, outlets = ?, title = ?, "
+                "updated_at = ? WHERE id = ?",
+                (
+                    len(members),
+                    dates[0] if dates else None,
+                    dates[-1] if dates else None,
+                    json.dumps(outlets, ensure_ascii=False),
+                    title,
+                    now(),
+                    sid,
+                ),
+            )
+
+    def save_cluster_batch(self, batch: ClusterBatch) -> None:
+        """Write one clustered batch in one transaction: features, memberships, stories, events."""
+        stamp = now()
+        with self.transaction():
+            for sid in batch.new_stories:
+                self.execute("INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?)", (sid, stamp, stamp))
+            for article_id, vector, signature, names in batch.features:
+                self.execute(
+                    "INSERT INTO features (article_id, vector, signature, names) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (article_id) DO NOTHING",
+                    (article_id, vector, signature, names),
+                )
+            for article_id, (story_id, dup_of) in batch.assigned.items():
+                self.execute(
+                    "UPDATE articles SET clustered = 1, story_id = ?, dup_of = ? WHERE id = ?",
+                    (story_id, dup_of, article_id),
+                )
+            for article_id, story_id in batch.moved.items():
+                self.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
+            for sid, into in batch.merged.items():
+                self.execute(
+                    "UPDATE stories SET status = 'merged', merged_into = ?, size = 0, updated_at = ? WHERE id = ?",
+                    (into, stamp, sid),
+                )
+            for sid, size in batch.checked.items():
+                self.execute("UPDATE stories SET checked_size = ? WHERE id = ?", (size, sid))
+            for kind, story_id, other_id, article_id, detail in batch.events:
+                self.execute(
+                    "INSERT INTO story_events (at, kind, story_id, other_id, article_id, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (stamp, kind, story_id, other_id, article_id, json.dumps(detail)),
+                )
+            self.refresh_stories(sorted(batch.touched - set(batch.merged)))
+
+    def list_stories(self, *, include_ids: bool = True, min_size: int = 1) -> list[dict[str, Any]]:
+        """Every live story, largest first: id, title, size, outlets, first, last, analysed, article_ids."""
+        records = self.story_records(include_ids=include_ids, min_size=min_size)
+        return [r.to_dict() for r in records]
+
+    def story_records(self, *, include_ids: bool = True, min_size: int = 1) -> list[StoryRecord]:
+        rows = self.rows(
+            "SELECT id, title, size, outlets, first_date, last_date, status FROM stories "
+            "WHERE status = 'live' AND size >= ? ORDER BY size DESC, id",
+            (min_size,),
+        )
+        analysed = {int(r[0]) for r in self.rows("SELECT DISTINCT story_id FROM analyses")}
+        members: dict[int, list[str]] = {}
+        if include_ids:
+            for sid, input_id, aid in self.rows(
+                "SELECT story_id, input_id, id FROM articles WHERE story_id IS NOT NULL ORDER BY id"
+            ):
+                members.setdefault(int(sid), []).append(input_id or f"#{aid}")
+        return [
+            StoryRecord(
+                id=str(r[0]),
+                title=r[1] or "",
+                size=int(r[2]),
+                outlets=json.loads(r[3]) if isinstance(r[3], str) else list(r[3] or []),
+                first=r[4],
+                last=r[5],
+                status=r[6],
+                analysed=int(r[0]) in analysed,
+                article_ids=members.get(int(r[0]), []),
+            )
+            for r in rows
+        ]
+
+    def get_story(self, story_id: str | int) -> StoryRecord:
+        sid = parse_story_id(story_id)
+        row = self.execute(
+            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into FROM stories WHERE id = ?",
+            (sid,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"there is no story {sid} in the corpus '{self.target}'; `parallax stories` lists them")
+        if row[6] != "live":
+            raise StoreError(f"story {sid} was merged into story {row[7]}; see `parallax story {row[7]}`")
+        ids = [i or f"#{a}" for i, a in self.rows("SELECT input_id, id FROM articles WHERE story_id = ? ORDER BY id", (sid,))]
+        analysed = self.scalar("SELECT COUNT(*) FROM analyses WHERE story_id = ?", (sid,))
+        return StoryRecord(
+            str(row[0]), row[1] or "", int(row[2]), json.loads(row[3]) if isinstance(row[3], str) else list(row[3]),
+            row[4], row[5], row[6], bool(analysed), ids,
+        )
+
+    def story_members(self, story_id: str | int) -> list[StoredArticle]:
+        sid = parse_story_id(story_id)
+        return [
+            self.make_article(r)
+            for r in self.rows(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id = ? ORDER BY id", (sid,))
+        ]
+
+    def get_story_articles(self, story_id: str | int) -> list[Article]:
+        """The stored articles of a story as model Articles, ready for ``parallax.analyze``."""
+        self.get_story(story_id)
+        return [a.to_article() for a in self.story_members(story_id)]
+
+    def story_history(self, story_id: str | int) -> list[dict[str, Any]]:
+        """Every event of a story (created, joined, merged, split), oldest first."""
+        sid = parse_story_id(story_id)
+        return [
+            {"at": at, "kind": kind, "story": int(s), "other": o, "article": a, "detail": json.loads(d)}
+            for at, kind, s, o, a, d in self.rows(
+                "SELECT at, kind, story_id, other_id, article_id, detail FROM story_events "
+                "WHERE story_id = ? OR other_id = ? ORDER BY id",
+                (sid, sid),
+            )
+        ]
+
+    def count_events(self, kind: str) -> int:
+        return int(self.scalar("SELECT COUNT(*) FROM story_events WHERE kind = ?", (kind,)) or 0)
+
+    # -- analyses --------------------------------------------------------------------------------
+
+    def member_hash(self, story_id: str | int) -> str:
+        """A hash of a story's member set: an analysis is reused only for the same members."""
+        sid = parse_story_id(story_id)
+        hashes = sorted(h for (h,) in self.rows("SELECT content_hash FROM articles WHERE story_id = ?", (sid,)))
+        return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+    def load_analysis_dict(self, story_id: str | int) -> dict[str, Any] | None:
+        sid = parse_story_id(story_id)
+        text = self.scalar(
+            "SELECT report FROM analyses WHERE story_id = ? AND member_hash = ?", (sid, self.member_hash(sid))
+        )
+        return json.loads(text) if text else None
+
+    def load_analysis(self, story_id: str | int) -> Report | None:
+        """The cached analysis of a story's current members, or None."""
+        data = self.load_analysis_dict(story_id)
+        if data is None:
+            return None
+        from parallax.render.json import report_from_dict
+
+        return report_from_dict(data)
+
+    def save_analysis(self, story_id: str | int, report: Report) -> None:
+        """Cache a story's analysis, keyed by the story and its member set."""
+        from parallax.render.json import render_json
+
+        sid = parse_story_id(story_id)
+        digest = self.member_hash(sid)
+        with self.transaction():
+            self.execute("DELETE FROM analyses WHERE story_id = ?", (sid,))
+            self.execute(
+                "INSERT INTO analyses (story_id, member_hash, report, created_at) VALUES (?, ?, ?, ?)",
+                (sid, digest, render_json(report, indent=None), now()),
+            )
+
+    def iter_analyses(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        for sid, text in self.rows("SELECT story_id, report FROM analyses ORDER BY story_id"):
+            yield int(sid), json.loads(text)
+
+
+class SQLiteStore(Store):
+    """A corpus in one SQLite file (WAL journal), beside an ANN index file."""
+
+    backend = "sqlite"
+
+    def __init__(self, target: str, *, busy_seconds: float = BUSY_SECONDS) -> None:
+        super().__init__(target)
+        self.path = Path(target).expanduser()
+        if self.path.is_dir():
+            raise StoreError(f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=busy_seconds, isolation_level=None)
+            self.execute("PRAGMA journal_mode=WAL")
+            self.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"'{target}' is not a Parallax corpus (SQLite says: {exc})") from exc
+        self.migrate()
+        self.lock_handle: Any = None
+
+    def translate_error(self, exc: Exception) -> Exception:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+            return StoreError(
+                f"the corpus '{self.target}' is locked by another process (another ingest or a program "
+                "holding a write transaction); wait for it to finish and run the command again"
+            )
+        if isinstance(exc, sqlite3.DatabaseError):
+            return StoreError(f"the corpus '{self.target}' failed: {exc}")
+        return super().translate_error(exc)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = lock_path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.close()
+            raise StoreError(
+                f"the corpus '{self.target}' is locked by another process (an ingest is running); "
+                "wait for it to finish and run the command again"
+            ) from exc
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def vector_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".usearch")
+
+
+def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> Store:
+    """The corpus at ``target``: a SQLite file path (default ``parallax.db``) or a postgresql:// URL."""
+    text = str(target) if target is not None else DEFAULT_DB
+    if text.startswith(("postgresql://", "postgres://")):
+        from parallax.corpus.store_pg import PostgresStore
+
+        return PostgresStore(text, **kwargs)
+    if "://" in text:
+        raise StoreError(f"cannot open '{text}': give a SQLite file path or a postgresql:// URL")
+    return SQLiteStore(text, **kwargs)

@@ -1,0 +1,370 @@
+"""Incremental story clustering: each arriving article joins a story or starts one.
+
+For every new article, in arrival order:
+
+1. near-duplicates collapse first: MinHash LSH over word shingles
+   (``parallax.analysis.neardup``) finds a stored copy, whose story it joins;
+2. otherwise its title and lead are embedded and the ANN index proposes the
+   nearest stored articles, kept only within ``window_days`` of its date;
+3. each candidate pair is scored: cosine similarity of the vectors, IDF-weighted
+   overlap of the names both mention, less a small penalty for time apart;
+   a story's score is the mean of its best ``top_links`` pair scores;
+4. the best story at or above ``join_threshold`` takes the article, else it
+   starts a new story; when the article links two stories that also link each
+   other (mean pair score of sampled members >= ``merge_threshold``), they merge;
+5. a story that has doubled in size since it was last checked is split where its
+   members fall into groups with no pair above ``split_threshold``.
+
+Nothing compares all pairs: each article costs one ANN query and ``neighbours``
+pair scores; split checks are bounded by ``split_max_size`` and amortised by the
+doubling rule. Every create, join, merge and split is kept as a story event.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from datasketch import MinHash
+
+from parallax.analysis.neardup import NearDuplicateIndex
+from parallax.corpus.features import extract_names, lead_text
+from parallax.corpus.store import ClusterBatch, Store, StoredArticle
+from parallax.corpus.vectors import VectorIndex, bytes_to_vector, vector_to_bytes
+
+Embedder = Callable[[Sequence[str]], np.ndarray]
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Defaults are general news settings, not tuned to any benchmark."""
+
+    window_days: int = 7  # articles further apart than this never share a story
+    neighbours: int = 24  # ANN candidates per article
+    min_similarity: float = 0.3  # candidates less similar than this are ignored
+    text_weight: float = 0.55  # weight of the title+lead vector similarity
+    names_weight: float = 0.45  # weight of the shared-names overlap
+    time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
+    top_links: int = 3  # a story's score: mean of its best pair scores
+    join_threshold: float = 0.42
+    merge_threshold: float = 0.40
+    split_threshold: float = 0.30
+    split_min_size: int = 4
+    split_max_size: int = 300
+    duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
+    batch_size: int = 128
+
+
+@dataclass
+class ClusterSummary:
+    clustered: int = 0
+    duplicates: int = 0
+    created: int = 0
+    joined: int = 0
+    merged: int = 0
+    split: int = 0
+
+
+class CorpusDuplicates(NearDuplicateIndex):
+    """The shared near-duplicate index, refilled from stored signatures instead of texts."""
+
+    def add_signature(self, key: str, sig: MinHash) -> None:
+        self._signatures[key] = sig
+        if not sig.is_empty():
+            self._lsh.insert(key, sig)
+
+    def signature_from_bytes(self, data: bytes) -> MinHash:
+        return MinHash(
+            num_perm=self.num_perm,
+            seed=self.seed,
+            hashvalues=np.frombuffer(data, dtype=np.uint64).copy(),
+            permutations=self._template.permutations,
+            scheme=self._template.scheme,
+        )
+
+
+def default_embedder(texts: Sequence[str]) -> np.ndarray:
+    from parallax.analysis.embed import embed_texts
+    from parallax.options import Options
+
+    return embed_texts(texts, Options().model_name, batch_size=64)
+
+
+def date_number(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+class StoryClusterer:
+    """Holds what clustering needs in memory, loaded once from the store."""
+
+    def __init__(self, store: Store, settings: ClusterSettings | None = None, embed: Embedder | None = None) -> None:
+        self.store = store
+        self.settings = settings or ClusterSettings()
+        self.embed = embed or default_embedder
+        self.vectors = VectorIndex(store.vector_path())
+        self.duplicates = CorpusDuplicates(threshold=self.settings.duplicate_similarity)
+        self.story_of: dict[int, int] = {}
+        self.members: dict[int, set[int]] = {}
+        self.day: dict[int, int | None] = {}
+        self.names: dict[int, frozenset[str]] = {}
+        self.df: Counter[str] = Counter()
+        self.checked: dict[int, int] = {}
+        self.next_story = store.next_story_id()
+        self.load()
+
+    # -- state -------------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Fill the in-memory state from the store; bring the vector index in step with it."""
+        have = self.vectors.keys()
+        seen: set[int] = set()
+        missing_keys: list[int] = []
+        missing_vectors: list[np.ndarray] = []
+        for article_id, vector, signature, names, story_id, published in self.store.iter_features():
+            self.duplicates.add_signature(str(article_id), self.duplicates.signature_from_bytes(signature))
+            self.remember(article_id, story_id, published, json.loads(names))
+            if vector:
+                seen.add(article_id)
+                if article_id not in have:
+                    missing_keys.append(article_id)
+                    missing_vectors.append(bytes_to_vector(vector))
+        for extra in have - seen:
+            self.vectors.remove(extra)
+        if missing_keys:
+            self.vectors.add(missing_keys, np.vstack(missing_vectors))
+        self.checked = {sid: size for sid, (_, size) in self.store.story_state().items()}
+
+    def remember(self, article_id: int, story_id: int | None, published: str | None, names: list[str]) -> None:
+        if story_id is not None:
+            self.story_of[article_id] = story_id
+            self.members.setdefault(story_id, set()).add(article_id)
+        self.day[article_id] = date_number(published)
+        self.names[article_id] = frozenset(names)
+        self.df.update(names)
+
+    # -- scoring -----------------------------------------------------------------------------------
+
+    def idf(self, name: str) -> float:
+        return math.log(1.0 + (len(self.names) + 1) / (1 + self.df.get(name, 0)))
+
+    def names_overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
+        if not a or not b:
+            return 0.0
+        shared = sum(self.idf(n) for n in a & b)
+        if not shared:
+            return 0.0
+        return shared / sum(self.idf(n) for n in a | b)
+
+    def days_apart(self, a: int | None, b: int | None) -> int | None:
+        return None if a is None or b is None else abs(a - b)
+
+    def pair_score(self, similarity: float, names_a: frozenset[str], names_b: frozenset[str], gap: int | None) -> float:
+        s = self.settings
+        score = s.text_weight * similarity + s.names_weight * self.names_overlap(names_a, names_b)
+        if gap is not None and s.window_days > 0:
+            score -= s.time_penalty * min(1.0, gap / s.window_days)
+        return score
+
+    def member_score(self, a: int, b: int) -> float:
+        similarity = float(self.vectors.get(a) @ self.vectors.get(b)) if a in self.vectors and b in self.vectors else 0.0
+        return self.pair_score(similarity, self.names[a], self.names[b], self.days_apart(self.day[a], self.day[b]))
+
+    def candidate_stories(self, vector: np.ndarray, names: frozenset[str], day: int | None) -> list[tuple[float, int]]:
+        """(score, story) for the stories of the article's ANN neighbours, best first."""
+        s = self.settings
+        per_story: dict[int, list[float]] = {}
+        for other, similarity in self.vectors.search(vector, s.neighbours):
+            if similarity < s.min_similarity or other not in self.story_of:
+                continue
+            gap = self.days_apart(day, self.day.get(other))
+            if gap is not None and gap > s.window_days:
+                continue
+            score = self.pair_score(similarity, names, self.names[other], gap)
+            per_story.setdefault(self.story_of[other], []).append(score)
+        ranked = []
+        for story, scores in per_story.items():
+            best = sorted(scores, reverse=True)[: s.top_links]
+            ranked.append((sum(best) / len(best), story))
+        ranked.sort(reverse=True)
+        return ranked
+
+    def story_link(self, a: int, b: int, sample: int = 8) -> float:
+        """Mean pair score between sampled members of two stories."""
+        rng = random.Random(a * 1_000_003 + b)
+        left = sorted(self.members.get(a, ()))
+        right = sorted(self.members.get(b, ()))
+        left = rng.sample(left, min(sample, len(left)))
+        right = rng.sample(right, min(sample, len(right)))
+        scores = [self.member_score(x, y) for x in left for y in right]
+        return sum(scores) / len(scores) if scores else 0.0
+
+    # -- changes -----------------------------------------------------------------------------------
+
+    def new_story(self, batch: ClusterBatch) -> int:
+        sid = self.next_story
+        self.next_story += 1
+        batch.new_stories.append(sid)
+        self.members[sid] = set()
+        self.checked[sid] = 0
+        return sid
+
+    def place(self, article_id: int, story: int, batch: ClusterBatch) -> None:
+        old = self.story_of.get(article_id)
+        if old is not None and old != story:
+            self.members[old].discard(article_id)
+            batch.touched.add(old)
+        self.story_of[article_id] = story
+        self.members.setdefault(story, set()).add(article_id)
+        batch.touched.add(story)
+
+    def merge(self, keep: int, gone: int, article_id: int, link: float, batch: ClusterBatch) -> int:
+        """Move the smaller story's members into the larger one; return the story kept."""
+        if len(self.members[gone]) > len(self.members[keep]):
+            keep, gone = gone, keep
+        moving = sorted(self.members[gone])
+        for member in moving:
+            self.place(member, keep, batch)
+            if member in batch.assigned:
+                batch.assigned[member] = (keep, batch.assigned[member][1])
+            else:
+                batch.moved[member] = keep
+        del self.members[gone]
+        batch.merged[gone] = keep
+        batch.events.append(("merge", keep, gone, article_id, {"link": round(link, 4), "moved": len(moving)}))
+        return keep
+
+    def split_check(self, story: int, batch: ClusterBatch, summary: ClusterSummary) -> None:
+        s = self.settings
+        members = sorted(self.members.get(story, ()))
+        size = len(members)
+        if size < s.split_min_size or size > s.split_max_size or size < 2 * self.checked.get(story, 0):
+            return
+        self.checked[story] = size
+        batch.checked[story] = size
+        parent = list(range(size))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i in range(size):
+            for j in range(i + 1, size):
+                if root(i) != root(j) and self.member_score(members[i], members[j]) >= s.split_threshold:
+                    parent[root(i)] = root(j)
+        groups: dict[int, list[int]] = {}
+        for i, member in enumerate(members):
+            groups.setdefault(root(i), []).append(member)
+        if len(groups) < 2:
+            return
+        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+        for group in ordered[1:]:
+            sid = self.new_story(batch)
+            for member in group:
+                self.place(member, sid, batch)
+                if member in batch.assigned:
+                    batch.assigned[member] = (sid, batch.assigned[member][1])
+                else:
+                    batch.moved[member] = sid
+            self.checked[sid] = len(group)
+            batch.checked[sid] = len(group)
+            batch.events.append(("split", story, sid, None, {"members": group}))
+            summary.split += 1
+
+    # -- the loop ----------------------------------------------------------------------------------
+
+    def cluster_batch(self, articles: Sequence[StoredArticle], summary: ClusterSummary) -> ClusterBatch:
+        s = self.settings
+        batch = ClusterBatch()
+        signatures: dict[int, MinHash] = {}
+        dup_of: dict[int, int] = {}
+        for article in articles:
+            sig = self.duplicates.make_signature(article.text)
+            matches = self.duplicates.query_signature(sig, min_similarity=s.duplicate_similarity)
+            if matches:
+                dup_of[article.id] = int(matches[0].key)
+            signatures[article.id] = sig
+            self.duplicates.add_signature(str(article.id), sig)
+        fresh = [a for a in articles if a.id not in dup_of]
+        vectors = self.embed([lead_text(a.title, a.text) for a in fresh]) if fresh else np.zeros((0, 0))
+        vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
+        for article in articles:
+            names = list(extract_names(article.title + "\n" + article.text))
+            name_set = frozenset(names)
+            day = date_number(article.published)
+            original = dup_of.get(article.id)
+            vector = vector_of.get(article.id)
+            indexed = False
+            if original is not None and original in self.story_of:
+                story = self.story_of[original]
+                batch.events.append(("duplicate", story, None, article.id, {"of": original}))
+                summary.duplicates += 1
+            else:
+                assert vector is not None or original is not None
+                if vector is None:  # a copy of an article that is itself not placed yet
+                    vector = self.embed([lead_text(article.title, article.text)])[0]
+                ranked = self.candidate_stories(vector, name_set, day)
+                if ranked and ranked[0][0] >= s.join_threshold:
+                    story = ranked[0][1]
+                    batch.events.append(("join", story, None, article.id, {"score": round(ranked[0][0], 4)}))
+                    summary.joined += 1
+                    for score, other in ranked[1:]:
+                        if score < s.join_threshold or other not in self.members or story not in self.members:
+                            continue
+                        link = self.story_link(story, other)
+                        if link >= s.merge_threshold:
+                            story = self.merge(story, other, article.id, link, batch)
+                            summary.merged += 1
+                else:
+                    story = self.new_story(batch)
+                    batch.events.append(("create", story, None, article.id, {}))
+                    summary.created += 1
+                self.vectors.add([article.id], vector.reshape(1, -1))
+                indexed = True
+            self.place(article.id, story, batch)
+            batch.assigned[article.id] = (story, original)
+            self.day[article.id] = day
+            self.names[article.id] = name_set
+            self.df.update(names)
+            batch.features.append(
+                (
+                    article.id,
+                    vector_to_bytes(vector) if indexed and vector is not None else b"",
+                    signatures[article.id].hashvalues.astype(np.uint64).tobytes(),
+                    json.dumps(names, ensure_ascii=False),
+                )
+            )
+            summary.clustered += 1
+        for story in sorted(batch.touched):
+            if story in self.members and story not in batch.merged:
+                self.split_check(story, batch, summary)
+        return batch
+
+    def cluster_pending(self, progress: Progress | None = None) -> ClusterSummary:
+        """Cluster every article not yet clustered, one committed batch at a time."""
+        summary = ClusterSummary()
+        while True:
+            articles = self.store.pending_articles(self.settings.batch_size)
+            if not articles:
+                break
+            batch = self.cluster_batch(articles, summary)
+            self.store.save_cluster_batch(batch)
+            if progress is not None:
+                progress(len(articles))
+            if summary.clustered % (self.settings.batch_size * 40) < len(articles):
+                self.vectors.save()
+        self.vectors.save()
+        return summary

@@ -1,0 +1,78 @@
+"""Web archives (.warc, .warc.gz) through warcio; HTML responses go through trafilatura.
+
+Only ``response`` records with an HTML body are articles; other records
+(requests, metadata, images) are passed over without a message. A page without
+article text is reported with its URL. A truncated or damaged archive yields
+every record read before the damage, then one error saying where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from parallax.ingest.decode import UnreadableInput, decode_bytes
+from parallax.ingest.html import read_html
+from parallax.ingest.records import Item, RecordError
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+MAX_RECORD_BYTES = 20_000_000
+
+
+def is_warc_path(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def read_warc(path: Path) -> Iterator[Item]:
+    """One Article or RecordError per HTML response record of a WARC file."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    source = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield RecordError(source, None, f"cannot open the archive ({exc.strerror or exc})")
+        return
+    read = 0
+    with handle:
+        try:
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI") or f"record {read + 1}"
+                http = record.http_headers
+                kind = (http.get_header("Content-Type") if http is not None else "") or ""
+                if "html" not in kind.lower():
+                    continue
+                read += 1
+                body = record.content_stream().read(MAX_RECORD_BYTES + 1)
+                yield from html_record(body, url, source, read, record.rec_headers.get_header("WARC-Date"))
+        except Exception as exc:  # warcio raises several kinds on truncated or damaged input
+            offset = handle.tell()
+            yield RecordError(
+                source,
+                f"after record {read}",
+                f"the archive is truncated or damaged near byte {offset} ({type(exc).__name__}: {exc}); "
+                f"the {read} HTML records before it were read",
+            )
+
+
+def html_record(body: bytes, url: str, source: str, number: int, warc_date: str | None) -> Iterator[Item]:
+    where = f"record {number} ({url})"
+    if len(body) > MAX_RECORD_BYTES:
+        yield RecordError(source, where, f"the page is over {MAX_RECORD_BYTES} bytes; not read")
+        return
+    try:
+        text = decode_bytes(body)
+    except UnreadableInput as exc:
+        yield RecordError(source, where, str(exc))
+        return
+    articles, skipped = read_html(text, url)
+    for article in articles:
+        article.source = f"{source}#{url}"
+        article.meta.setdefault("url", url)
+        if article.published is None and warc_date:
+            article.meta["crawled"] = warc_date
+        yield article
+    for skip in skipped:
+        yield RecordError(source, where, skip.reason)
