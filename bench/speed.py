@@ -26,6 +26,7 @@ from parallax.model import Article, Report
 from parallax.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
+CLAIM_STAGES = ("split_sentences", "embed_sentences", "group_claims", "compare_coverage", "summarise")
 SHARED = ROOT.parent / "shared"
 
 
@@ -77,6 +78,8 @@ def report_run(name: str, report: Report, seconds: float) -> None:
     print(f"  analysis {seconds:.2f} s after model load, {sentences / seconds:.0f} sentences/s")
     slow = sorted(report.timings.items(), key=lambda kv: -kv[1])[:6]
     print("  slowest stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in slow))
+    mine = [name for name in CLAIM_STAGES if name in report.timings]
+    print("  claim stages: " + ", ".join(f"{k} {report.timings[k]:.2f}s" for k in mine))
 
 
 def main() -> int:

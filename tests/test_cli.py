@@ -94,7 +94,7 @@ def test_cli_analyze_has_a_flag_per_setting() -> None:
 
 def test_cli_warns_about_skipped_inputs_and_notes(calls: list) -> None:
     result = runner.invoke(app, ["analyze", "x", "-f", "json"])
-    assert "warning: skipped in/empty.txt: the file is empty" in result.stderr
+    assert "warning: skipped 'in/empty.txt': the file is empty" in result.stderr
     assert "note: a3 has no publication date" in result.stderr
     assert "warning: " not in result.stdout
 

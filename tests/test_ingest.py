@@ -253,9 +253,10 @@ def test_ingest_messages_say_what_happened_to_the_rest(tmp_path: Path) -> None:
     write(tmp_path, "x.txt", b"\x00\x01\x02binary")
     articles, skipped = read_paths([tmp_path])
     report = prepare(articles, skipped)
-    assert (
-        f"skipped '{tmp_path / 'x.txt'}': binary file (NUL bytes); 4 other inputs were read" in report.notes
-    )
+    assert [s.source for s in report.skipped] == [str(tmp_path / "x.txt")]
+    assert describe_skipped(report.skipped, len(report.articles)) == [
+        f"skipped '{tmp_path / 'x.txt'}': binary file (NUL bytes); 4 other inputs were read"
+    ]
     assert describe_skipped(skipped, 0)[0].endswith("; no input could be read")
     assert describe_skipped(skipped, 1)[0].endswith("; 1 other input was read")
 

@@ -106,8 +106,10 @@ def write_report(report: Report, fmt: str, out: Path | None = None) -> Path | No
 
 def warn_about(report: Report) -> None:
     """Skipped inputs (as warnings) and notes, on stderr."""
-    for skipped in report.skipped:
-        warn(f"skipped {skipped.source}: {skipped.reason}")
+    from parallax.ingest import describe_skipped
+
+    for line in describe_skipped(report.skipped, len(report.articles)):
+        warn(line)
     for note in report.notes:
         warn(note, label="note")
 
@@ -247,6 +249,9 @@ def setting_flags() -> list[str]:
 
 
 from parallax import cli_web  # noqa: E402, F401  (registers `parallax serve`)
+from parallax.cli_corpus import register as register_corpus  # noqa: E402
+
+register_corpus(app)  # `parallax ingest`, `stories`, `story`, `export`
 
 
 def main() -> None:

@@ -83,11 +83,12 @@ class Features:
     names: frozenset[str]  # lower-cased tokens of named entities
     people: frozenset[str]  # lower-cased tokens of PERSON entities
     numbers: frozenset[float]
-    weekdays: frozenset[str]
+    weekdays: frozenset[str]  # named in the text ("on Monday")
     text: str  # lower-cased matching form
 
 
 def describe_sentence(sentence: Sentence) -> Features:
+    """The features ``score_pair`` compares."""
     lowered = (sentence.norm or sentence.text).lower()
     words = frozenset(stem_word(w) for w in _WORD.findall(lowered.replace("'", "'")) if w not in _STOPWORDS)
     names: set[str] = set()
@@ -104,7 +105,7 @@ def describe_sentence(sentence: Sentence) -> Features:
         names=frozenset(names),
         people=frozenset(people),
         numbers=frozenset(sentence.numbers),
-        weekdays=frozenset(d for d in _WEEKDAYS if d in lowered),
+        weekdays=frozenset(d for d in _WEEKDAYS if re.search(rf"\b{d}\b", lowered)),
         text=lowered,
     )
 
@@ -148,7 +149,7 @@ def score_pair(
     if a.numbers and b.numbers:
         score += 0.04 if a.numbers & b.numbers else -0.15
     if a.weekdays and b.weekdays and not a.weekdays & b.weekdays:
-        score -= 0.25
+        score -= 0.25  # "on Friday" against "on Monday": different events
     if a.people and b.people and not a.people & b.people:
         score -= 0.1
     if a.names and b.names:
@@ -247,10 +248,10 @@ def measure_plainness(text: str) -> float:
     penalty += 0.5 * sum(stripped.count(q) for q in QUOTE_MARKS)
     penalty += 1.5 * sum(1 for w in words if w in LOADED_WORDS)
     length = len(stripped)
-    if length < 60:
-        penalty += (60 - length) / 20
-    elif length > 160:
-        penalty += (length - 160) / 80  # long mentions tend to carry details others do not state
+    if length < 40:
+        penalty += (40 - length) / 15
+    elif length > 140:
+        penalty += (length - 140) / 60  # long mentions tend to carry details others do not state
     if stripped and not stripped[0].isupper():
         penalty += 1.0
     if stripped and stripped[-1] not in ".!?\"”’'`)":

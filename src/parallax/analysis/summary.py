@@ -18,6 +18,8 @@ from parallax.stage import Context, stage
 # Two claims whose vectors are this close say the same thing (for the summary).
 REDUNDANT_COSINE = 0.8
 REDUNDANT_WORDS = 0.6
+# How much the agreement among a claim's mentions (Claim.score) counts against plain wording.
+COHESION_WEIGHT = 5.0
 
 
 def measure_support(claim: Claim) -> int:
@@ -55,15 +57,19 @@ def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray]) -> bool:
     return _word_overlap(a.text, b.text) >= REDUNDANT_WORDS
 
 
+def rank_wording(claim: Claim) -> float:
+    """Lower is better: plain wording, and mentions that agree closely (a loosely grouped
+    claim is a riskier summary sentence than a tight one)."""
+    cohesion = min(claim.score, 1.0) if len(claim.mentions) > 1 else 0.0
+    return measure_plainness(claim.text) - COHESION_WEIGHT * cohesion
+
+
 def write_summary(
     report: Report, count: int, vectors: dict[str, np.ndarray] | None = None
 ) -> list[SummarySentence]:
     """Up to ``count`` summary sentences from the report's claims, in story order."""
     vectors = vectors or {}
-    ranked = sorted(
-        report.claims,
-        key=lambda c: (-measure_support(c), is_quotation(c.text), measure_plainness(c.text)),
-    )
+    ranked = sorted(report.claims, key=lambda c: (-measure_support(c), is_quotation(c.text), rank_wording(c)))
     chosen: list[tuple[Claim, list[Claim]]] = []  # (claim shown, claims it cites)
     for claim in ranked:
         if len(chosen) >= count:

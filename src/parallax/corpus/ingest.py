@@ -179,7 +179,9 @@ def ingest(
             run.flush()
             fetcher.close()
         if cluster:
+            report = progress or (lambda stage, n: None)
+            report("cluster", 0)
             clusterer = StoryClusterer(store, settings, embed)
-            run.summary.clustering = clusterer.cluster_pending(lambda n: (progress or (lambda s, k: None))("cluster", n))
+            run.summary.clustering = clusterer.cluster_pending(lambda n: report("cluster", n))
     run.summary.seconds = time.perf_counter() - began
     return run.summary

@@ -193,6 +193,8 @@ class Store:
 
     def migrate(self) -> None:
         """Create the tables, or bring an older corpus up to the current schema."""
+        if self.current_version() == len(MIGRATIONS):
+            return  # up to date: no write lock needed (opening works while another process writes)
         with self.transaction():
             self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)")
             current = int(self.scalar("SELECT MAX(version) FROM schema_version") or 0)
@@ -205,6 +207,15 @@ class Store:
                 for statement in MIGRATIONS[version - 1]:
                     self.execute(statement.format(**self.types))
                 self.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, now()))
+
+    def current_version(self) -> int:
+        """The recorded schema version, 0 for a new database."""
+        try:
+            return self.schema_version()
+        except StoreError:
+            if self.backend == "postgresql":
+                self.conn.rollback()
+            return 0
 
     def schema_version(self) -> int:
         return int(self.scalar("SELECT MAX(version) FROM schema_version") or 0)

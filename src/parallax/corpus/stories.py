@@ -53,13 +53,14 @@ class ClusterSettings:
     names_weight: float = 0.45  # weight of the shared-names overlap
     time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
     top_links: int = 3  # a story's score: mean of its best pair scores
-    join_threshold: float = 0.42
-    merge_threshold: float = 0.40
-    split_threshold: float = 0.30
+    join_threshold: float = 0.36
+    merge_threshold: float = 0.38
+    split_threshold: float = 0.26
     split_min_size: int = 4
     split_max_size: int = 300
     duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
     batch_size: int = 128
+    lead_chars: int = 240  # characters of title + lead that are embedded
 
 
 @dataclass
@@ -91,10 +92,9 @@ class CorpusDuplicates(NearDuplicateIndex):
 
 
 def default_embedder(texts: Sequence[str]) -> np.ndarray:
-    from parallax.analysis.embed import embed_texts
-    from parallax.options import Options
+    from parallax.corpus.embedding import embed_leads
 
-    return embed_texts(texts, Options().model_name, batch_size=64)
+    return embed_leads(texts)
 
 
 def date_number(value: str | None) -> int | None:
@@ -291,15 +291,20 @@ class StoryClusterer:
         batch = ClusterBatch()
         signatures: dict[int, MinHash] = {}
         dup_of: dict[int, int] = {}
+        batch_days: dict[int, int | None] = {}
         for article in articles:
             sig = self.duplicates.make_signature(article.text)
-            matches = self.duplicates.query_signature(sig, min_similarity=s.duplicate_similarity)
-            if matches:
-                dup_of[article.id] = int(matches[0].key)
+            day = date_number(article.published)
+            for match in self.duplicates.query_signature(sig, min_similarity=s.duplicate_similarity):
+                gap = self.days_apart(day, self.day.get(int(match.key), batch_days.get(int(match.key))))
+                if gap is None or gap <= s.window_days:  # a copy from outside the window is news again
+                    dup_of[article.id] = int(match.key)
+                    break
+            batch_days[article.id] = day
             signatures[article.id] = sig
             self.duplicates.add_signature(str(article.id), sig)
         fresh = [a for a in articles if a.id not in dup_of]
-        vectors = self.embed([lead_text(a.title, a.text) for a in fresh]) if fresh else np.zeros((0, 0))
+        vectors = self.embed([lead_text(a.title, a.text, s.lead_chars) for a in fresh]) if fresh else np.zeros((0, 0))
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
         for article in articles:
             names = list(extract_names(article.title + "\n" + article.text))
@@ -315,7 +320,7 @@ class StoryClusterer:
             else:
                 assert vector is not None or original is not None
                 if vector is None:  # a copy of an article that is itself not placed yet
-                    vector = self.embed([lead_text(article.title, article.text)])[0]
+                    vector = self.embed([lead_text(article.title, article.text, s.lead_chars)])[0]
                 ranked = self.candidate_stories(vector, name_set, day)
                 if ranked and ranked[0][0] >= s.join_threshold:
                     story = ranked[0][1]

@@ -58,9 +58,11 @@ def read_paths(paths: Sequence[str | PathLike[str]]) -> tuple[list[Article], lis
 
 
 def read_file(path: Path) -> tuple[list[Article], list[Skipped]]:
-    """Read one file with the reader its extension names."""
+    """Read one file with the reader its extension names (a key of READERS)."""
     source = str(path)
-    reader = READERS.get(path.suffix.lower())
+    # A two-part suffix (".warc.gz") is looked up before the last one (".gz").
+    double = "".join(path.suffixes[-2:]).lower()
+    reader = READERS.get(double) or READERS.get(path.suffix.lower())
     if reader is None:
         kind = f"'{path.suffix}'" if path.suffix else "without an extension"
         supported = ", ".join(sorted(READERS))
@@ -92,7 +94,7 @@ def drop_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[Sk
 
 
 def prepare(articles: list[Article], skipped: list[Skipped]) -> Report:
-    """A Report ready for the pipeline: duplicates dropped, ids assigned, notes added."""
+    """A Report ready for the pipeline: duplicates dropped (listed in ``skipped``), ids assigned."""
     unique, duplicates = drop_duplicates(articles)
     report = Report(articles=unique, skipped=list(skipped) + duplicates)
     taken = {a.id for a in unique if a.id}
@@ -105,7 +107,6 @@ def prepare(articles: list[Article], skipped: list[Skipped]) -> Report:
             counter += 1
         article.id = f"a{counter}"
         taken.add(article.id)
-    report.notes.extend(describe_skipped(report.skipped, len(unique)))
     if len(unique) == 1:
         report.notes.append(SINGLE_ARTICLE_NOTE)
         only = unique[0]

@@ -1,0 +1,150 @@
+"""Story-clustering quality: BCubed precision, recall and F1 against ECB+ events.
+
+    python bench/clustering.py                      # ECB+ alone (982 documents)
+    python bench/clustering.py --distractors        # also mixed into the AllSides articles
+    python bench/clustering.py --limit 200          # a quick subset
+
+Every ECB+ document gets the same date, so publication time does not help; the
+documents arrive in a fixed shuffled order. Clustering runs through the real
+corpus path (SQLite store, incremental clusterer) with default settings.
+With ``--distractors`` the AllSides articles are ingested first (their own
+dates), then the ECB+ documents; BCubed is computed over the ECB+ documents
+only, so a distractor joining an ECB+ story lowers their precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from parallax.corpus.ingest import ingest  # noqa: E402
+from parallax.corpus.store import open_store  # noqa: E402
+
+ECB = ROOT.parent / "shared" / "datasets" / "ecbplus" / "documents.jsonl"
+ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz"
+ONE_DATE = "2020-01-15"
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 of a clustering (item -> cluster) against gold labels."""
+    by_pred: dict[str, set[str]] = defaultdict(set)
+    by_gold: dict[str, set[str]] = defaultdict(set)
+    for item, label in gold.items():
+        by_pred[predicted[item]].add(item)
+        by_gold[label].add(item)
+    precision = recall = 0.0
+    for item, label in gold.items():
+        same = len(by_pred[predicted[item]] & by_gold[label])
+        precision += same / len(by_pred[predicted[item]])
+        recall += same / len(by_gold[label])
+    precision /= len(gold)
+    recall /= len(gold)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def load_ecb(limit: int | None = None, seed: int = 7) -> list[dict[str, str]]:
+    docs = [json.loads(line) for line in ECB.open(encoding="utf-8")]
+    if limit:
+        topics = sorted({d["topic"] for d in docs})
+        keep = set(random.Random(seed).sample(topics, max(1, min(len(topics), limit // 23))))
+        docs = [d for d in docs if d["topic"] in keep][:limit]
+    random.Random(seed).shuffle(docs)
+    return [
+        {"id": f"ecb:{d['doc']}", "text": d["text"], "title": "", "date": ONE_DATE, "outlet": "ECB+", "event": d["event"]}
+        for d in docs
+    ]
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for r in records:
+            handle.write(json.dumps({k: v for k, v in r.items() if k != "event"}) + "\n")
+
+
+class CachedEmbedder:
+    """The default lead embedder with an on-disk cache (``--cache FILE``), for repeated runs."""
+
+    def __init__(self, path: Path) -> None:
+        import numpy as np
+
+        self.np = np
+        self.path = path
+        self.rows: dict[str, object] = dict(np.load(path, allow_pickle=True).item()) if path.exists() else {}
+
+    def __call__(self, texts):  # type: ignore[no-untyped-def]
+        from parallax.corpus.embedding import embed_leads
+
+        todo = [t for t in texts if t not in self.rows]
+        if todo:
+            for text, row in zip(todo, embed_leads(todo), strict=True):
+                self.rows[text] = row
+            self.np.save(self.path, self.rows, allow_pickle=True)
+        return self.np.vstack([self.rows[t] for t in texts])
+
+
+def evaluate(store_path: Path, sources: list[str], gold: dict[str, str], embed=None, settings=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    store = open_store(str(store_path))
+    began = time.perf_counter()
+    summary = ingest(store, sources, embed=embed, settings=settings)
+    seconds = time.perf_counter() - began
+    predicted = {}
+    for story in store.list_stories():
+        for input_id in story["article_ids"]:
+            predicted[input_id] = story["id"]
+    store.close()
+    missing = [k for k in gold if k not in predicted]
+    for k in missing:
+        predicted[k] = f"missing:{k}"
+    p, r, f = bcubed(predicted, gold)
+    stories = len({predicted[k] for k in gold})
+    return {
+        "precision": p, "recall": r, "f1": f, "stories": stories, "gold_events": len(set(gold.values())),
+        "documents": len(gold), "seconds": seconds, "merges": summary.clustering.merged,
+        "splits": summary.clustering.split,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=None, help="use about this many ECB+ documents")
+    parser.add_argument("--distractors", action="store_true", help="also run mixed into AllSides")
+    parser.add_argument("--distractor-limit", type=int, default=None)
+    parser.add_argument("--cache", type=Path, default=None, help="cache lead vectors in this .npy file")
+    args = parser.parse_args()
+    embed = CachedEmbedder(args.cache) if args.cache else None
+    if not ECB.exists():
+        sys.exit(f"{ECB} is absent: the benchmark needs ../shared beside the repository")
+    docs = load_ecb(args.limit)
+    gold = {d["id"]: d["event"] for d in docs}
+    with tempfile.TemporaryDirectory() as tmp:
+        ecb_file = Path(tmp) / "ecb.jsonl"
+        write_jsonl(ecb_file, docs)
+        result = evaluate(Path(tmp) / "ecb.db", [str(ecb_file)], gold, embed)
+        print(json.dumps({"run": "ecbplus", **{k: round(v, 4) for k, v in result.items()}}))
+        if args.distractors:
+            sources = [str(ALLSIDES)]
+            if args.distractor_limit:
+                part = Path(tmp) / "allsides.jsonl"
+                with gzip.open(ALLSIDES, "rt", encoding="utf-8") as src, part.open("w") as dst:
+                    for n, line in enumerate(src):
+                        if n >= args.distractor_limit:
+                            break
+                        dst.write(line)
+                sources = [str(part)]
+            mixed = evaluate(Path(tmp) / "mixed.db", [*sources, str(ecb_file)], gold, embed)
+            print(json.dumps({"run": "ecbplus+allsides", **{k: round(v, 4) for k, v in mixed.items()}}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Corpus-mode scale: ingest plus clustering of the AllSides articles, at growing sizes.
+
+    python bench/scale.py                       # the curve: 5k, 10k, 20k and all 37,554
+    python bench/scale.py --sizes 2000          # one quick point
+
+Each size runs in a fresh process on a fresh SQLite corpus, so peak memory
+(ru_maxrss) is that of one ingest. Reported per size: wall time, articles per
+second, seconds spent reading/storing versus clustering, peak memory, stories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz"
+
+
+def run_one(size: int, workdir: Path) -> dict[str, float]:
+    """Ingest the first ``size`` articles into a fresh corpus (in this process)."""
+    from parallax.corpus.ingest import ingest
+    from parallax.corpus.store import open_store
+
+    part = workdir / f"allsides-{size}.jsonl.gz"
+    with gzip.open(ALLSIDES, "rt", encoding="utf-8") as src, gzip.open(part, "wt", encoding="utf-8") as dst:
+        for n, line in enumerate(src):
+            if n >= size:
+                break
+            dst.write(line)
+    marks: dict[str, float] = {}
+
+    def progress(stage: str, n: int) -> None:
+        marks.setdefault(stage, time.perf_counter())
+
+    store = open_store(str(workdir / f"corpus-{size}.db"))
+    began = time.perf_counter()
+    summary = ingest(store, [str(part)], progress=progress)
+    wall = time.perf_counter() - began
+    stories = len(store.list_stories(include_ids=False))
+    store.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cluster_start = marks.get("cluster", began + wall)
+    return {
+        "articles": summary.read,
+        "wall_s": round(wall, 1),
+        "articles_per_s": round(summary.read / wall, 1),
+        "read_store_s": round(cluster_start - began, 1),
+        "cluster_s": round(began + wall - cluster_start, 1),
+        "peak_mb": round(peak_mb),
+        "stories": stories,
+        "near_duplicates": summary.clustering.duplicates,
+        "merges": summary.clustering.merged,
+        "splits": summary.clustering.split,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 37554])
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not ALLSIDES.exists():
+        sys.exit(f"{ALLSIDES} is absent: the benchmark needs ../shared beside the repository")
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.workdir)), flush=True)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(size), "--workdir", tmp],
+                check=True, capture_output=True, text=True,
+            )
+            print(done.stdout.strip().splitlines()[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Corpus commands: ``parallax ingest``, ``stories``, ``story`` and ``export``.
+
+Thin wrappers over ``parallax.corpus``: argument checks, a progress bar, and
+messages instead of tracebacks. ``--db`` takes a SQLite file (default
+``parallax.db``, or ``$PARALLAX_DB``) or a ``postgresql://`` URL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from parallax.cli import ReportFormat, choose_format, fail, make_stderr, warn, write_report
+from parallax.errors import ModelUnavailable, ParallaxError
+
+DB_HELP = "Corpus: a SQLite file (default: $PARALLAX_DB or parallax.db) or a postgresql:// URL."
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+def db_target(db: str | None) -> str:
+    return db or os.environ.get("PARALLAX_DB") or "parallax.db"
+
+
+def open_corpus(db: str | None, *, must_exist: bool = True):  # type: ignore[no-untyped-def]
+    from parallax.corpus.store import open_store
+
+    target = db_target(db)
+    if must_exist and "://" not in target and not Path(target).exists():
+        fail(f"there is no corpus at '{target}': create one with `parallax ingest SOURCE --db {target}`")
+    try:
+        return open_store(target)
+    except ParallaxError as error:
+        fail(str(error))
+
+
+def ingest_command(
+    sources: list[str], db: str | None, allow_private: bool, host_interval: float, timeout: float,
+    max_bytes: int, no_robots: bool, no_cluster: bool,
+) -> None:
+    from parallax.corpus.ingest import ingest
+    from parallax.ingest.urls import FetchSettings
+
+    store = open_corpus(db, must_exist=False)
+    fetch = FetchSettings(
+        timeout=timeout, max_bytes=max_bytes, host_interval=host_interval,
+        allow_private=allow_private, obey_robots=not no_robots,
+    )
+    console = make_stderr()
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console, transient=False) as bar:
+            reading = bar.add_task("reading", total=None)
+            clustering = bar.add_task("clustering", total=None, visible=False)
+
+            def progress(stage: str, n: int) -> None:
+                if stage == "read":
+                    bar.advance(reading, n)
+                else:
+                    if not bar.tasks[clustering].visible:
+                        bar.update(reading, total=bar.tasks[reading].completed)
+                        bar.update(clustering, visible=True, total=store.count_pending() + n)
+                    bar.advance(clustering, n)
+
+            summary = ingest(store, sources, fetch=fetch, progress=progress, cluster=not no_cluster)
+    except ModelUnavailable as error:
+        fail(f"a model is unavailable: {error}")
+    except ParallaxError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    for line in summary.lines():
+        console.print(Text(line))
+    console.print(Text(f"corpus: {db_target(db)} ({summary.seconds:.1f} s)"))
+    if summary.read == 0 and summary.errors:
+        for source, record, reason in ingest_errors_tail(db):
+            warn(f"{source}{' ' + record if record else ''}: {reason}")
+        raise typer.Exit(1)
+
+
+def ingest_errors_tail(db: str | None, limit: int = 10) -> list[tuple[str, str | None, str]]:
+    store = open_corpus(db)
+    try:
+        return list(reversed(store.ingest_errors(limit)))
+    finally:
+        store.close()
+
+
+def stories_command(db: str | None, fmt: ListFormat, min_size: int, limit: int | None) -> None:
+    store = open_corpus(db)
+    try:
+        rows = store.list_stories(min_size=min_size)
+    except ParallaxError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    if limit is not None:
+        rows = rows[:limit]
+    if fmt == ListFormat.json:
+        typer.echo(json.dumps({"stories": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "size", "outlets", "dates", "title", show_lines=False)
+    for row in rows:
+        dates = "-".join(d for d in (row["first"], row["last"] if row["last"] != row["first"] else None) if d)
+        outlets = ", ".join(row["outlets"][:4]) + (f" +{len(row['outlets']) - 4}" if len(row["outlets"]) > 4 else "")
+        table.add_row(
+            Text(row["id"]), Text(str(row["size"])), Text(outlets), Text(dates or "undated"), Text(row["title"])
+        )
+    Console(highlight=False, markup=False).print(table)
+
+
+def story_command(story_id: str, db: str | None, fmt: ReportFormat | None, output: Path | None, refresh: bool) -> None:
+    from parallax.corpus.export import analyse_story
+
+    store = open_corpus(db)
+    try:
+        report = analyse_story(store, story_id, refresh=refresh)
+    except ModelUnavailable as error:
+        fail(f"a model is unavailable: {error}")
+    except ParallaxError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    chosen = choose_format(fmt.value if fmt else None, output)
+    try:
+        written = write_report(report, chosen, output)
+    except OSError as error:
+        fail(f"cannot write the report to '{output}': {error.strerror or error}")
+    if written is not None:
+        make_stderr().print(f"wrote the {chosen} report of story {story_id} to {written}")
+
+
+def export_command(db: str | None, fmt: ExportFormat | None, output: Path) -> None:
+    from parallax.corpus.export import export_corpus
+
+    chosen = fmt.value if fmt else ("parquet" if output.suffix.lower() == ".parquet" else "jsonl")
+    store = open_corpus(db)
+    try:
+        count = export_corpus(store, output, chosen)
+    except ParallaxError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write '{output}': {error.strerror or error}")
+    finally:
+        store.close()
+    make_stderr().print(f"wrote {count} stories to {output} ({chosen})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the corpus commands to the ``parallax`` app."""
+
+    @app.command("ingest")
+    def ingest(
+        sources: Annotated[
+            list[str],
+            typer.Argument(help="Folders, .jsonl/.jsonl.gz, feeds (.rss/.atom/.xml), .warc(.gz), .urls lists, URLs."),
+        ],
+        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+        allow_private: Annotated[
+            bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")
+        ] = False,
+        host_interval: Annotated[float, typer.Option("--host-interval", help="Seconds between requests to one host.")] = 1.0,
+        timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a fetch gives up.")] = 15.0,
+        max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest body fetched, in bytes.")] = 5_000_000,
+        no_robots: Annotated[bool, typer.Option("--no-robots", help="Do not read robots.txt (only for your own sites).")] = False,
+        no_cluster: Annotated[bool, typer.Option("--no-cluster", help="Store articles without clustering them yet.")] = False,
+    ) -> None:
+        """Read sources into a corpus and group the new articles into stories (resumable, idempotent)."""
+        ingest_command(sources, db, allow_private, host_interval, timeout, max_bytes, no_robots, no_cluster)
+
+    @app.command("stories")
+    def stories(
+        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+        fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json (json lists article ids).")] = ListFormat.text,
+        min_size: Annotated[int, typer.Option("--min-size", help="Only stories with at least this many articles.")] = 1,
+        limit: Annotated[int | None, typer.Option("--limit", help="Show at most this many stories.")] = None,
+    ) -> None:
+        """List the stories of a corpus: id, size, outlets, date range and title, largest first."""
+        stories_command(db, fmt, min_size, limit)
+
+    @app.command("story")
+    def story(
+        story_id: Annotated[str, typer.Argument(help="Story id, as `parallax stories` lists it.")],
+        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+        fmt: Annotated[
+            ReportFormat | None,
+            typer.Option("--format", "-f", help="Report format; default: from the -o suffix, else text.", case_sensitive=False),
+        ] = None,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.", dir_okay=False)] = None,
+        refresh: Annotated[bool, typer.Option("--refresh", help="Analyse again even when a cached analysis exists.")] = False,
+    ) -> None:
+        """The full comparison report of one story (cached until its members change)."""
+        story_command(story_id, db, fmt, output, refresh)
+
+    @app.command("export")
+    def export(
+        output: Annotated[Path, typer.Option("--output", "-o", help="File to write.", dir_okay=False)],
+        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
+        fmt: Annotated[
+            ExportFormat | None, typer.Option("--format", "-f", help="jsonl or parquet; default: from the -o suffix.")
+        ] = None,
+    ) -> None:
+        """Write every story, its articles, history and cached analysis as JSONL or Parquet."""
+        export_command(db, fmt, output)

@@ -1,0 +1,228 @@
+"""The corpus store on SQLite and (when PARALLAX_TEST_PG_URL reaches a server) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from parallax.corpus.schema import SCHEMA_VERSION
+from parallax.corpus.store import ClusterBatch, SQLiteStore, Store, open_store
+from parallax.errors import StoreError
+from parallax.model import Article, Claim, Report
+
+PG_ENV = "PARALLAX_TEST_PG_URL"
+
+
+def make_article(text: str, *, input_id: str | None = None, title: str = "A title", outlet: str = "Daily") -> Article:
+    meta = {"input_id": input_id} if input_id else {}
+    return Article(id="", source="test", title=title, outlet=outlet, published="2024-03-01", language="en",
+                   original=text, meta=meta)
+
+
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the test server; skips when none is configured or reachable."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: start a server with scripts/postgres.sh and export the URL it prints")
+    import psycopg
+
+    try:
+        admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        pytest.skip(f"no PostgreSQL server reachable at {PG_ENV} ({exc})")
+    name = f"parallax_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(tmp_path / "corpus.db")
+    else:
+        yield from postgres_database()
+
+
+@pytest.fixture
+def store(target: str) -> Iterator[Store]:
+    opened = open_store(target)
+    yield opened
+    opened.close()
+
+
+def test_store_creates_schema_and_records_version(store: Store) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.count_articles() == 0
+    if isinstance(store, SQLiteStore):
+        assert store.scalar("PRAGMA journal_mode") == "wal"
+
+
+def test_store_reopening_keeps_data_and_runs_no_migration_twice(target: str) -> None:
+    with open_store(target) as first:
+        first.add_articles([make_article("The first article body.")])
+    with open_store(target) as again:
+        assert again.count_articles() == 1
+        assert again.scalar("SELECT COUNT(*) FROM schema_version") == SCHEMA_VERSION
+
+
+def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_store(str(path)).close()
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION + 5,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this Parallax"):
+        open_store(str(path))
+
+
+def test_store_same_content_is_stored_once(store: Store) -> None:
+    first = store.add_articles([make_article("Body one.", input_id="x1"), make_article("Body two.", input_id="x2")])
+    again = store.add_articles([make_article("Body  one.", input_id="x1")])  # spacing differs only
+    assert len(first.added) == 2
+    assert again.added == [] and again.duplicates == 1
+    assert store.count_articles() == 2
+
+
+def test_store_duplicate_id_with_other_content_keeps_both_and_says_so(store: Store) -> None:
+    store.add_articles([make_article("Original wording of the report.", input_id="dup")])
+    outcome = store.add_articles([make_article("Corrected wording of the report.", input_id="dup")])
+    assert outcome.conflicts == ["dup"]
+    assert store.count_articles() == 2
+
+
+def test_store_keeps_metadata_and_input_ids(store: Store) -> None:
+    article = make_article("Some text.", input_id="id-7")
+    article.meta.update({"topic": "weather", "url": "https://example.org/a"})
+    (row_id,) = store.add_articles([article]).added
+    (stored,) = store.get_articles([row_id])
+    assert stored.input_id == "id-7" and stored.url == "https://example.org/a"
+    assert stored.meta == {"topic": "weather"}
+    assert stored.to_article().id == "id-7"
+
+
+def test_store_story_batch_history_and_listing(store: Store) -> None:
+    ids = store.add_articles([make_article(f"Text {i}.", input_id=f"k{i}", outlet=f"Outlet {i}") for i in range(3)]).added
+    batch = ClusterBatch(new_stories=[1, 2])
+    batch.assigned = {ids[0]: (1, None), ids[1]: (1, None), ids[2]: (2, ids[0])}
+    batch.features = [(i, b"\0" * 8, b"\0" * 8, "[]") for i in ids]
+    batch.events = [("create", 1, None, ids[0], {}), ("join", 1, None, ids[1], {"score": 0.9}),
+                    ("create", 2, None, ids[2], {})]
+    batch.touched = {1, 2}
+    store.save_cluster_batch(batch)
+    merge = ClusterBatch(moved={ids[2]: 1}, merged={2: 1}, touched={1, 2},
+                         events=[("merge", 1, 2, ids[2], {"link": 0.5})])
+    store.save_cluster_batch(merge)
+    stories = store.list_stories()
+    assert [s["id"] for s in stories] == ["1"]
+    assert stories[0]["size"] == 3 and stories[0]["article_ids"] == ["k0", "k1", "k2"]
+    assert stories[0]["outlets"] == ["Outlet 0", "Outlet 1", "Outlet 2"]
+    kinds = [e["kind"] for e in store.story_history("1")]
+    assert kinds == ["create", "join", "merge"]
+    assert [e["kind"] for e in store.story_history("2")] == ["create", "merge"]
+    with pytest.raises(StoreError, match="merged into story 1"):
+        store.get_story("2")
+    assert store.count_pending() == 0
+
+
+def test_store_analysis_cache_follows_the_member_set(store: Store) -> None:
+    ids = store.add_articles([make_article("Alpha text.", input_id="a"), make_article("Beta text.", input_id="b")]).added
+    store.save_cluster_batch(ClusterBatch(new_stories=[1], assigned={ids[0]: (1, None)}, touched={1}))
+    report = Report(claims=[Claim(id="c1", text="A claim", articles=["a"], outlets=["Daily"], mentions=[])])
+    store.save_analysis("1", report)
+    cached = store.load_analysis("1")
+    assert cached is not None and cached.claims[0].text == "A claim"
+    store.save_cluster_batch(ClusterBatch(assigned={ids[1]: (1, None)}, touched={1}))
+    assert store.load_analysis("1") is None  # a new member: the cached analysis no longer applies
+
+
+def test_store_unknown_story_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(StoreError, match="no story 42"):
+        store.get_story("42")
+    with pytest.raises(StoreError, match="not a story id"):
+        store.get_story("abc")
+
+
+def test_store_locked_by_another_process_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    open_store(str(path)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys, time
+            conn = sqlite3.connect({str(path)!r}, isolation_level=None)
+            conn.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        store = SQLiteStore(str(path), busy_seconds=0.2)
+        with pytest.raises(StoreError, match="locked by another process"):
+            store.add_articles([make_article("Blocked text.")])
+        store.close()
+    finally:
+        holder.kill()
+        holder.wait()
+    with open_store(str(path)) as free:  # the lock dies with the process
+        assert len(free.add_articles([make_article("Now it goes in.")]).added) == 1
+
+
+def test_store_ingest_lock_is_exclusive_across_processes(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    open_store(str(path)).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import time
+            from parallax.corpus.store import open_store
+            store = open_store({str(path)!r})
+            with store.ingest_lock():
+                print("holding", flush=True)
+                time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with open_store(str(path)) as store, pytest.raises(StoreError, match="an ingest is running"):
+            with store.ingest_lock():
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = time.monotonic() + 10
+    with open_store(str(path)) as store:
+        while True:
+            try:
+                with store.ingest_lock():
+                    break
+            except StoreError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+
+
+def test_store_rejects_a_folder_and_an_unknown_url(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(str(tmp_path))
+    with pytest.raises(StoreError, match="postgresql://"):
+        open_store("mysql://localhost/db")
+
+
+def test_store_postgres_unreachable_server_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="cannot connect"):
+        open_store("postgresql://nobody@127.0.0.1:1/none", connect_seconds=2)
