@@ -61,7 +61,14 @@ def load_ecb(limit: int | None = None, seed: int = 7) -> list[dict[str, str]]:
         docs = [d for d in docs if d["topic"] in keep][:limit]
     random.Random(seed).shuffle(docs)
     return [
-        {"id": f"ecb:{d['doc']}", "text": d["text"], "title": "", "date": ONE_DATE, "outlet": "ECB+", "event": d["event"]}
+        {
+            "id": f"ecb:{d['doc']}",
+            "text": d["text"],
+            "title": "",
+            "date": ONE_DATE,
+            "outlet": "ECB+",
+            "event": d["event"],
+        }
         for d in docs
     ]
 
@@ -93,7 +100,9 @@ class CachedEmbedder:
         return self.np.vstack([self.rows[t] for t in texts])
 
 
-def evaluate(store_path: Path, sources: list[str], gold: dict[str, str], embed=None, settings=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def evaluate(
+    store_path: Path, sources: list[str], gold: dict[str, str], embed=None, settings=None
+) -> dict[str, float]:  # type: ignore[no-untyped-def]
     store = open_store(str(store_path))
     began = time.perf_counter()
     summary = ingest(store, sources, embed=embed, settings=settings)
@@ -109,8 +118,14 @@ def evaluate(store_path: Path, sources: list[str], gold: dict[str, str], embed=N
     p, r, f = bcubed(predicted, gold)
     stories = len({predicted[k] for k in gold})
     return {
-        "precision": p, "recall": r, "f1": f, "stories": stories, "gold_events": len(set(gold.values())),
-        "documents": len(gold), "seconds": seconds, "merges": summary.clustering.merged,
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "stories": stories,
+        "gold_events": len(set(gold.values())),
+        "documents": len(gold),
+        "seconds": seconds,
+        "merges": summary.clustering.merged,
         "splits": summary.clustering.split,
     }
 

@@ -22,17 +22,29 @@ from parallax.model import Article, Claim, Report
 PG_ENV = "PARALLAX_TEST_PG_URL"
 
 
-def make_article(text: str, *, input_id: str | None = None, title: str = "A title", outlet: str = "Daily") -> Article:
+def make_article(
+    text: str, *, input_id: str | None = None, title: str = "A title", outlet: str = "Daily"
+) -> Article:
     meta = {"input_id": input_id} if input_id else {}
-    return Article(id="", source="test", title=title, outlet=outlet, published="2024-03-01", language="en",
-                   original=text, meta=meta)
+    return Article(
+        id="",
+        source="test",
+        title=title,
+        outlet=outlet,
+        published="2024-03-01",
+        language="en",
+        original=text,
+        meta=meta,
+    )
 
 
 def postgres_database() -> Iterator[str]:
     """A fresh database on the test server; skips when none is configured or reachable."""
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"{PG_ENV} is not set: start a server with scripts/postgres.sh and export the URL it prints")
+        pytest.skip(
+            f"{PG_ENV} is not set: start a server with scripts/postgres.sh and export the URL it prints"
+        )
     import psycopg
 
     try:
@@ -91,7 +103,9 @@ def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
 
 
 def test_store_same_content_is_stored_once(store: Store) -> None:
-    first = store.add_articles([make_article("Body one.", input_id="x1"), make_article("Body two.", input_id="x2")])
+    first = store.add_articles(
+        [make_article("Body one.", input_id="x1"), make_article("Body two.", input_id="x2")]
+    )
     again = store.add_articles([make_article("Body  one.", input_id="x1")])  # spacing differs only
     assert len(first.added) == 2
     assert again.added == [] and again.duplicates == 1
@@ -116,16 +130,22 @@ def test_store_keeps_metadata_and_input_ids(store: Store) -> None:
 
 
 def test_store_story_batch_history_and_listing(store: Store) -> None:
-    ids = store.add_articles([make_article(f"Text {i}.", input_id=f"k{i}", outlet=f"Outlet {i}") for i in range(3)]).added
+    ids = store.add_articles(
+        [make_article(f"Text {i}.", input_id=f"k{i}", outlet=f"Outlet {i}") for i in range(3)]
+    ).added
     batch = ClusterBatch(new_stories=[1, 2])
     batch.assigned = {ids[0]: (1, None), ids[1]: (1, None), ids[2]: (2, ids[0])}
     batch.features = [(i, b"\0" * 8, b"\0" * 8, "[]") for i in ids]
-    batch.events = [("create", 1, None, ids[0], {}), ("join", 1, None, ids[1], {"score": 0.9}),
-                    ("create", 2, None, ids[2], {})]
+    batch.events = [
+        ("create", 1, None, ids[0], {}),
+        ("join", 1, None, ids[1], {"score": 0.9}),
+        ("create", 2, None, ids[2], {}),
+    ]
     batch.touched = {1, 2}
     store.save_cluster_batch(batch)
-    merge = ClusterBatch(moved={ids[2]: 1}, merged={2: 1}, touched={1, 2},
-                         events=[("merge", 1, 2, ids[2], {"link": 0.5})])
+    merge = ClusterBatch(
+        moved={ids[2]: 1}, merged={2: 1}, touched={1, 2}, events=[("merge", 1, 2, ids[2], {"link": 0.5})]
+    )
     store.save_cluster_batch(merge)
     stories = store.list_stories()
     assert [s["id"] for s in stories] == ["1"]
@@ -140,7 +160,9 @@ def test_store_story_batch_history_and_listing(store: Store) -> None:
 
 
 def test_store_analysis_cache_follows_the_member_set(store: Store) -> None:
-    ids = store.add_articles([make_article("Alpha text.", input_id="a"), make_article("Beta text.", input_id="b")]).added
+    ids = store.add_articles(
+        [make_article("Alpha text.", input_id="a"), make_article("Beta text.", input_id="b")]
+    ).added
     store.save_cluster_batch(ClusterBatch(new_stories=[1], assigned={ids[0]: (1, None)}, touched={1}))
     report = Report(claims=[Claim(id="c1", text="A claim", articles=["a"], outlets=["Daily"], mentions=[])])
     store.save_analysis("1", report)
@@ -161,14 +183,19 @@ def test_store_locked_by_another_process_gives_a_clear_error(tmp_path: Path) -> 
     path = tmp_path / "locked.db"
     open_store(str(path)).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys, time
             conn = sqlite3.connect({str(path)!r}, isolation_level=None)
             conn.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -187,21 +214,29 @@ def test_store_ingest_lock_is_exclusive_across_processes(tmp_path: Path) -> None
     path = tmp_path / "busy.db"
     open_store(str(path)).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import time
             from parallax.corpus.store import open_store
             store = open_store({str(path)!r})
             with store.ingest_lock():
                 print("holding", flush=True)
                 time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-        with open_store(str(path)) as store, pytest.raises(StoreError, match="an ingest is running"):
-            with store.ingest_lock():
-                pass
+        with (
+            open_store(str(path)) as store,
+            pytest.raises(StoreError, match="an ingest is running"),
+            store.ingest_lock(),
+        ):
+            pass
     finally:
         holder.kill()
         holder.wait()

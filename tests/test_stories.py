@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, floor, need_shared
 
+from conftest import ROOT, floor, need_shared
 from parallax.corpus.features import content_hash, extract_names, lead_text
-from parallax.corpus.stories import ClusterSettings, StoryClusterer
 from parallax.corpus.store import Store, open_store
+from parallax.corpus.stories import ClusterSettings, StoryClusterer
 from parallax.model import Article
 
 DIM = 384
@@ -42,12 +42,24 @@ def table_embedder(table: dict[str, np.ndarray]) -> Callable[[Sequence[str]], np
     return embed
 
 
-def article(title: str, text: str, date: str = "2024-05-01", ident: str | None = None, outlet: str = "Paper") -> Article:
-    return Article(id="", source="t", title=title, outlet=outlet, published=date, language="en", original=text,
-                   meta={"input_id": ident or title})
+def article(
+    title: str, text: str, date: str = "2024-05-01", ident: str | None = None, outlet: str = "Paper"
+) -> Article:
+    return Article(
+        id="",
+        source="t",
+        title=title,
+        outlet=outlet,
+        published=date,
+        language="en",
+        original=text,
+        meta={"input_id": ident or title},
+    )
 
 
-def cluster(store: Store, articles: list[Article], settings: ClusterSettings, embed: Callable[..., np.ndarray]) -> StoryClusterer:
+def cluster(
+    store: Store, articles: list[Article], settings: ClusterSettings, embed: Callable[..., np.ndarray]
+) -> StoryClusterer:
     store.add_articles(articles)
     clusterer = StoryClusterer(store, settings, embed)
     clusterer.cluster_pending()
@@ -58,8 +70,14 @@ def stories_by_ids(store: Store) -> list[set[str]]:
     return sorted((set(s["article_ids"]) for s in store.list_stories()), key=lambda s: sorted(s))
 
 
-FLOOD = "Heavy rain flooded the river valley near Ashford and Kelby; the Ashford council opened shelters for residents."
-MINE = "A collapse at the Brennock copper mine trapped twelve miners; Brennock rescue crews drilled through the night."
+FLOOD = (
+    "Heavy rain flooded the river valley near Ashford and Kelby; "
+    "the Ashford council opened shelters for residents."
+)
+MINE = (
+    "A collapse at the Brennock copper mine trapped twelve miners; "
+    "Brennock rescue crews drilled through the night."
+)
 
 
 @pytest.fixture
@@ -71,8 +89,14 @@ def test_stories_group_reports_of_one_event_and_keep_others_apart(store: Store) 
     articles = [
         article("Ashford flood", FLOOD, ident="f1"),
         article("Brennock mine", MINE, ident="m1"),
-        article("Ashford floods", FLOOD.replace("Heavy rain", "Torrential rain") + " Kelby roads closed.", ident="f2"),
-        article("Brennock miners", MINE.replace("twelve", "12") + " Families waited at Brennock.", ident="m2"),
+        article(
+            "Ashford floods",
+            FLOOD.replace("Heavy rain", "Torrential rain") + " Kelby roads closed.",
+            ident="f2",
+        ),
+        article(
+            "Brennock miners", MINE.replace("twelve", "12") + " Families waited at Brennock.", ident="m2"
+        ),
     ]
     cluster(store, articles, ClusterSettings(), bag_embedder)
     assert stories_by_ids(store) == [{"f1", "f2"}, {"m1", "m2"}]
@@ -82,7 +106,10 @@ def test_stories_group_reports_of_one_event_and_keep_others_apart(store: Store) 
 
 def test_stories_near_duplicates_collapse_first(store: Store) -> None:
     copy = FLOOD + " " + MINE  # a long text so that one changed word keeps the shingles close
-    articles = [article("Wire copy", copy, ident="w1"), article("Wire copy again", copy.replace("night", "night."), ident="w2")]
+    articles = [
+        article("Wire copy", copy, ident="w1"),
+        article("Wire copy again", copy.replace("night", "night."), ident="w2"),
+    ]
     clusterer = cluster(store, articles, ClusterSettings(), bag_embedder)
     (story,) = store.list_stories()
     assert story["article_ids"] == ["w1", "w2"]
@@ -108,9 +135,18 @@ def test_stories_merge_when_an_article_bridges_two_stories(store: Store) -> None
     v = (0.45 * e1 + np.sqrt(1 - 0.45**2) * other).astype(np.float32)  # cosine 0.45 with e1
     bridge = (e1 + v) / np.linalg.norm(e1 + v)
     table = {"A1": e1, "A2": e1, "B1": v, "B2": v, "X": bridge}
-    settings = ClusterSettings(text_weight=1.0, names_weight=0.0, time_penalty=0.0, join_threshold=0.5,
-                               merge_threshold=0.4, split_threshold=0.3, batch_size=1)
-    articles = [article(t, f"{t} text number {i}.", ident=t) for i, t in enumerate(["A1", "A2", "B1", "B2", "X"])]
+    settings = ClusterSettings(
+        text_weight=1.0,
+        names_weight=0.0,
+        time_penalty=0.0,
+        join_threshold=0.5,
+        merge_threshold=0.4,
+        split_threshold=0.3,
+        batch_size=1,
+    )
+    articles = [
+        article(t, f"{t} text number {i}.", ident=t) for i, t in enumerate(["A1", "A2", "B1", "B2", "X"])
+    ]
     cluster(store, articles, settings, table_embedder(table))
     assert stories_by_ids(store) == [{"A1", "A2", "B1", "B2", "X"}]
     merges = [e for e in store.story_history(store.list_stories()[0]["id"]) if e["kind"] == "merge"]
@@ -122,12 +158,24 @@ def test_stories_split_when_members_fall_apart(store: Store) -> None:
     other = np.eye(DIM, dtype=np.float32)[1]
     near = (0.7 * e1 + np.sqrt(1 - 0.49) * other).astype(np.float32)  # cosine 0.7 with e1
     table = {"A1": e1, "A2": e1, "B1": near, "B2": near}
-    settings = ClusterSettings(text_weight=1.0, names_weight=0.0, time_penalty=0.0, join_threshold=0.5,
-                               merge_threshold=0.5, split_threshold=0.9, split_min_size=4)
+    settings = ClusterSettings(
+        text_weight=1.0,
+        names_weight=0.0,
+        time_penalty=0.0,
+        join_threshold=0.5,
+        merge_threshold=0.5,
+        split_threshold=0.9,
+        split_min_size=4,
+    )
     articles = [article(t, f"{t} text number {i}.", ident=t) for i, t in enumerate(["A1", "A2", "B1", "B2"])]
     cluster(store, articles, settings, table_embedder(table))
     assert stories_by_ids(store) == [{"A1", "A2"}, {"B1", "B2"}]
-    splits = {(e["story"], e["other"]) for s in store.list_stories() for e in store.story_history(s["id"]) if e["kind"] == "split"}
+    splits = {
+        (e["story"], e["other"])
+        for s in store.list_stories()
+        for e in store.story_history(s["id"])
+        if e["kind"] == "split"
+    }
     assert len(splits) == 1
 
 
@@ -138,7 +186,9 @@ def test_stories_state_survives_reopening(tmp_path: Path) -> None:
     assert (tmp_path / "c.db.usearch").exists()
     (tmp_path / "c.db.usearch").unlink()  # the index file is a cache: it is rebuilt from the store
     with open_store(path) as store:
-        later = article("Ashford floods", "Kelby and Ashford residents returned home as flood water fell.", ident="f2")
+        later = article(
+            "Ashford floods", "Kelby and Ashford residents returned home as flood water fell.", ident="f2"
+        )
         clusterer = cluster(store, [later], ClusterSettings(), bag_embedder)
         assert stories_by_ids(store) == [{"f1", "f2"}]
         assert len(clusterer.vectors) == 2

@@ -15,12 +15,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from parallax.cli import ReportFormat, choose_format, fail, make_stderr, warn, write_report
 from parallax.errors import ModelUnavailable, ParallaxError
+from parallax.render.sections import clean_terminal
 
 DB_HELP = "Corpus: a SQLite file (default: $PARALLAX_DB or parallax.db) or a postgresql:// URL."
 
@@ -52,19 +60,34 @@ def open_corpus(db: str | None, *, must_exist: bool = True):  # type: ignore[no-
 
 
 def ingest_command(
-    sources: list[str], db: str | None, allow_private: bool, host_interval: float, timeout: float,
-    max_bytes: int, no_robots: bool, no_cluster: bool,
+    sources: list[str],
+    db: str | None,
+    allow_private: bool,
+    host_interval: float,
+    timeout: float,
+    max_bytes: int,
+    no_robots: bool,
+    no_cluster: bool,
 ) -> None:
     from parallax.corpus.ingest import ingest
     from parallax.ingest.urls import FetchSettings
 
     store = open_corpus(db, must_exist=False)
     fetch = FetchSettings(
-        timeout=timeout, max_bytes=max_bytes, host_interval=host_interval,
-        allow_private=allow_private, obey_robots=not no_robots,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        host_interval=host_interval,
+        allow_private=allow_private,
+        obey_robots=not no_robots,
     )
     console = make_stderr()
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     try:
         with Progress(*columns, console=console, transient=False) as bar:
             reading = bar.add_task("reading", total=None)
@@ -116,17 +139,25 @@ def stories_command(db: str | None, fmt: ListFormat, min_size: int, limit: int |
     if fmt == ListFormat.json:
         typer.echo(json.dumps({"stories": rows}, ensure_ascii=False, indent=2))
         return
+    console = Console(highlight=False, markup=False, emoji=False)
     table = Table("id", "size", "outlets", "dates", "title", show_lines=False)
     for row in rows:
         dates = "-".join(d for d in (row["first"], row["last"] if row["last"] != row["first"] else None) if d)
-        outlets = ", ".join(row["outlets"][:4]) + (f" +{len(row['outlets']) - 4}" if len(row["outlets"]) > 4 else "")
-        table.add_row(
-            Text(row["id"]), Text(str(row["size"])), Text(outlets), Text(dates or "undated"), Text(row["title"])
+        outlets = ", ".join(row["outlets"][:4]) + (
+            f" +{len(row['outlets']) - 4}" if len(row["outlets"]) > 4 else ""
         )
-    Console(highlight=False, markup=False).print(table)
+        cells = [row["id"], str(row["size"]), outlets, dates or "undated", row["title"]]
+        if console.is_terminal:
+            table.add_row(*(Text(clean_terminal(c)) for c in cells))
+        else:  # piped: one tab-separated line per story, never wrapped
+            typer.echo("\t".join(clean_terminal(c).replace("\t", " ") for c in cells))
+    if console.is_terminal:
+        console.print(table)
 
 
-def story_command(story_id: str, db: str | None, fmt: ReportFormat | None, output: Path | None, refresh: bool) -> None:
+def story_command(
+    story_id: str, db: str | None, fmt: ReportFormat | None, output: Path | None, refresh: bool
+) -> None:
     from parallax.corpus.export import analyse_story
 
     store = open_corpus(db)
@@ -170,17 +201,30 @@ def register(app: typer.Typer) -> None:
     def ingest(
         sources: Annotated[
             list[str],
-            typer.Argument(help="Folders, .jsonl/.jsonl.gz, feeds (.rss/.atom/.xml), .warc(.gz), .urls lists, URLs."),
+            typer.Argument(
+                help="Folders, .jsonl/.jsonl.gz, feeds (.rss/.atom/.xml), .warc(.gz), .urls lists, URLs."
+            ),
         ],
         db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
         allow_private: Annotated[
-            bool, typer.Option("--allow-private", help="Allow fetching private, loopback and link-local addresses.")
+            bool,
+            typer.Option(
+                "--allow-private", help="Allow fetching private, loopback and link-local addresses."
+            ),
         ] = False,
-        host_interval: Annotated[float, typer.Option("--host-interval", help="Seconds between requests to one host.")] = 1.0,
+        host_interval: Annotated[
+            float, typer.Option("--host-interval", help="Seconds between requests to one host.")
+        ] = 1.0,
         timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a fetch gives up.")] = 15.0,
-        max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest body fetched, in bytes.")] = 5_000_000,
-        no_robots: Annotated[bool, typer.Option("--no-robots", help="Do not read robots.txt (only for your own sites).")] = False,
-        no_cluster: Annotated[bool, typer.Option("--no-cluster", help="Store articles without clustering them yet.")] = False,
+        max_bytes: Annotated[
+            int, typer.Option("--max-bytes", help="Largest body fetched, in bytes.")
+        ] = 5_000_000,
+        no_robots: Annotated[
+            bool, typer.Option("--no-robots", help="Do not read robots.txt (only for your own sites).")
+        ] = False,
+        no_cluster: Annotated[
+            bool, typer.Option("--no-cluster", help="Store articles without clustering them yet.")
+        ] = False,
     ) -> None:
         """Read sources into a corpus and group the new articles into stories (resumable, idempotent)."""
         ingest_command(sources, db, allow_private, host_interval, timeout, max_bytes, no_robots, no_cluster)
@@ -188,8 +232,12 @@ def register(app: typer.Typer) -> None:
     @app.command("stories")
     def stories(
         db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-        fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json (json lists article ids).")] = ListFormat.text,
-        min_size: Annotated[int, typer.Option("--min-size", help="Only stories with at least this many articles.")] = 1,
+        fmt: Annotated[
+            ListFormat, typer.Option("--format", "-f", help="text or json (json lists article ids).")
+        ] = ListFormat.text,
+        min_size: Annotated[
+            int, typer.Option("--min-size", help="Only stories with at least this many articles.")
+        ] = 1,
         limit: Annotated[int | None, typer.Option("--limit", help="Show at most this many stories.")] = None,
     ) -> None:
         """List the stories of a corpus: id, size, outlets, date range and title, largest first."""
@@ -201,10 +249,19 @@ def register(app: typer.Typer) -> None:
         db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
         fmt: Annotated[
             ReportFormat | None,
-            typer.Option("--format", "-f", help="Report format; default: from the -o suffix, else text.", case_sensitive=False),
+            typer.Option(
+                "--format",
+                "-f",
+                help="Report format; default: from the -o suffix, else text.",
+                case_sensitive=False,
+            ),
         ] = None,
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.", dir_okay=False)] = None,
-        refresh: Annotated[bool, typer.Option("--refresh", help="Analyse again even when a cached analysis exists.")] = False,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write the report to this file.", dir_okay=False)
+        ] = None,
+        refresh: Annotated[
+            bool, typer.Option("--refresh", help="Analyse again even when a cached analysis exists.")
+        ] = False,
     ) -> None:
         """The full comparison report of one story (cached until its members change)."""
         story_command(story_id, db, fmt, output, refresh)
@@ -214,7 +271,8 @@ def register(app: typer.Typer) -> None:
         output: Annotated[Path, typer.Option("--output", "-o", help="File to write.", dir_okay=False)],
         db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
         fmt: Annotated[
-            ExportFormat | None, typer.Option("--format", "-f", help="jsonl or parquet; default: from the -o suffix.")
+            ExportFormat | None,
+            typer.Option("--format", "-f", help="jsonl or parquet; default: from the -o suffix."),
         ] = None,
     ) -> None:
         """Write every story, its articles, history and cached analysis as JSONL or Parquet."""

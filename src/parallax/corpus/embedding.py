@@ -31,7 +31,9 @@ def load_lead_model(quantised: bool = True) -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8)
+        return torch.ao.quantization.quantize_dynamic(
+            copy.deepcopy(model), {torch.nn.Linear}, dtype=torch.qint8
+        )
 
 
 def embed_leads(texts: Sequence[str], *, quantised: bool = True, batch_size: int = 64) -> np.ndarray:
@@ -42,7 +44,10 @@ def embed_leads(texts: Sequence[str], *, quantised: bool = True, batch_size: int
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rows = model.encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
             show_progress_bar=False,
         )
     return np.asarray(rows, dtype=np.float32)

@@ -15,7 +15,9 @@ from parallax.options import Options
 EXPORT_FORMATS = ("jsonl", "parquet")
 
 
-def analyse_story(store: Store, story_id: str, options: Options | None = None, *, refresh: bool = False) -> Report:
+def analyse_story(
+    store: Store, story_id: str, options: Options | None = None, *, refresh: bool = False
+) -> Report:
     """The full analysis of a stored story, from the cache when its members have not changed."""
     if not refresh:
         cached = store.load_analysis(story_id)
@@ -69,7 +71,19 @@ def export_corpus(store: Store, out: Path, fmt: str) -> int:
     import pyarrow.parquet as pq
 
     columns: dict[str, list[Any]] = {
-        k: [] for k in ("id", "title", "size", "outlets", "first", "last", "article_ids", "articles", "history", "analysis")
+        k: []
+        for k in (
+            "id",
+            "title",
+            "size",
+            "outlets",
+            "first",
+            "last",
+            "article_ids",
+            "articles",
+            "history",
+            "analysis",
+        )
     }
     for row in story_rows(store):
         for key in ("id", "title", "size", "outlets", "first", "last", "article_ids"):

@@ -21,19 +21,22 @@ MAX_NAMES = 40  # the most frequent names kept per article
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
 _SPACES = re.compile(r"\s+")
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 _NAME_RUN = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:of|de|la|van|von|al|bin|the)?\s*[A-Z][\w'’.&-]*)*")
 
 # Capitalised words that are not names: sentence openers, days, months, titles.
 # fmt: off
-_NOT_NAMES = frozenset("""
+_NOT_NAMES = frozenset(
+    """
 a an the in on at he she it they we i you this that these those but and or if when while after
 before as by for from of to with his her their its our your my mr mrs ms dr sir there here what who
-why how where which some many most one two three four five also according however because so
-monday tuesday wednesday thursday friday saturday sunday january february march april may june
-july august september october november december today yesterday tomorrow last next new said says
-image photo copyright getty images reuters ap afp advertisement read more click share follow
-the-a no not all any every each both just now then once than still yet even only
-""".split())
+why how where which some many most one two three four five also according however because so monday
+tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december today yesterday tomorrow last next new said says image photo
+copyright getty images reuters ap afp advertisement read more click share follow the-a no not all
+any every each both just now then once than still yet even only
+""".split()  # noqa: SIM905
+)
 # fmt: on
 
 
@@ -47,7 +50,9 @@ def content_hash(title: str, text: str) -> str:
     Re-ingesting the same article (from the same or another source) gives the
     same hash, so it is stored once.
     """
-    body = unicodedata.normalize("NFC", normalise_space(title).casefold() + "\n" + normalise_space(text).casefold())
+    body = unicodedata.normalize(
+        "NFC", normalise_space(title).casefold() + "\n" + normalise_space(text).casefold()
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -80,4 +85,6 @@ def extract_names(text: str, limit: int = MAX_NAMES) -> dict[str, int]:
             counts[word] += 1
         if len(words) > 1:
             counts[" ".join(words)] += 1
+    for year in _YEAR.findall(text):  # the years a report mentions place its event in time
+        counts[year] += 1
     return dict(counts.most_common(limit))

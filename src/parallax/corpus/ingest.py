@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parallax.corpus.features import content_hash
-from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
 from parallax.corpus.store import Store
+from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
 from parallax.ingest.feeds import FEED_SUFFIXES, read_feed
 from parallax.ingest.records import Item, RecordError, is_records_path, read_records
 from parallax.ingest.urls import Fetcher, FetchSettings, fetch_items, read_url_list
@@ -56,7 +56,9 @@ class IngestSummary:
         out.extend(f"  {n} x {reason}" for reason, n in self.reasons.most_common(10))
         if self.conflicts:
             shown = ", ".join(self.conflicts[:5]) + (" ..." if len(self.conflicts) > 5 else "")
-            out.append(f"{len(self.conflicts)} ids were already stored with other content; both kept: {shown}")
+            out.append(
+                f"{len(self.conflicts)} ids were already stored with other content; both kept: {shown}"
+            )
         out.append(
             f"clustered {c.clustered}: {c.created} new stories, {c.joined} joined a story, "
             f"{c.duplicates} near-duplicates, {c.merged} merges, {c.split} splits"
@@ -120,6 +122,7 @@ class Ingest:
         self.summary = IngestSummary()
         self.known = self.load_hashes()
         self.pending: list[Article] = []
+        self.hashes: list[str] = []
         self.errors: list[tuple[str, str | None, str]] = []
 
     def load_hashes(self) -> set[str]:
@@ -141,16 +144,18 @@ class Ingest:
             return
         self.known.add(digest)
         self.pending.append(item)
+        self.hashes.append(digest)
         if len(self.pending) >= STORE_BATCH:
             self.flush()
 
     def flush(self) -> None:
         if self.pending:
-            outcome = self.store.add_articles(self.pending)
+            outcome = self.store.add_articles(self.pending, self.hashes)
             self.summary.added += len(outcome.added)
             self.summary.already += outcome.duplicates
             self.summary.conflicts.extend(outcome.conflicts)
             self.pending = []
+            self.hashes = []
         if self.errors:
             self.store.log_errors(self.errors)
             self.errors = []

@@ -37,7 +37,8 @@ DEFAULT_DB = "parallax.db"
 BUSY_SECONDS = 10.0
 
 ARTICLE_COLUMNS = (
-    "id, input_id, content_hash, source, url, outlet, published, title, text, language, meta, story_id, dup_of"
+    "id, input_id, content_hash, source, url, outlet, published, title, text, language, meta, "
+    "story_id, dup_of"
 )
 
 
@@ -139,7 +140,9 @@ class ClusterBatch:
 def parse_story_id(story_id: str | int) -> int:
     text = str(story_id).strip().lstrip("sS#")
     if not text.isdigit():
-        raise StoreError(f"'{story_id}' is not a story id: story ids are numbers, as `parallax stories` lists them")
+        raise StoreError(
+            f"'{story_id}' is not a story id: story ids are numbers, as `parallax stories` lists them"
+        )
     return int(text)
 
 
@@ -196,7 +199,9 @@ class Store:
         if self.current_version() == len(MIGRATIONS):
             return  # up to date: no write lock needed (opening works while another process writes)
         with self.transaction():
-            self.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)")
+            self.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)"
+            )
             current = int(self.scalar("SELECT MAX(version) FROM schema_version") or 0)
             if current > len(MIGRATIONS):
                 raise StoreError(
@@ -206,7 +211,9 @@ class Store:
             for version in range(current + 1, len(MIGRATIONS) + 1):
                 for statement in MIGRATIONS[version - 1]:
                     self.execute(statement.format(**self.types))
-                self.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, now()))
+                self.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, now())
+                )
 
     def current_version(self) -> int:
         """The recorded schema version, 0 for a new database."""
@@ -237,17 +244,23 @@ class Store:
 
     # -- articles -------------------------------------------------------------------------------
 
-    def add_articles(self, articles: Sequence[Article]) -> AddOutcome:
-        """Store new articles in one transaction; content already stored is counted, not added."""
+    def add_articles(self, articles: Sequence[Article], hashes: Sequence[str] | None = None) -> AddOutcome:
+        """Store new articles in one transaction; content already stored is counted, not added.
+
+        ``hashes`` are the articles' content hashes when the caller has computed them already.
+        """
         outcome = AddOutcome()
         stamp = now()
         with self.transaction():
-            for article in articles:
-                digest = content_hash(article.title, article.original)
+            for number, article in enumerate(articles):
+                digest = (
+                    hashes[number] if hashes is not None else content_hash(article.title, article.original)
+                )
                 input_id = article_input_id(article)
                 meta = {k: v for k, v in article.meta.items() if k not in ("input_id", "url")}
                 row = self.execute(
-                    "INSERT INTO articles (input_id, content_hash, source, url, outlet, published, title, text, "
+                    "INSERT INTO articles (input_id, content_hash, source, url, outlet, published, title, "
+                    "text, "
                     "language, meta, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (content_hash) DO NOTHING RETURNING id",
                     (
@@ -354,7 +367,9 @@ class Store:
                 yield self.make_article(r)
             last = int(rows[-1][0])
 
-    def iter_features(self, batch: int = 2000) -> Iterator[tuple[int, bytes, bytes, str, int | None, str | None]]:
+    def iter_features(
+        self, batch: int = 2000
+    ) -> Iterator[tuple[int, bytes, bytes, str, int | None, str | None]]:
         """(article id, vector, signature, names JSON, story id, published) of every clustered article."""
         last = 0
         while True:
@@ -411,7 +426,9 @@ class Store:
         stamp = now()
         with self.transaction():
             for sid in batch.new_stories:
-                self.execute("INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?)", (sid, stamp, stamp))
+                self.execute(
+                    "INSERT INTO stories (id, created_at, updated_at) VALUES (?, ?, ?)", (sid, stamp, stamp)
+                )
             for article_id, vector, signature, names in batch.features:
                 self.execute(
                     "INSERT INTO features (article_id, vector, signature, names) VALUES (?, ?, ?, ?) "
@@ -427,16 +444,17 @@ class Store:
                 self.execute("UPDATE articles SET story_id = ? WHERE id = ?", (story_id, article_id))
             for sid, into in batch.merged.items():
                 self.execute(
-                    "UPDATE stories SET status = 'merged', merged_into = ?, size = 0, updated_at = ? WHERE id = ?",
+                    "UPDATE stories SET status = 'merged', merged_into = ?, size = 0, updated_at = ? "
+                    "WHERE id = ?",
                     (into, stamp, sid),
                 )
             for sid, size in batch.checked.items():
                 self.execute("UPDATE stories SET checked_size = ? WHERE id = ?", (size, sid))
-            for kind, story_id, other_id, article_id, detail in batch.events:
+            for kind, event_story, other_id, event_article, detail in batch.events:
                 self.execute(
                     "INSERT INTO story_events (at, kind, story_id, other_id, article_id, detail) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (stamp, kind, story_id, other_id, article_id, json.dumps(detail)),
+                    (stamp, kind, event_story, other_id, event_article, json.dumps(detail)),
                 )
             self.refresh_stories(sorted(batch.touched - set(batch.merged)))
 
@@ -476,25 +494,40 @@ class Store:
     def get_story(self, story_id: str | int) -> StoryRecord:
         sid = parse_story_id(story_id)
         row = self.execute(
-            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into FROM stories WHERE id = ?",
+            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into "
+            "FROM stories WHERE id = ?",
             (sid,),
         ).fetchone()
         if row is None:
-            raise StoreError(f"there is no story {sid} in the corpus '{self.target}'; `parallax stories` lists them")
+            raise StoreError(
+                f"there is no story {sid} in the corpus '{self.target}'; `parallax stories` lists them"
+            )
         if row[6] != "live":
             raise StoreError(f"story {sid} was merged into story {row[7]}; see `parallax story {row[7]}`")
-        ids = [i or f"#{a}" for i, a in self.rows("SELECT input_id, id FROM articles WHERE story_id = ? ORDER BY id", (sid,))]
+        ids = [
+            i or f"#{a}"
+            for i, a in self.rows("SELECT input_id, id FROM articles WHERE story_id = ? ORDER BY id", (sid,))
+        ]
         analysed = self.scalar("SELECT COUNT(*) FROM analyses WHERE story_id = ?", (sid,))
         return StoryRecord(
-            str(row[0]), row[1] or "", int(row[2]), json.loads(row[3]) if isinstance(row[3], str) else list(row[3]),
-            row[4], row[5], row[6], bool(analysed), ids,
+            str(row[0]),
+            row[1] or "",
+            int(row[2]),
+            json.loads(row[3]) if isinstance(row[3], str) else list(row[3]),
+            row[4],
+            row[5],
+            row[6],
+            bool(analysed),
+            ids,
         )
 
     def story_members(self, story_id: str | int) -> list[StoredArticle]:
         sid = parse_story_id(story_id)
         return [
             self.make_article(r)
-            for r in self.rows(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id = ? ORDER BY id", (sid,))
+            for r in self.rows(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE story_id = ? ORDER BY id", (sid,)
+            )
         ]
 
     def get_story_articles(self, story_id: str | int) -> list[Article]:
@@ -522,7 +555,9 @@ class Store:
     def member_hash(self, story_id: str | int) -> str:
         """A hash of a story's member set: an analysis is reused only for the same members."""
         sid = parse_story_id(story_id)
-        hashes = sorted(h for (h,) in self.rows("SELECT content_hash FROM articles WHERE story_id = ?", (sid,)))
+        hashes = sorted(
+            h for (h,) in self.rows("SELECT content_hash FROM articles WHERE story_id = ?", (sid,))
+        )
         return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
     def load_analysis_dict(self, story_id: str | int) -> dict[str, Any] | None:
@@ -568,7 +603,9 @@ class SQLiteStore(Store):
         super().__init__(target)
         self.path = Path(target).expanduser()
         if self.path.is_dir():
-            raise StoreError(f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}")
+            raise StoreError(
+                f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}"
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(str(self.path), timeout=busy_seconds, isolation_level=None)

@@ -43,18 +43,20 @@ class PostgresStore(Store):
         try:
             import psycopg
         except ImportError as exc:
-            raise StoreError("PostgreSQL support needs psycopg: run `pip install 'psycopg[binary]>=3.2,<4'`") from exc
+            raise StoreError(
+                "PostgreSQL support needs psycopg: run `pip install 'psycopg[binary]>=3.2,<4'`"
+            ) from exc
         self.psycopg = psycopg
         try:
             self.conn = psycopg.connect(target, autocommit=True, connect_timeout=connect_seconds)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to the PostgreSQL corpus {self.target}: {exc}".strip()) from exc
         self.execute(f"SET lock_timeout = '{int(lock_seconds * 1000)}ms'")
-        self.execute("SELECT pg_advisory_lock(%s)" % MIGRATION_LOCK_KEY)
+        self.execute(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
         try:
             self.migrate()
         finally:
-            self.execute("SELECT pg_advisory_unlock(%s)" % MIGRATION_LOCK_KEY)
+            self.execute(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
 
     def translate_error(self, exc: Exception) -> Exception:
         errors = self.psycopg.errors
@@ -77,7 +79,7 @@ class PostgresStore(Store):
 
     @contextlib.contextmanager
     def ingest_lock(self) -> Iterator[None]:
-        got: Any = self.scalar("SELECT pg_try_advisory_lock(%s)" % INGEST_LOCK_KEY)
+        got: Any = self.scalar(f"SELECT pg_try_advisory_lock({INGEST_LOCK_KEY})")
         if not got:
             raise StoreError(
                 f"the corpus {self.target} is locked by another process (an ingest is running); "
@@ -87,4 +89,4 @@ class PostgresStore(Store):
             yield
         finally:
             if self.conn is not None and not self.conn.closed:
-                self.execute("SELECT pg_advisory_unlock(%s)" % INGEST_LOCK_KEY)
+                self.execute(f"SELECT pg_advisory_unlock({INGEST_LOCK_KEY})")

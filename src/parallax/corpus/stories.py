@@ -40,6 +40,7 @@ from parallax.corpus.vectors import VectorIndex, bytes_to_vector, vector_to_byte
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 Progress = Callable[[int], None]
+Names = tuple[dict[str, float], float]  # name -> IDF weight, and their sum
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class ClusterSettings:
     neighbours: int = 24  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
     text_weight: float = 0.55  # weight of the title+lead vector similarity
-    names_weight: float = 0.45  # weight of the shared-names overlap
+    names_weight: float = 0.6  # weight of the shared-names overlap
     time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
     top_links: int = 3  # a story's score: mean of its best pair scores
     join_threshold: float = 0.36
@@ -61,6 +62,8 @@ class ClusterSettings:
     duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
     batch_size: int = 128
     lead_chars: int = 240  # characters of title + lead that are embedded
+    names_chars: int = 4000  # characters of text searched for names
+    duplicate_chars: int = 2500  # characters of text shingled for near-duplicate detection
 
 
 @dataclass
@@ -109,7 +112,9 @@ def date_number(value: str | None) -> int | None:
 class StoryClusterer:
     """Holds what clustering needs in memory, loaded once from the store."""
 
-    def __init__(self, store: Store, settings: ClusterSettings | None = None, embed: Embedder | None = None) -> None:
+    def __init__(
+        self, store: Store, settings: ClusterSettings | None = None, embed: Embedder | None = None
+    ) -> None:
         self.store = store
         self.settings = settings or ClusterSettings()
         self.embed = embed or default_embedder
@@ -118,8 +123,9 @@ class StoryClusterer:
         self.story_of: dict[int, int] = {}
         self.members: dict[int, set[int]] = {}
         self.day: dict[int, int | None] = {}
-        self.names: dict[int, frozenset[str]] = {}
+        self.names: dict[int, Names] = {}
         self.df: Counter[str] = Counter()
+        self.count = 0  # articles whose names are counted in ``df``
         self.checked: dict[int, int] = {}
         self.next_story = store.next_story_id()
         self.load()
@@ -132,45 +138,61 @@ class StoryClusterer:
         seen: set[int] = set()
         missing_keys: list[int] = []
         missing_vectors: list[np.ndarray] = []
+        listed: dict[int, list[str]] = {}
         for article_id, vector, signature, names, story_id, published in self.store.iter_features():
             self.duplicates.add_signature(str(article_id), self.duplicates.signature_from_bytes(signature))
-            self.remember(article_id, story_id, published, json.loads(names))
+            listed[article_id] = json.loads(names)
+            self.remember(article_id, story_id, published)
             if vector:
                 seen.add(article_id)
                 if article_id not in have:
                     missing_keys.append(article_id)
                     missing_vectors.append(bytes_to_vector(vector))
+        for names_list in listed.values():
+            self.df.update(names_list)
+        self.count = len(listed)
+        self.names = {article_id: self.weigh(names_list) for article_id, names_list in listed.items()}
         for extra in have - seen:
             self.vectors.remove(extra)
         if missing_keys:
             self.vectors.add(missing_keys, np.vstack(missing_vectors))
         self.checked = {sid: size for sid, (_, size) in self.store.story_state().items()}
 
-    def remember(self, article_id: int, story_id: int | None, published: str | None, names: list[str]) -> None:
+    def remember(self, article_id: int, story_id: int | None, published: str | None) -> None:
         if story_id is not None:
             self.story_of[article_id] = story_id
             self.members.setdefault(story_id, set()).add(article_id)
         self.day[article_id] = date_number(published)
-        self.names[article_id] = frozenset(names)
-        self.df.update(names)
 
     # -- scoring -----------------------------------------------------------------------------------
 
-    def idf(self, name: str) -> float:
-        return math.log(1.0 + (len(self.names) + 1) / (1 + self.df.get(name, 0)))
+    def weigh(self, names: list[str]) -> Names:
+        """Each name with its IDF weight (fixed when the article arrives), and the total weight."""
+        total_docs = self.count + 1
+        weights = {n: math.log(1.0 + total_docs / (1 + self.df.get(n, 0))) for n in names}
+        return weights, sum(weights.values())
 
-    def names_overlap(self, a: frozenset[str], b: frozenset[str]) -> float:
-        if not a or not b:
+    @staticmethod
+    def names_overlap(a: Names, b: Names) -> float:
+        """Weighted Jaccard overlap of two articles' names."""
+        (wa, ta), (wb, tb) = a, b
+        if not wa or not wb:
             return 0.0
-        shared = sum(self.idf(n) for n in a & b)
-        if not shared:
-            return 0.0
-        return shared / sum(self.idf(n) for n in a | b)
+        if len(wb) < len(wa):
+            wa, wb = wb, wa
+        shared = 0.0
+        for name, weight in wa.items():
+            other = wb.get(name)
+            if other is not None:
+                shared += weight if weight < other else other
+        return shared / (ta + tb - shared) if shared else 0.0
 
     def days_apart(self, a: int | None, b: int | None) -> int | None:
         return None if a is None or b is None else abs(a - b)
 
-    def pair_score(self, similarity: float, names_a: frozenset[str], names_b: frozenset[str], gap: int | None) -> float:
+    def pair_score(
+        self, similarity: float, names_a: Names, names_b: Names, gap: int | None
+    ) -> float:
         s = self.settings
         score = s.text_weight * similarity + s.names_weight * self.names_overlap(names_a, names_b)
         if gap is not None and s.window_days > 0:
@@ -178,10 +200,18 @@ class StoryClusterer:
         return score
 
     def member_score(self, a: int, b: int) -> float:
-        similarity = float(self.vectors.get(a) @ self.vectors.get(b)) if a in self.vectors and b in self.vectors else 0.0
-        return self.pair_score(similarity, self.names[a], self.names[b], self.days_apart(self.day[a], self.day[b]))
+        similarity = (
+            float(self.vectors.get(a) @ self.vectors.get(b))
+            if a in self.vectors and b in self.vectors
+            else 0.0
+        )
+        return self.pair_score(
+            similarity, self.names[a], self.names[b], self.days_apart(self.day[a], self.day[b])
+        )
 
-    def candidate_stories(self, vector: np.ndarray, names: frozenset[str], day: int | None) -> list[tuple[float, int]]:
+    def candidate_stories(
+        self, vector: np.ndarray, names: Names, day: int | None
+    ) -> list[tuple[float, int]]:
         """(score, story) for the stories of the article's ANN neighbours, best first."""
         s = self.settings
         per_story: dict[int, list[float]] = {}
@@ -293,7 +323,7 @@ class StoryClusterer:
         dup_of: dict[int, int] = {}
         batch_days: dict[int, int | None] = {}
         for article in articles:
-            sig = self.duplicates.make_signature(article.text)
+            sig = self.duplicates.make_signature(article.text[: s.duplicate_chars])
             day = date_number(article.published)
             for match in self.duplicates.query_signature(sig, min_similarity=s.duplicate_similarity):
                 gap = self.days_apart(day, self.day.get(int(match.key), batch_days.get(int(match.key))))
@@ -304,11 +334,17 @@ class StoryClusterer:
             signatures[article.id] = sig
             self.duplicates.add_signature(str(article.id), sig)
         fresh = [a for a in articles if a.id not in dup_of]
-        vectors = self.embed([lead_text(a.title, a.text, s.lead_chars) for a in fresh]) if fresh else np.zeros((0, 0))
+        vectors = (
+            self.embed([lead_text(a.title, a.text, s.lead_chars) for a in fresh])
+            if fresh
+            else np.zeros((0, 0))
+        )
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
         for article in articles:
-            names = list(extract_names(article.title + "\n" + article.text))
-            name_set = frozenset(names)
+            names = list(extract_names(article.title + "\n" + article.text[: s.names_chars]))
+            self.df.update(names)
+            self.count += 1
+            name_set = self.weigh(names)
             day = date_number(article.published)
             original = dup_of.get(article.id)
             vector = vector_of.get(article.id)
@@ -343,7 +379,6 @@ class StoryClusterer:
             batch.assigned[article.id] = (story, original)
             self.day[article.id] = day
             self.names[article.id] = name_set
-            self.df.update(names)
             batch.features.append(
                 (
                     article.id,

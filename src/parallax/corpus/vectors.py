@@ -33,7 +33,9 @@ class VectorIndex:
 
         self.path = path
         self.dim = dim
-        self.index = Index(ndim=dim, metric="cos", dtype="f32", connectivity=16, expansion_add=64, expansion_search=64)
+        self.index = Index(
+            ndim=dim, metric="cos", dtype="f32", connectivity=16, expansion_add=64, expansion_search=64
+        )
         if path is not None and path.exists():
             try:
                 self.index.load(str(path))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 _TAG = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCK = re.compile(r"</?(p|div|br|li|h[1-6]|blockquote)\b[^>]*>", re.IGNORECASE)
 _BLANKS = re.compile(r"\n\s*\n+")
 _SPACES = re.compile(r"[ \t]+")
@@ -32,7 +33,7 @@ MIN_WORDS = 5
 
 def html_to_text(markup: str) -> str:
     """Plain text from a feed's HTML snippet (paragraphs kept as blank-line breaks)."""
-    text = _BLOCK.sub("\n\n", markup)
+    text = _BLOCK.sub("\n\n", _HIDDEN.sub("", markup))
     text = html.unescape(_TAG.sub("", text))
     text = _SPACES.sub(" ", text)
     return _BLANKS.sub("\n\n", "\n".join(line.strip() for line in text.splitlines())).strip()
@@ -69,8 +70,10 @@ def read_feed_bytes(data: bytes, source: str, fetcher: Fetcher | None = None) ->
         return
     if problem:
         yield RecordError(
-            source, None, f"the feed is malformed ({type(problem).__name__}: {problem}); its {len(entries)} "
-            "readable entries were read"
+            source,
+            None,
+            f"the feed is malformed ({type(problem).__name__}: {problem}); its {len(entries)} "
+            "readable entries were read",
         )
     outlet = clean_field(parsed.get("feed", {}).get("title"))
     for number, entry in enumerate(entries, 1):

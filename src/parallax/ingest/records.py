@@ -48,7 +48,7 @@ def is_records_path(path: Path) -> bool:
 
 def open_lines(path: Path) -> IO[bytes]:
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
 
@@ -95,7 +95,9 @@ def parse_record_line(raw: bytes, source: str, line_no: int) -> Item:
     except json.JSONDecodeError as exc:
         return RecordError(source, where, f"malformed JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(record, dict):
-        return RecordError(source, where, f"a JSON {type(record).__name__}, not an object with article fields")
+        return RecordError(
+            source, where, f"a JSON {type(record).__name__}, not an object with article fields"
+        )
     return record_to_article(record, f"{source}#{line_no}", source, where)
 
 

@@ -62,7 +62,7 @@ Resolver = Callable[[str], list[str]]
 
 def resolve_host(host: str) -> list[str]:
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except socket.gaierror as exc:
         raise FetchError(f"cannot resolve the host '{host}' ({exc.strerror or exc})") from exc
 
@@ -72,7 +72,7 @@ def forbidden_reason(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return f"{kind.replace('_', '-')} address {ip}"
     return None
@@ -166,7 +166,9 @@ class Fetcher:
                         raise FetchError(f"the server answered HTTP {response.status_code}")
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
-                        raise FetchError(f"the body is {declared} bytes, over the {self.settings.max_bytes}-byte cap")
+                        raise FetchError(
+                            f"the body is {declared} bytes, over the {self.settings.max_bytes}-byte cap"
+                        )
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in response.iter_bytes():
@@ -174,7 +176,9 @@ class Fetcher:
                         if size > self.settings.max_bytes:
                             raise FetchError(f"the body is over the {self.settings.max_bytes}-byte cap")
                         chunks.append(chunk)
-                    return Fetched(str(response.url), response.headers.get("content-type", ""), b"".join(chunks))
+                    return Fetched(
+                        str(response.url), response.headers.get("content-type", ""), b"".join(chunks)
+                    )
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out after {self.settings.timeout:g} s") from exc
             except httpx.HTTPError as exc:
@@ -187,7 +191,7 @@ def is_feed(content_type: str, body: bytes) -> bool:
     if kind in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
         return True
     head = body[:2000].lstrip().lower()
-    return kind.endswith("xml") or head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head)
+    return kind.endswith("xml") or (head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head))
 
 
 def fetch_items(url: str, fetcher: Fetcher) -> Iterator[Item]:

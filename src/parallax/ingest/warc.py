@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.html import read_html
@@ -34,9 +35,12 @@ def read_warc(path: Path) -> Iterator[Item]:
         yield RecordError(source, None, f"cannot open the archive ({exc.strerror or exc})")
         return
     read = 0
+    size = path.stat().st_size
     with handle:
+        iterator = ArchiveIterator(handle)
         try:
-            for record in ArchiveIterator(handle):
+            for record in iterator:
+                check_record(record)
                 if record.rec_type != "response":
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or f"record {read + 1}"
@@ -48,13 +52,32 @@ def read_warc(path: Path) -> Iterator[Item]:
                 body = record.content_stream().read(MAX_RECORD_BYTES + 1)
                 yield from html_record(body, url, source, read, record.rec_headers.get_header("WARC-Date"))
         except Exception as exc:  # warcio raises several kinds on truncated or damaged input
-            offset = handle.tell()
-            yield RecordError(
-                source,
-                f"after record {read}",
-                f"the archive is truncated or damaged near byte {offset} ({type(exc).__name__}: {exc}); "
-                f"the {read} HTML records before it were read",
+            yield damaged(
+                source, read, int(getattr(iterator, "offset", 0) or 0), f"{type(exc).__name__}: {exc}"
             )
+            return
+        stopped = int(getattr(iterator, "offset", size) or 0)
+        if stopped < size:  # warcio ends quietly on a cut-off gzip member: the bytes left over tell
+            yield damaged(source, read, stopped, f"{size - stopped} bytes at the end could not be read")
+
+
+def check_record(record: Any) -> None:
+    """Raise ValueError for what warcio parsed leniently but is no archive record at all."""
+    if record.format == "arc":
+        uri = str(record.rec_headers.get_header("uri") or "")
+        if not (uri.startswith(("filedesc:", "dns:")) or "://" in uri):
+            raise ValueError(f"not a WARC or ARC record (it starts with {uri[:20]!r})")
+    elif not str(record.rec_headers.protocol or "").upper().startswith("WARC/"):
+        raise ValueError("not a WARC record")
+
+
+def damaged(source: str, read: int, offset: int, why: str) -> RecordError:
+    return RecordError(
+        source,
+        f"after record {read}",
+        f"the archive is truncated or damaged near byte {offset} ({why}); "
+        f"the {read} HTML records before it were read",
+    )
 
 
 def html_record(body: bytes, url: str, source: str, number: int, warc_date: str | None) -> Iterator[Item]:
