@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +136,7 @@ def analyse_documents(docs: list[dict[str, Any]]) -> Report:
             published=None,
             language="en",
             original=d["text"],
-            kept=[Span(0, len(d["text"]), d["text"])],
+            kept=[Span(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", d["text"])],
             text=d["text"],
         )
         for n, d in enumerate(docs, 1)

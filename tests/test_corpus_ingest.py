@@ -189,3 +189,22 @@ def test_corpus_ingest_survives_kill_9(tmp_path: Path, moment: str) -> None:
         members = [i for s in store.list_stories() for i in s["article_ids"]]
         assert sorted(members) == sorted(ids)  # every article in exactly one story
         assert store.scalar("SELECT COUNT(*) FROM features") == count
+
+
+def test_corpus_ingest_on_postgresql(tmp_path: Path) -> None:
+    from test_store import postgres_database
+
+    databases = postgres_database()
+    url = next(databases)
+    try:
+        source = write_jsonl(tmp_path / "in.jsonl", [json.dumps(record(i)) for i in range(30)] + ["{bad"])
+        with open_store(url) as store:
+            first = ingest(store, [str(source)], embed=bag_embedder)
+            assert (first.added, first.errors, first.clustering.clustered) == (30, 1, 30)
+            again = ingest(store, [str(source)], embed=bag_embedder)
+            assert again.added == 0 and again.already == 30
+            members = sorted(i for s in store.list_stories() for i in s["article_ids"])
+            assert members == sorted(f"r{i}" for i in range(30))
+            assert store.vector_path() is None  # the ANN index is rebuilt from the features table
+    finally:
+        databases.close()

@@ -170,3 +170,15 @@ def test_docs_usage_names_report_sections() -> None:
 def test_docs_model_walk_finds_nested_classes() -> None:
     names = set(list_model_classes(Report, {}))
     assert {"Article", "Claim", "Mention", "Removed", "SummarySentence", "Skipped"} <= names
+
+
+def test_docs_settings_table_matches_options() -> None:
+    """Each setting's row in docs/usage.md gives its current default and its help line."""
+    usage = USAGE.read_text(encoding="utf-8")
+    stale = []
+    for name, default, help_line in describe_options():
+        flag = "--" + name.replace("_", "-")
+        row = f"| `{flag}` | `{name}` | {default} | {help_line} |"
+        if row not in usage:
+            stale.append(row)
+    assert stale == [], "update these rows of docs/usage.md:\n" + "\n".join(stale)

@@ -14,7 +14,7 @@ from parallax.model import Article, Claim, Report, Skipped
 from parallax.options import Options
 from parallax.stage import Stage
 
-__all__ = ["Article", "Claim", "Options", "Report", "Skipped", "analyze", "__version__"]
+__all__ = ["Article", "Claim", "Options", "Report", "Skipped", "__version__", "analyze"]
 __version__ = "0.1.0"
 
 

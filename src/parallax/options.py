@@ -48,7 +48,8 @@ class Options:
         True, "Extend the loaded-word lexicon with BABE's biased words when a copy of BABE is found."
     )
     babe_path: str = setting(
-        "", "BABE's sentences.jsonl (or its folder); empty looks in ../shared/datasets/babe beside the repository."
+        "",
+        "BABE's sentences.jsonl (or its folder); empty looks for ../shared/datasets/babe beside the repo.",
     )
 
 

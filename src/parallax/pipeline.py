@@ -12,7 +12,7 @@
    compare_word_choice  how each outlet names the same referent (aligned claims, matched entities)
    flag_judgement_words judgement-laden attribution verbs, hedges, scare quotes, loaded words
    count_independent_sources  per claim: independent sources (copies and shared origins count once)
-   build_dated_timeline  dated events (explicit, weekday, relative dates); undated articles get an inferred date
+   build_dated_timeline  dated events (explicit, weekday, relative dates); infers missing article dates
    compare_quote_wording  direct quotes with speakers; the same quote verbatim, reworded or paraphrased
    compare_numbers      quantities with what they count; figures that agree, update or differ across outlets
 5. compare_coverage   per article: exclusive claims and well-supported claims it omits

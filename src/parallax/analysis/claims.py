@@ -15,15 +15,17 @@ verbatim repeat inside one article is attached afterwards as an extra mention).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from parallax.analysis.embed import embed_texts
 from parallax.model import Article, Claim, Mention, Sentence
 from parallax.stage import Context, stage
 
@@ -35,6 +37,15 @@ LEXICAL_SHARE = 0.4
 LEXICAL_DICE = 0.6
 # How much a mention's closeness to the other mentions counts when choosing the claim's text.
 CENTRALITY_WEIGHT = 4.0
+# Pairs scoring this little below the threshold are compared clause by clause too; a long
+# sentence's main clause (CLAUSE_MIN_WORDS words or more) then stands in for it, its cosine
+# discounted a little (a part matches more easily than a whole).
+NEAR_MISS = 0.15
+# A group joins another when one pair between them reaches the threshold and all pairs
+# between them average at least this little below it.
+LINKAGE_SLACK = 0.0
+CLAUSE_MIN_WORDS = 16
+CLAUSE_DISCOUNT = 0.03
 # A same-article sentence this close to a mention repeats it (attached, not a new claim).
 REPEAT_SIMILARITY = 0.93
 
@@ -54,6 +65,25 @@ _STOPWORDS = word_set(
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_CALENDAR_DAY = re.compile(
+    rf"\b{_MONTH}\s+(\d{{1,2}})\b(?!:)|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+)
+# A statement of intent or expectation ("will be released", "intends to release") is not the
+# accomplished fact ("released"): the word after one of these is "intended".
+_INTENT = re.compile(
+    r"\b(?:will|would|shall|'ll|could|may|might|(?:intends?|intended|plans?|planned|ready|going|expected|set|"
+    r"agreed|promised|vowed|threatened|hopes?|wants?) to)\s+(?:not\s+)?(?:soon\s+)?(?:be\s+)?([a-z]+)"
+)
+# Where a sentence's main clause ends: a semicolon or dash, or a comma before an apposition,
+# a relative or subordinate clause, an attribution or a participle.
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:]\s|\s+[\u2013\u2014-]\s+|,\s+(?=(?:a|an|who|which|whom|whose|while|whereas|where|when|"
+    r"according|as|after|before|because|since|in order|so that|including|especially|but|amid|"
+    r"despite|although|though|[a-z]+ing)\b)|\s+(?=(?:in order to|so that|to allow|to buy)\b)"
+)
+_DONE = re.compile(r"\b([a-z]{3,}ed)\b")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT")
 # Words that mark loaded, hedged or attributed wording; the plainest mention avoids them.
 LOADED_WORDS = word_set(
@@ -85,10 +115,33 @@ class Features:
     numbers: frozenset[float]
     weekdays: frozenset[str]  # named in the text ("on Monday")
     text: str  # lower-cased matching form
+    days: frozenset[int] = field(default_factory=frozenset)  # dates named or resolved (ordinals)
+    intended: frozenset[str] = field(default_factory=frozenset)  # stems stated as intent ("will free")
+    done: frozenset[str] = field(default_factory=frozenset)  # stems stated as done ("freed")
 
 
-def describe_sentence(sentence: Sentence) -> Features:
-    """The features ``score_pair`` compares."""
+def find_days(lowered: str, weekdays: frozenset[str], anchor: dt.date | None) -> frozenset[int]:
+    """Day ordinals a sentence names: calendar dates ("October 20", "20 Oct") in the anchor's
+    year, and weekdays resolved to the last such day on or before the anchor (news reports name
+    the weekdays of the past week). Nothing without an anchor (the year is unknown)."""
+    if anchor is None:
+        return frozenset()
+    days: set[int] = set()
+    for match in _CALENDAR_DAY.finditer(lowered):
+        month = match.group(1) or match.group(4)
+        day = int(match.group(2) or match.group(3))
+        try:
+            days.add(dt.date(anchor.year, _MONTHS.index(month[:3]) + 1, day).toordinal())
+        except ValueError:
+            continue
+    for name in weekdays:
+        back = (anchor.weekday() - _WEEKDAYS.index(name)) % 7
+        days.add(anchor.toordinal() - back)
+    return frozenset(days)
+
+
+def describe_sentence(sentence: Sentence, anchor: dt.date | None = None) -> Features:
+    """The features ``score_pair`` compares; ``anchor``: the article's (known or assumed) date."""
     lowered = (sentence.norm or sentence.text).lower()
     words = frozenset(stem_word(w) for w in _WORD.findall(lowered.replace("'", "'")) if w not in _STOPWORDS)
     names: set[str] = set()
@@ -100,13 +153,24 @@ def describe_sentence(sentence: Sentence) -> Features:
         names |= tokens
         if entity.label == "PERSON":
             people |= tokens
+    weekdays = frozenset(d for d in _WEEKDAYS if re.search(rf"\b{d}\b", lowered))
+    intended = {stem_word(m.group(1)).rstrip("e") for m in _INTENT.finditer(lowered)}
+    intent_spans = [m.span(1) for m in _INTENT.finditer(lowered)]
+    done = {
+        stem_word(m.group(1)).rstrip("e")
+        for m in _DONE.finditer(lowered)
+        if not any(a <= m.start() < b for a, b in intent_spans)
+    }
     return Features(
         words=words,
         names=frozenset(names),
         people=frozenset(people),
         numbers=frozenset(sentence.numbers),
-        weekdays=frozenset(d for d in _WEEKDAYS if re.search(rf"\b{d}\b", lowered)),
+        weekdays=weekdays,
         text=lowered,
+        days=find_days(lowered, weekdays, anchor),
+        intended=frozenset(intended),
+        done=frozenset(done - intended),
     )
 
 
@@ -150,6 +214,10 @@ def score_pair(
         score += 0.04 if a.numbers & b.numbers else -0.15
     if a.weekdays and b.weekdays and not a.weekdays & b.weekdays:
         score -= 0.25  # "on Friday" against "on Monday": different events
+    elif a.days and b.days and not a.days & b.days:
+        score -= 0.25  # "on October 16" against "on Friday" (the 20th): different events
+    if (a.intended & b.done) or (b.intended & a.done):
+        score -= 0.15  # "will be released" against "released": an intent is not the deed
     if a.people and b.people and not a.people & b.people:
         score -= 0.1
     if a.names and b.names:
@@ -168,6 +236,8 @@ class PairScores:
 
     def __init__(self, cosines: np.ndarray, features: Sequence[Features], articles: Sequence[str]) -> None:
         self.cosines = cosines
+        self.clause_cosines: dict[tuple[int, int], float] = {}  # best clause match, where better
+        self.vectors = np.zeros((len(articles), 1), dtype=np.float32)  # sentence vectors, when known
         self.features = features
         self.known: dict[tuple[int, int], float] = {}
         self.mutual = find_mutual_matches(cosines, articles)
@@ -177,6 +247,8 @@ class PairScores:
         key = (i, j) if i < j else (j, i)
         if key not in self.known:
             cosine = float(self.cosines[i, j])
+            if key in self.clause_cosines:
+                cosine = max(cosine, self.clause_cosines[key])
             if cosine < COSINE_FLOOR:
                 self.known[key] = cosine  # far apart: never joins
             else:
@@ -204,21 +276,83 @@ def find_mutual_matches(cosines: np.ndarray, articles: Sequence[str]) -> set[tup
     return found
 
 
+def find_main_clause(text: str) -> str | None:
+    """The sentence up to its first clause boundary after a few words ("two hostages were
+    released, a mother and daughter identified as ..." -> "two hostages were released"), or
+    None when the sentence is short or has no such boundary."""
+    if len(text.split()) < CLAUSE_MIN_WORDS:
+        return None
+    for match in _CLAUSE_BREAK.finditer(text):
+        head = text[: match.start()].strip()
+        if len(head.split()) >= 6:
+            return head
+    return None
+
+
+def rescore_by_clauses(
+    pairs: PairScores, near: Sequence[tuple[int, int]], heads: dict[int, np.ndarray]
+) -> list[tuple[int, int, float]]:
+    """Scores of near-miss pairs (i, j) compared by their best-matching parts: whole sentence
+    or main clause on either side (``heads``: main-clause vectors). Vectorised over the pairs."""
+    if not heads:
+        return []
+    left = np.array([i for i, _ in near])
+    right = np.array([j for _, j in near])
+    dim = pairs.cosines.shape[0]
+    base = np.zeros((dim, next(iter(heads.values())).shape[0]), dtype=np.float32)
+    has = np.zeros(dim, dtype=bool)
+    for k, vector in heads.items():
+        base[k] = vector
+        has[k] = True
+    whole = pairs.vectors
+    best = np.full(len(near), -1.0)
+    for a, b, ok in (
+        (base[left], whole[right], has[left]),
+        (whole[left], base[right], has[right]),
+        (base[left], base[right], has[left] & has[right]),
+    ):
+        sims = np.einsum("ij,ij->i", a, b)
+        best = np.where(ok, np.maximum(best, sims), best)
+    rescored = []
+    for (i, j), cosine in zip(near, best.tolist(), strict=True):
+        if cosine - CLAUSE_DISCOUNT > pairs.cosines[i, j]:
+            pairs.clause_cosines[(i, j)] = cosine - CLAUSE_DISCOUNT
+            pairs.known.pop((i, j), None)
+            rescored.append((i, j, pairs(i, j)))
+    return rescored
+
+
 def cluster_sentences(
-    articles: Sequence[str], cosines: np.ndarray, features: Sequence[Features], threshold: float
+    articles: Sequence[str],
+    cosines: np.ndarray,
+    features: Sequence[Features],
+    threshold: float,
+    clause_vectors: Callable[[list[int]], dict[int, np.ndarray]] | None = None,
+    vectors: np.ndarray | None = None,
 ) -> tuple[list[list[int]], PairScores]:
     """Greedy average-linkage clusters with at most one sentence per article.
 
-    ``articles[i]`` is the article of sentence i. Returns the clusters (lists of
-    sentence positions) and the pair scores used.
+    ``articles[i]`` is the article of sentence i. ``clause_vectors(positions)``, when given,
+    returns main-clause vectors for those sentences that have a main clause; pairs that just
+    miss the threshold are then compared by their best-matching clauses too. Returns the
+    clusters (lists of sentence positions) and the pair scores used.
     """
     count = len(articles)
     pairs = PairScores(cosines, features, articles)
+    pairs.vectors = vectors if vectors is not None else np.zeros((len(articles), 1), dtype=np.float32)
     candidates: list[tuple[float, int, int]] = []
+    near: list[tuple[int, int]] = []
     rows, cols = np.nonzero(np.triu(cosines >= COSINE_FLOOR, k=1))
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         if articles[i] != articles[j]:
             score = pairs(i, j)
+            if score >= threshold:
+                candidates.append((score, i, j))
+            elif score >= threshold - NEAR_MISS:
+                near.append((i, j))
+    if near and clause_vectors is not None:
+        heads = clause_vectors(sorted({k for pair in near for k in pair}))
+        for i, j, score in rescore_by_clauses(pairs, near, heads):
             if score >= threshold:
                 candidates.append((score, i, j))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -231,7 +365,7 @@ def cluster_sentences(
         if {articles[k] for k in members[a]} & {articles[k] for k in members[b]}:
             continue
         links = [pairs(x, y) for x in members[a] for y in members[b]]
-        if sum(links) / len(links) < threshold:
+        if sum(links) / len(links) < threshold - LINKAGE_SLACK:
             continue
         keep, gone = (a, b) if len(members[a]) >= len(members[b]) else (b, a)
         for k in members[gone]:
@@ -343,6 +477,50 @@ def attach_repeats(
     return [c for n, c in enumerate(result) if n not in dropped]
 
 
+def drop_background_days(features: list[Features], articles: Sequence[str]) -> list[Features]:
+    """Forget days that half the articles or more name (the story's background, "the October 7
+    attack"): two sentences naming it and a different day may still state one fact."""
+    named: dict[int, set[str]] = {}
+    for feature, article in zip(features, articles, strict=True):
+        for day in feature.days:
+            named.setdefault(day, set()).add(article)
+    total = len(set(articles))
+    background = {day for day, where in named.items() if total > 2 and 2 * len(where) >= total}
+    for feature in features:
+        feature.days = feature.days - background
+    return features
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """The date at the start of an ISO date or timestamp, else None."""
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
+    """Per article, the date its weekdays count back from: its publication date, else the
+    story's latest known publication date (reports of one story appear within days), moved
+    later when the article itself names a later calendar day of that year. None when no
+    article of the story is dated (the timeline stage infers more, later)."""
+    known = {a.id: parse_date(a.published) for a in articles}
+    dated = [d for d in known.values() if d is not None]
+    if not dated:
+        return dict.fromkeys(known)
+    story = max(dated)
+    anchors: dict[str, dt.date | None] = {}
+    for article in articles:
+        own = known[article.id]
+        if own is not None:
+            anchors[article.id] = own
+            continue
+        named = [d for s in article.sentences for d in find_days(s.text.lower(), frozenset(), story)]
+        later = max(named, default=0)
+        anchors[article.id] = dt.date.fromordinal(later) if later > story.toordinal() else story
+    return anchors
+
+
 @stage(requires=("sentences", "vectors"), provides=("claims",))
 def group_claims(ctx: Context) -> None:
     """Fill ``Report.claims``: every eligible sentence belongs to exactly one claim."""
@@ -356,9 +534,20 @@ def group_claims(ctx: Context) -> None:
         return
     matrix = vectors[keep]
     cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
-    features = [describe_sentence(s) for s in sentences]
+    anchors = assume_dates(report.articles)
     articles = [s.article for s in sentences]
-    clusters, pairs = cluster_sentences(articles, cosines, features, ctx.options.claim_threshold)
+    described = [describe_sentence(s, anchors.get(s.article)) for s in sentences]
+    features = drop_background_days(described, articles)
+    heads = {n: head for n, s in enumerate(sentences) if (head := find_main_clause(s.norm or s.text))}
+
+    def embed_heads(positions: list[int]) -> dict[int, np.ndarray]:
+        wanted = [k for k in positions if k in heads]
+        found = embed_texts([heads[k] for k in wanted], ctx.options.model_name, ctx.options.batch_size)
+        return dict(zip(wanted, found, strict=True))
+
+    clusters, pairs = cluster_sentences(
+        articles, cosines, features, ctx.options.claim_threshold, embed_heads, matrix
+    )
     clusters = attach_repeats(clusters, articles, cosines, features)
     report.claims = build_claims(report.articles, sentences, clusters, pairs)
     # Claim vectors (mean of mention vectors) for later stages, e.g. the summary's redundancy check.

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -318,22 +319,36 @@ def appositions(
     return found
 
 
+@lru_cache(maxsize=1 << 16)
 def term_key(text: str) -> str:
     key = name_key(strip_marks(text))
     return re.sub(r"^(?:the|a|an) ", "", key)
 
 
-def count_term(article: Article, term: str) -> tuple[int, int, Sentence | None, tuple[int, int]]:
-    """Plain and quote-marked occurrences of a term in an article, with its first sentence."""
+@lru_cache(maxsize=1 << 16)
+def _folded(text: str) -> str:
+    """A sentence as terms are searched in it (every referent searches every sentence)."""
+    return fold(text).replace("’", "'")
+
+
+@lru_cache(maxsize=1 << 12)
+def _term_pattern(term: str) -> re.Pattern[str] | None:
     words = [re.escape(w) for w in term_key(term).split()]
     if not words:
+        return None
+    return re.compile(r"(?<![\w])" + r"[\s\-]+".join(words) + r"(?![\w])", re.I)
+
+
+def count_term(article: Article, term: str) -> tuple[int, int, Sentence | None, tuple[int, int]]:
+    """Plain and quote-marked occurrences of a term in an article, with its first sentence."""
+    pattern = _term_pattern(term)
+    if pattern is None:
         return 0, 0, None, (0, 0)
-    pattern = re.compile(r"(?<![\w])" + r"[\s\-]+".join(words) + r"(?![\w])", re.I)
     plain = quoted = 0
     first: Sentence | None = None
     where = (0, 0)
     for sentence in article.sentences:
-        norm = fold(sentence.text).replace("’", "'")
+        norm = _folded(sentence.text)
         for m in pattern.finditer(norm):
             before = norm[m.start() - 1] if m.start() else ""
             after = norm[m.end()] if m.end() < len(norm) else ""
@@ -534,12 +549,8 @@ def compare_framing(
 @stage(requires=("sentences", "claims", "merged_entities"), provides=("framing",))
 def compare_word_choice(ctx: Context) -> None:
     """How each outlet names the same people, groups, places, events and actions."""
-    from parallax.models import load_spacy
-
-    nlp = load_spacy(ctx.options.spacy_model)
-
-    def parse(texts: list[str]) -> list[Any]:
-        return list(nlp.pipe(texts, batch_size=64))
+    from parallax.analysis.parsing import shared_parser
 
     report = ctx.report
+    parse = shared_parser(ctx).parse_many
     report.framing = compare_framing(report.articles, report.claims, report.entities, parse)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from parallax.analysis.parsing import shared_parser
 from parallax.model import Article, NumberComparison, Quantity, Report, Sentence
 from parallax.stage import Context, stage
 
@@ -513,7 +514,9 @@ def sentence_of(article: Article, sentence_id: str) -> Sentence | None:
 def compare_numbers(ctx: Context) -> None:
     """Quantities with what they count, and where outlets' figures agree, update or differ."""
     report = ctx.report
-    parse = spacy_parser(ctx.options.spacy_model)
+    parser = shared_parser(ctx)
+    parser.prefetch(s.text for a in report.articles for s in a.sentences if find_numbers(s.text))
+    parse = parser.parse
     report.quantities = []
     for article in report.articles:
         report.quantities += extract_quantities(article, parse, start_id=len(report.quantities) + 1)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from parallax.analysis.parsing import shared_parser
 from parallax.model import Article, ArticleWarning, DiffPiece, Quote, QuoteMatch, Report, Sentence
 from parallax.stage import Context, stage
 
@@ -248,21 +249,52 @@ def _reported_speakers(doc: Any) -> list[str]:
     return out
 
 
-def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quote]:
-    """Direct quotes in an article with their speakers; warnings go on the article."""
+def _raw_quotes(article: Article) -> tuple[list[RawQuote], list[ArticleWarning]]:
+    """The article's quote marks read into raw quotes (scare quotes left out), with mark warnings."""
     original = article.original
     raw: list[RawQuote] = []
     found: list[ArticleWarning] = []
     for start, end in paragraphs(article):
         raw += scan_marks(original[start:end], start, found)
-    for w in found:  # the damage stage may have flagged the same marks already
-        if not any(_overlaps(w, old) for old in article.warnings if old.kind == w.kind):
-            article.warnings.append(w)
     raw = [
         r
         for r in raw
         if re.search(r"\w", original[r.start : r.end]) and not is_scare_quote(original[r.start : r.end])
     ]
+    return raw, found
+
+
+def _quote_window(article: Article, raw: list[RawQuote], n: int) -> tuple[str, tuple[int, int], int, int]:
+    """The text parsed to find quote ``n``'s speaker (the quote replaced by a stand-in),
+    the stand-in's (start, end) in it, and where the window starts and ends in the original."""
+    original = article.original
+    rq = raw[n]
+    words = original[rq.start : rq.end].strip()
+    first = _sentence_at(article.sentences, rq.start)
+    last = _sentence_at(article.sentences, max(rq.start, rq.end - 1))
+    lo = first.start if first else max(0, rq.open_at - 200)
+    hi = last.end if last else min(len(original), rq.end + 200)
+    lo = max([lo] + [r.close_at + 1 for r in raw[:n] if r.close_at is not None and r.close_at < rq.open_at])
+    hi = min([hi] + [r.open_at for r in raw[n + 1 :] if r.open_at > (rq.close_at or rq.end)])
+    close = (rq.close_at + 1) if rq.close_at is not None else rq.end
+    stand_in = _placeholder(words)
+    window = original[lo : rq.open_at] + stand_in + original[close:hi]
+    return window, (rq.open_at - lo, rq.open_at - lo + len(stand_in)), lo, hi
+
+
+def quote_windows(article: Article) -> list[str]:
+    """Every text ``extract_quotes`` parses for the article's quotes (for batched parsing)."""
+    raw, _ = _raw_quotes(article)
+    return [_quote_window(article, raw, n)[0] for n in range(len(raw))]
+
+
+def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quote]:
+    """Direct quotes in an article with their speakers; warnings go on the article."""
+    original = article.original
+    raw, found = _raw_quotes(article)
+    for w in found:  # the damage stage may have flagged the same marks already
+        if not any(_overlaps(w, old) for old in article.warnings if old.kind == w.kind):
+            article.warnings.append(w)
     sentences = article.sentences
     quotes: list[Quote] = []
     last_speaker = ""  # the previous named speaker, for "he said"
@@ -270,17 +302,7 @@ def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int 
     for n, rq in enumerate(raw):
         words = original[rq.start : rq.end].strip()
         first = _sentence_at(sentences, rq.start)
-        last = _sentence_at(sentences, max(rq.start, rq.end - 1))
-        lo = first.start if first else max(0, rq.open_at - 200)
-        hi = last.end if last else min(len(original), rq.end + 200)
-        lo = max(
-            [lo] + [r.close_at + 1 for r in raw[:n] if r.close_at is not None and r.close_at < rq.open_at]
-        )
-        hi = min([hi] + [r.open_at for r in raw[n + 1 :] if r.open_at > (rq.close_at or rq.end)])
-        close = (rq.close_at + 1) if rq.close_at is not None else rq.end
-        stand_in = _placeholder(words)
-        window = original[lo : rq.open_at] + stand_in + original[close:hi]
-        hole = (rq.open_at - lo, rq.open_at - lo + len(stand_in))
+        window, hole, lo, hi = _quote_window(article, raw, n)
         doc = parse(window)
         speaker, verb = find_speaker(doc, hole)
         how = "pattern" if speaker else "none"
@@ -321,10 +343,16 @@ def _previous_speaker(article: Article, sentence: Sentence | None, parse: Callab
     return ""
 
 
+_NOT_WORD = re.compile(r"[^\w'\s]")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
 def normalise_words(text: str) -> list[str]:
     """Lower-case words with punctuation and apostrophe variants removed."""
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
-    return [w for w in (re.sub(r"[^\w']", "", t).strip("'").lower() for t in text.split()) if w]
+    # One substitution over the whole text, then a split: the same words as cleaning
+    # each whitespace-separated token on its own, at a fraction of the cost.
+    cleaned = _NOT_WORD.sub("", text.translate(_APOSTROPHES))
+    return [w for w in (t.strip("'").lower() for t in cleaned.split()) if w]
 
 
 def word_diff(first: str, second: str) -> list[DiffPiece]:
@@ -374,6 +402,7 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
     labels = {a.id: a.label for a in report.articles}
     quotes = report.quotes
     words = {q.id: normalise_words(q.text) for q in quotes}
+    content = {qid: _content(w) for qid, w in words.items()}
     parent = {q.id: q.id for q in quotes}
 
     def root(x: str) -> str:
@@ -393,9 +422,9 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
                 if len(short) < 3 and not (_context_words(report, a) & _context_words(report, b)):
                     continue  # "Yes." in two unrelated sentences is not the same quote
                 parent[root(a.id)] = root(b.id)
-            elif len(short) >= 4:
+            elif len(short) >= 4 and len(content[a.id] & content[b.id]) >= 2:
                 score = overlap(wa, wb)
-                if score >= reworded_at and len(_content(short) & _content(long)) >= 2:
+                if score >= reworded_at:
                     reworded.append((a, b, score))
     matches: list[QuoteMatch] = []
     clusters: dict[str, list[Quote]] = {}
@@ -454,25 +483,45 @@ def find_paraphrases(
     quoted = _quoted_ranges(report)
     out: list[QuoteMatch] = []
     done: set[tuple[str, str]] = set()
+    # Each sentence outside quote marks is read once: its words, and an index from content
+    # word to the sentences holding it, so a quote is scored only against sentences that
+    # share enough of its content words to reach ``threshold`` (the best sentence among
+    # them is the same one a scan of every sentence would pick).
+    plain: dict[str, list[tuple[Sentence, list[str]]]] = {}
+    holding: dict[str, dict[str, list[int]]] = {}  # article -> content word -> sentence positions
+    for article in report.articles:
+        ranges = quoted.get(article.id, [])
+        rows = plain.setdefault(article.id, [])
+        index = holding.setdefault(article.id, {})
+        for s in article.sentences:
+            if any(a < s.end and s.start < b for a, b in ranges):
+                continue  # the other article quotes it too (or something else here)
+            swords = normalise_words(s.text)
+            for w in _content(swords):
+                index.setdefault(w, []).append(len(rows))
+            rows.append((s, swords))
     for q in report.quotes:
         qwords = words[q.id]
         qcontent = _content(qwords)
         if len(qwords) < 5 or len(qcontent) < 3:
             continue
+        needed_run = min(4, max(2, int(0.6 * len(qwords))))
         for article in report.articles:
             if article.id == q.article:
                 continue
             key = ((group or {}).get(q.id, q.id), article.id)
             if key in done:
                 continue
+            shared: dict[int, int] = {}
+            index = holding[article.id]
+            for w in qcontent:
+                for row in index.get(w, ()):
+                    shared[row] = shared.get(row, 0) + 1
             best: tuple[float, Sentence | None] = (0.0, None)
-            for s in article.sentences:
-                inside = any(a < s.end and s.start < b for a, b in quoted.get(article.id, []))
-                if inside:
-                    continue  # the other article quotes it too (or something else here)
-                swords = normalise_words(s.text)
-                score = len(qcontent & _content(swords)) / len(qcontent)
-                if score > best[0] and longest_run(qwords, swords) >= min(4, max(2, int(0.6 * len(qwords)))):
+            for row in sorted(n for n, count in shared.items() if count / len(qcontent) >= threshold):
+                s, swords = plain[article.id][row]
+                score = shared[row] / len(qcontent)
+                if score > best[0] and longest_run(qwords, swords) >= needed_run:
                     best = (score, s)
             score, sentence = best
             if sentence is None or score < threshold:
@@ -500,7 +549,9 @@ def spacy_parser(name: str) -> Callable[[str], Any]:
 def compare_quote_wording(ctx: Context) -> None:
     """Direct quotes with speakers, and the same quote across outlets."""
     report = ctx.report
-    parse = spacy_parser(ctx.options.spacy_model)
+    parser = shared_parser(ctx)
+    parser.prefetch(window for article in report.articles for window in quote_windows(article))
+    parse = parser.parse
     report.quotes = []
     for article in report.articles:
         report.quotes += extract_quotes(article, parse, start_id=len(report.quotes) + 1)

@@ -1,10 +1,12 @@
 """Split each article's kept text into sentences, with entities and numbers.
 
 Scraped news text often glues sentences together ("on Friday.Palestinian
-Hamas", "caution.\u201cSo, it\u2019s") and puts one paragraph per line, so the
-kept spans are first cut at line breaks and at glued boundaries; spaCy then
-splits each piece into sentences and finds named entities. Every offset points
-into ``Article.original``; ``Sentence.text`` is exactly ``original[start:end]``.
+Hamas", "caution.\u201cSo, it\u2019s"), so the kept spans are first cut at
+paragraph breaks (blank lines) and at glued boundaries; spaCy then splits each
+piece into sentences and finds named entities. Cleaning makes each paragraph its
+own kept span, so a single line break inside a span is a hard wrap, not a
+sentence end: it is read as a space (``spaced_text``). Every offset points into
+``Article.original``; ``Sentence.text`` is exactly ``original[start:end]``.
 """
 
 from __future__ import annotations
@@ -61,20 +63,35 @@ _CALENDAR = re.compile(
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 
 
-def cut_pieces(text: str, offset: int) -> Iterator[tuple[int, int]]:
-    """(start, end) pieces of ``text`` cut at line breaks and glued sentence boundaries.
+# A paragraph break: a line break, optional spaces, then another line break.
+_BREAK = r"(?>\r\n|[\r\n\u2028\u2029])"  # atomic: CR LF is one break, not two
+_PARAGRAPH = re.compile(rf"[^\S\r\n\u2028\u2029]*{_BREAK}(?:[^\S\r\n\u2028\u2029]*{_BREAK})+")
+_TEXT_LINE = re.compile(r"[^\r\n\u2028\u2029]*\S[^\r\n\u2028\u2029]*")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]")
 
-    Offsets are shifted by ``offset``; pieces are stripped of surrounding space.
+
+def spaced_text(text: str) -> str:
+    """``text`` with every line break turned into a space (same length, so offsets still hold)."""
+    return _LINE_BREAK.sub(" ", text)
+
+
+def cut_pieces(text: str, offset: int) -> Iterator[tuple[int, int]]:
+    """(start, end) pieces of ``text`` cut at paragraph breaks and glued sentence boundaries.
+
+    A single line break inside a paragraph is a wrap and cuts nothing. Offsets are
+    shifted by ``offset``; pieces are stripped of surrounding space.
     """
-    for line in re.finditer(r"[^\r\n\u2028\u2029]+", text):
-        cuts = [line.start()]
-        for glued in _GLUED.finditer(text, line.start(), line.end()):
-            before = _WORD_BEFORE.search(text, line.start(), glued.start())
+    flat = spaced_text(text)
+    breaks = [0] + [p for m in _PARAGRAPH.finditer(text) for p in (m.start(), m.end())] + [len(text)]
+    for para_start, para_end in zip(breaks[::2], breaks[1::2], strict=True):
+        cuts = [para_start]
+        for glued in _GLUED.finditer(flat, para_start, para_end):
+            before = _WORD_BEFORE.search(flat, para_start, glued.start())
             word = before.group(1).lower().rstrip(".") if before else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
             cuts.append(glued.start())
-        cuts.append(line.end())
+        cuts.append(para_end)
         for start, end in itertools.pairwise(cuts):
             piece = text[start:end]
             stripped = piece.strip()
@@ -97,10 +114,11 @@ def extract_numbers(text: str) -> list[float]:
 
 
 def kept_spans(article: Article) -> list[Span]:
-    """The article's kept spans; the whole original when cleaning kept nothing explicit."""
+    """The article's kept spans; when cleaning kept nothing explicit (it did not run), each
+    non-blank line of the original, as the cleaner would keep an unwrapped text."""
     if article.kept:
         return article.kept
-    return [Span(0, len(article.original), article.original)] if article.original.strip() else []
+    return [Span(m.start(), m.end(), m.group()) for m in _TEXT_LINE.finditer(article.original)]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -178,7 +196,7 @@ def split_sentences(ctx: Context) -> None:
     for article in ctx.report.articles:
         pieces = [p for span in kept_spans(article) for p in cut_pieces(span.text, span.start)]
         plan.append((article, pieces))
-        texts.extend(article.original[s:e] for s, e in pieces)
+        texts.extend(spaced_text(article.original[s:e]) for s, e in pieces)
     docs = iter(list(nlp.pipe(texts, batch_size=128)))
     for article, pieces in plan:
         article.sentences = segment_article(article, pieces, [next(docs) for _ in pieces])

@@ -9,6 +9,8 @@ their mentions sit in the articles, on average).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from parallax.analysis.claims import QUOTE_MARKS, describe_sentence, measure_plainness
@@ -18,6 +20,11 @@ from parallax.stage import Context, stage
 # Two claims whose vectors are this close say the same thing (for the summary).
 REDUNDANT_COSINE = 0.8
 REDUNDANT_WORDS = 0.6
+# Two claims this close that share a name the story seldom mentions (in under
+# BACKGROUND_SHARE of its claims) are on the same topic: one summary sentence is enough.
+SAME_TOPIC_COSINE = 0.68
+BACKGROUND_SHARE = 0.2
+_NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|^[A-Z][a-z]+(?=\W)")
 # How much the agreement among a claim's mentions (Claim.score) counts against plain wording.
 COHESION_WEIGHT = 5.0
 
@@ -50,10 +57,29 @@ def _word_overlap(a: str, b: str) -> float:
     return 2 * len(fa & fb) / (len(fa) + len(fb))
 
 
-def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray]) -> bool:
-    """Whether two claims say the same thing, for the summary's purposes."""
-    if a.id in vectors and b.id in vectors and float(vectors[a.id] @ vectors[b.id]) >= REDUNDANT_COSINE:
-        return True
+def find_names(text: str) -> set[str]:
+    """Capitalised words of ``text`` (names, roughly), sentence-initial words included."""
+    return {m.group().lower() for m in _NAME.finditer(text)}
+
+
+def find_rare_names(claims: list[Claim]) -> set[str]:
+    """Names that fewer than BACKGROUND_SHARE of the claims mention (not the story's main actors)."""
+    counts: dict[str, int] = {}
+    for claim in claims:
+        for name in find_names(claim.text):
+            counts[name] = counts.get(name, 0) + 1
+    return {n for n, c in counts.items() if c < BACKGROUND_SHARE * max(len(claims), 1)}
+
+
+def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray], rare: set[str] | None = None) -> bool:
+    """Whether two claims say the same thing, or are on the same narrow topic (close vectors
+    and a shared rare name), for the summary's purposes."""
+    if a.id in vectors and b.id in vectors:
+        cosine = float(vectors[a.id] @ vectors[b.id])
+        if cosine >= REDUNDANT_COSINE:
+            return True
+        if rare and cosine >= SAME_TOPIC_COSINE and find_names(a.text) & find_names(b.text) & rare:
+            return True
     return _word_overlap(a.text, b.text) >= REDUNDANT_WORDS
 
 
@@ -70,11 +96,12 @@ def write_summary(
     """Up to ``count`` summary sentences from the report's claims, in story order."""
     vectors = vectors or {}
     ranked = sorted(report.claims, key=lambda c: (-measure_support(c), is_quotation(c.text), rank_wording(c)))
+    rare = find_rare_names(report.claims)
     chosen: list[tuple[Claim, list[Claim]]] = []  # (claim shown, claims it cites)
     for claim in ranked:
         if len(chosen) >= count:
             break
-        twin = next((entry for entry in chosen if is_redundant(entry[0], claim, vectors)), None)
+        twin = next((entry for entry in chosen if is_redundant(entry[0], claim, vectors, rare)), None)
         if twin is not None:
             twin[1].append(claim)
             continue

@@ -1,10 +1,14 @@
 """Embedding article leads for clustering, fast enough for tens of thousands of articles on a CPU.
 
-Corpus mode embeds only each article's title and lead (``features.lead_text``),
-with a copy of all-MiniLM-L6-v2 whose linear layers are quantised to int8
-(``torch.ao.quantization.quantize_dynamic``): about 1.5 times faster on CPU,
-with vectors within about 0.01 cosine of the full-precision ones. The shared
-model that ``parallax analyze`` uses is never modified.
+Corpus mode embeds only each article's title and lead (``features.lead_text``,
+about 55 word pieces), in batches, with the shared all-MiniLM-L6-v2.
+
+``quantised=True`` uses a copy whose linear layers are quantised to int8
+(``torch.ao.quantization.quantize_dynamic``): about 1.5 times faster on CPU, but
+its activations are scaled per batch, so the same text gets a vector that
+varies with its batch companions (cosine 0.95 to 0.97 in our measurement) and
+clustering quality drops (BCubed F1 0.84 -> 0.80 on an ECB+ subset). It is
+therefore off by default. The shared model is never modified.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from parallax.corpus.vectors import DIM
 
 
 @cache
-def load_lead_model(quantised: bool = True) -> Any:
+def load_lead_model(quantised: bool = False) -> Any:
     from parallax.models import load_embedder
 
     model = load_embedder()
@@ -36,7 +40,7 @@ def load_lead_model(quantised: bool = True) -> Any:
         )
 
 
-def embed_leads(texts: Sequence[str], *, quantised: bool = True, batch_size: int = 64) -> np.ndarray:
+def embed_leads(texts: Sequence[str], *, quantised: bool = False, batch_size: int = 64) -> np.ndarray:
     """Unit-length float32 vectors, one row per text."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
