@@ -134,7 +134,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="use about this many ECB+ documents")
     parser.add_argument("--distractors", action="store_true", help="also run mixed into AllSides")
-    parser.add_argument("--distractor-limit", type=int, default=None)
+    parser.add_argument("--distractor-limit", type=int, default=None, help="first N AllSides only")
+    parser.add_argument("--mixed-only", action="store_true", help="skip the ECB+-alone run")
     parser.add_argument("--cache", type=Path, default=None, help="cache lead vectors in this .npy file")
     args = parser.parse_args()
     embed = CachedEmbedder(args.cache) if args.cache else None
@@ -145,9 +146,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ecb_file = Path(tmp) / "ecb.jsonl"
         write_jsonl(ecb_file, docs)
-        result = evaluate(Path(tmp) / "ecb.db", [str(ecb_file)], gold, embed)
-        print(json.dumps({"run": "ecbplus", **{k: round(v, 4) for k, v in result.items()}}))
-        if args.distractors:
+        if not args.mixed_only:
+            result = evaluate(Path(tmp) / "ecb.db", [str(ecb_file)], gold, embed)
+            print(json.dumps({"run": "ecbplus", **{k: round(v, 4) for k, v in result.items()}}))
+        if args.distractors or args.mixed_only:
             sources = [str(ALLSIDES)]
             if args.distractor_limit:
                 part = Path(tmp) / "allsides.jsonl"
@@ -158,7 +160,8 @@ def main() -> None:
                         dst.write(line)
                 sources = [str(part)]
             mixed = evaluate(Path(tmp) / "mixed.db", [*sources, str(ecb_file)], gold, embed)
-            print(json.dumps({"run": "ecbplus+allsides", **{k: round(v, 4) for k, v in mixed.items()}}))
+            label = "ecbplus+allsides" + (f"[:{args.distractor_limit}]" if args.distractor_limit else "")
+            print(json.dumps({"run": label, **{k: round(v, 4) for k, v in mixed.items()}}))
 
 
 if __name__ == "__main__":

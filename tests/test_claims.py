@@ -197,3 +197,49 @@ def test_claims_ecbplus_different_events_rarely_join() -> None:
     assert result.topics == 8
     assert result.separation >= floor("claims_ecbplus_event_separation")
     assert result.joined_same > 2 * result.joined_different
+
+
+def make_sentence(text: str, article: str = "a1") -> Any:
+    from parallax.model import Sentence
+
+    return Sentence(f"{article}:s0", article, 0, text, 0, len(text), text)
+
+
+def test_claims_intent_is_not_the_deed() -> None:
+    from parallax.analysis.claims import describe_sentence, score_pair
+
+    intent = describe_sentence(
+        make_sentence("The union said the detained strikers will be released when talks allow.")
+    )
+    deed = describe_sentence(
+        make_sentence("The union said the detained strikers were released on time.", "a2")
+    )
+    same = describe_sentence(
+        make_sentence("The union said detained strikers would be released once talks allow.", "a2")
+    )
+    assert intent.intended & deed.done and not intent.intended & same.done
+    assert score_pair(0.8, intent, deed) < score_pair(0.8, intent, same) - 0.1
+
+
+def test_claims_days_resolve_against_the_publication_date() -> None:
+    import datetime as dt
+
+    from parallax.analysis.claims import describe_sentence, score_pair
+
+    anchor = dt.date(2031, 3, 15)  # a Saturday
+    named = describe_sentence(make_sentence("The pier reopened on March 14 after repairs."), anchor)
+    friday = describe_sentence(make_sentence("The pier reopened on Friday after repairs.", "a2"), anchor)
+    monday = describe_sentence(make_sentence("The pier reopened on Monday after repairs.", "a2"), anchor)
+    assert named.days == friday.days == {dt.date(2031, 3, 14).toordinal()}
+    assert score_pair(0.8, named, monday) < score_pair(0.8, named, friday) - 0.2
+
+
+def test_claims_main_clause_of_long_sentences() -> None:
+    from parallax.analysis.claims import find_main_clause
+
+    long = (
+        "Two climbers were rescued from the glacier on Sunday, a father and son identified as "
+        "Tomas and Emil Berg of Lund."
+    )
+    assert find_main_clause(long) == "Two climbers were rescued from the glacier on Sunday"
+    assert find_main_clause("Two climbers were rescued on Sunday.") is None

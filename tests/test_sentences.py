@@ -102,3 +102,46 @@ def test_sentences_seed_glued_boundary_is_split(seed_report: Report) -> None:
     for article in seed_report.articles:
         for s in article.sentences:
             assert article.original[s.start : s.end] == s.text
+
+
+# A hard-wrapped report written for this test: paragraphs are wrapped at about 60 columns
+# (a wrap can fall before a capitalised name) and separated by blank lines.
+WRAPPED_REPORT = """Ferry service resumes after storm
+
+The regional ferry between Port Alder and Wren Island
+resumed on Thursday after three days of gales, the
+operator said. Captain Mira Osei told reporters the
+first crossing carried 140 passengers.
+
+Harbour officials said the breakwater had been
+inspected overnight. Repairs to the north pier will
+cost about 2 million euros.
+"""
+
+
+def test_sentences_hard_wrapped_lines_are_not_sentence_ends() -> None:
+    from parallax.clean.furniture import clean_articles
+
+    article = make_article(WRAPPED_REPORT)
+    ctx = Context(report=Report(articles=[article]), options=Options())
+    clean_articles(ctx)
+    split_sentences(ctx)
+    texts = [" ".join(s.text.split()) for s in article.sentences]
+    assert (
+        "The regional ferry between Port Alder and Wren Island resumed on Thursday after three days of "
+        "gales, the operator said." in texts
+    )
+    assert "Captain Mira Osei told reporters the first crossing carried 140 passengers." in texts
+    assert "Repairs to the north pier will cost about 2 million euros." in texts
+    # Paragraph breaks still separate sentences, and offsets point into the original.
+    assert not any("passengers. Harbour" in t or "passengers.\n" in t for t in texts)
+    for sentence in article.sentences:
+        assert WRAPPED_REPORT[sentence.start : sentence.end] == sentence.text
+    captain = next(s for s in article.sentences if s.text.startswith("Captain"))
+    assert "\n" in captain.text and captain.numbers == [140.0]
+
+
+def test_sentences_paragraph_breaks_cut_and_crlf_is_one_break() -> None:
+    text = "The pier reopened on\r\nMonday morning.\r\n\r\nA second paragraph starts here"
+    pieces = [text[s:e] for s, e in cut_pieces(text, 0)]
+    assert pieces == ["The pier reopened on\r\nMonday morning.", "A second paragraph starts here"]

@@ -70,10 +70,24 @@ def test_summary_picks_best_supported_in_story_order() -> None:
 def test_summary_prefers_independent_sources_when_known() -> None:
     specs = [
         ("Three agencies repeated the same wire story about the flood.", ["a1", "a2", "a3"], 0),
-        ("Two reporters on the ground saw the river burst its banks.", ["a4", "a5"], 1),
+        ("Two reporters on the ground saw the river burst its banks.", ["a4", "a5"], 0),
     ]
     report = make_report(specs, independent={"c1": 1, "c2": 2})
     assert measure_support(report.claims[0]) == 1 and measure_support(report.claims[1]) == 2
+    assert write_summary(report, 1)[0].claims == ["c2"]
+
+
+def test_summary_prefers_the_lead_at_equal_support() -> None:
+    """News states its main facts first: at equal support, a claim from the top of its
+    articles beats one from the bottom."""
+    specs = [
+        ("The bridge carries about 30,000 cars a day on its four lanes.", ["a1", "a2"], 9),
+        ("The river burst its banks on Monday and flooded the old town.", ["a1", "a2"], 0),
+    ]
+    report = make_report(specs)
+    for article in report.articles:  # eight more sentences between the two claims
+        fillers = [Sentence(f"{article.id}:f{k}", article.id, k, "Filler.", 0, 7) for k in range(1, 9)]
+        article.sentences += fillers
     assert write_summary(report, 1)[0].claims == ["c2"]
 
 
@@ -113,3 +127,26 @@ def test_summary_seeds(seed_report: Report) -> None:
     texts = [s.text for s in summary]
     assert len(set(texts)) == len(texts)
     assert any("postpone" in t or "delay" in t for t in texts)
+
+
+def test_summary_skips_same_topic_near_repeats_without_citing_them() -> None:
+    report = make_report(
+        [
+            ("The bridge reopened to traffic on Sunday morning.", ["a1", "a2", "a3"], 0),
+            ("Engineers from Velmar inspected the cables before the opening.", ["a1", "a2"], 1),
+            ("Velmar engineers will return next month for a second check.", ["a2", "a3"], 2),
+            ("Repairs to the bridge cost 3 million euros.", ["a1", "a3"], 3),
+            ("Drivers reported short queues at the toll gates.", ["a2", "a3"], 4),
+        ]
+    )
+    vectors = {
+        "c1": np.array([1.0, 0.0, 0.0, 0.0]),
+        "c2": np.array([0.0, 1.0, 0.0, 0.0]),
+        "c3": np.array([0.0, 0.75, 0.66, 0.0]),  # close to c2 (0.75) and shares the rare name
+        "c4": np.array([0.0, 0.0, 1.0, 0.0]),
+        "c5": np.array([0.0, 0.0, 0.0, 1.0]),
+    }
+    summary = write_summary(report, 4, vectors)
+    cited = [cid for s in summary for cid in s.claims]
+    assert "c3" not in cited and len(summary) == 4  # a fifth claim fills the place
+    assert {"c1", "c2", "c4", "c5"} == set(cited)

@@ -21,11 +21,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from parallax.analysis.embed import embed_texts
+from parallax.lexicons import load_attribution_verbs, load_hedges, load_loaded_lexicon
 from parallax.model import Article, Claim, Mention, Sentence
 from parallax.stage import Context, stage
 
@@ -86,11 +88,6 @@ _CLAUSE_BREAK = re.compile(
 _DONE = re.compile(r"\b([a-z]{3,}ed)\b")
 _NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT")
 # Words that mark loaded, hedged or attributed wording; the plainest mention avoids them.
-LOADED_WORDS = word_set(
-    """reportedly allegedly apparently supposedly claimed claims claim purportedly so-called regime
-    zionist martyred martyrs terrorist terrorists settlers resistance aggression propaganda
-    massacre slaughter butchered heroic brutal bloody shocking damning"""
-)
 QUOTE_MARKS = '"“”„‘’`«»'
 
 
@@ -374,13 +371,24 @@ def cluster_sentences(
     return [sorted(m) for m in members.values()], pairs
 
 
+@cache
+def judgement_words() -> frozenset[str]:
+    """Words that carry judgement: the loaded-word lexicon and judgement-laden attribution verbs."""
+    loaded = load_loaded_lexicon().words
+    verbs = {form for form, verb in load_attribution_verbs().items() if verb.judgement}
+    return frozenset(loaded) | frozenset(verbs)
+
+
 def measure_plainness(text: str) -> float:
     """A penalty (lower is plainer): quote marks, loaded or hedged words, odd length, damage."""
     stripped = text.strip()
     words = _WORD.findall(stripped.lower())
     penalty = 0.0
     penalty += 0.5 * sum(stripped.count(q) for q in QUOTE_MARKS)
-    penalty += 1.5 * sum(1 for w in words if w in LOADED_WORDS)
+    judged = judgement_words()
+    penalty += 1.5 * sum(1 for w in words if w in judged)
+    lowered = f" {stripped.lower()} "
+    penalty += 1.5 * sum(1 for h in load_hedges() if f" {h} " in lowered)
     length = len(stripped)
     if length < 40:
         penalty += (40 - length) / 15
@@ -392,7 +400,16 @@ def measure_plainness(text: str) -> float:
         penalty += 1.5  # probably truncated
     if "[" in stripped or "(" in stripped[:3]:
         penalty += 1.0
+    if has_unbalanced_quotes(stripped):
+        penalty += 2.0  # garbled in copying or translation
     return penalty
+
+
+def has_unbalanced_quotes(text: str) -> bool:
+    """Whether quote marks fail to pair up (an opening mark with no closing one, or the reverse)."""
+    if text.count("“") != text.count("”") or text.count('"') % 2 or text.count("`") % 2:
+        return True
+    return text.count("‘") > text.count("’")  # ’ also serves as an apostrophe
 
 
 def choose_text(mentions: Sequence[Mention], centrality: Sequence[float] | None = None) -> str:

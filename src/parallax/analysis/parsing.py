@@ -9,39 +9,53 @@ is about to need in one batched ``nlp.pipe``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from parallax.model import Sentence
 from parallax.stage import Context
 
 _KEY = "parsing.parser"
 
 
 class SharedParser:
-    """A spaCy pipeline with a cache of the docs it has produced, keyed by text."""
+    """A spaCy pipeline with a cache of the docs it has produced, keyed by text.
+
+    The sentence stage parses every article once, a paragraph at a time; it hands each
+    sentence's part of those parses to ``remember_sentence``, so a later stage asking
+    for a sentence gets that part (as a doc of its own) instead of a second parse.
+    """
 
     def __init__(self, nlp: Any, batch_size: int = 64) -> None:
         self.nlp = nlp
         self.batch_size = batch_size
         self.docs: dict[str, Any] = {}
+        self.spans: dict[str, Any] = {}  # sentence text -> its span in a paragraph's doc
+
+    def remember_sentence(self, text: str, span: Any) -> None:
+        """Use ``span`` (a spaCy Span of the same length as ``text``) as the parse of ``text``."""
+        if span is not None and len(span.text) == len(text):
+            self.spans.setdefault(text, span)
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Parse, in batches, those of ``texts`` not parsed yet."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self.docs]
+        missing = [t for t in dict.fromkeys(texts) if t not in self.docs and t not in self.spans]
         for text, doc in zip(missing, self.nlp.pipe(missing, batch_size=self.batch_size), strict=True):
             self.docs[text] = doc
 
     def parse(self, text: str) -> Any:
-        """The doc for ``text``, parsed now if it was not prefetched."""
+        """The doc for ``text``: remembered from the sentence stage, prefetched, or parsed now."""
         doc = self.docs.get(text)
         if doc is None:
-            doc = self.docs[text] = self.nlp(text)
+            span = self.spans.pop(text, None)
+            doc = self.docs[text] = span.as_doc() if span is not None else self.nlp(text)
         return doc
 
     def parse_many(self, texts: list[str]) -> list[Any]:
         """Docs for ``texts``, in order."""
         self.prefetch(texts)
-        return [self.docs[t] for t in texts]
+        return [self.parse(t) for t in texts]
 
     def __call__(self, text: str) -> Any:
         return self.parse(text)
@@ -54,4 +68,22 @@ def shared_parser(ctx: Context) -> SharedParser:
         from parallax.models import load_spacy
 
         parser = ctx.extras[_KEY] = SharedParser(load_spacy(ctx.options.spacy_model))
-    return parser  # type: ignore[no-any-return]
+    return parser
+
+
+def remember_sentences(
+    ctx: Context, sentences: Sequence[Sentence], pieces: Sequence[tuple[int, int]], docs: Sequence[Any]
+) -> None:
+    """Keep each sentence's part of its paragraph's parse (``docs[i]`` parses ``pieces[i]``,
+    offsets into the article's original) for the stages after the sentence stage."""
+    parser = shared_parser(ctx)
+    order = sorted(range(len(pieces)), key=lambda i: pieces[i][0])
+    starts = [pieces[i][0] for i in order]
+    for sentence in sentences:
+        at = bisect.bisect_right(starts, sentence.start) - 1
+        if at < 0:
+            continue
+        piece_start, piece_end = pieces[order[at]]
+        if sentence.end <= piece_end:
+            span = docs[order[at]].char_span(sentence.start - piece_start, sentence.end - piece_start)
+            parser.remember_sentence(sentence.text, span)

@@ -160,16 +160,40 @@ def tokenize_article(article: Article) -> list[Token]:
     return tokens
 
 
-def find_runs(a: list[Token], b: list[Token], seed: int = SEED) -> list[Run]:
-    """Exact runs of at least ``seed`` words shared by both token lists."""
-    positions: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j in range(len(b) - seed + 1):
-        positions[tuple(t.norm for t in b[j : j + seed])].append(j)
+GramIndex = dict[tuple[str, ...], list[int]]  # seed n-gram -> where it starts, in order
+
+
+def index_grams(tokens: list[Token], seed: int = SEED) -> GramIndex:
+    """Where each run of ``seed`` words starts in a token list."""
+    positions: GramIndex = defaultdict(list)
+    for j in range(len(tokens) - seed + 1):
+        positions[tuple(t.norm for t in tokens[j : j + seed])].append(j)
+    return dict(positions)
+
+
+def find_runs(
+    a: list[Token],
+    b: list[Token],
+    seed: int = SEED,
+    *,
+    a_index: GramIndex | None = None,
+    b_index: GramIndex | None = None,
+) -> list[Run]:
+    """Exact runs of at least ``seed`` words shared by both token lists.
+
+    ``a_index`` and ``b_index`` are the lists' ``index_grams`` when the caller has them
+    (an article is compared with every other one: its index is built once). Only the
+    n-grams the two lists share are walked, in a's reading order.
+    """
+    a_index = index_grams(a, seed) if a_index is None else a_index
+    positions = index_grams(b, seed) if b_index is None else b_index
+    shared = sorted(
+        ((i, hits) for gram, where in a_index.items() if (hits := positions.get(gram)) for i in where),
+        key=lambda item: item[0],
+    )
     open_runs: dict[int, Run] = {}  # diagonal -> run still growing
     runs: list[Run] = []
-    for i in range(len(a) - seed + 1):
-        gram = tuple(t.norm for t in a[i : i + seed])
-        hits = positions.get(gram, ())
+    for i, hits in shared:
         if len(hits) > 8:  # a boilerplate phrase repeated all over b proves nothing
             continue
         for j in hits:
@@ -380,8 +404,11 @@ def compare_pair(
     b: list[Token] | None = None,
     *,
     min_words: int = MIN_PASSAGE_WORDS,
+    indexes: tuple[GramIndex, GramIndex] | None = None,
 ) -> tuple[ReusePair | None, list[Swap]]:
-    """Shared passages of two articles, or None when they share none."""
+    """Shared passages of two articles, or None when they share none.
+
+    ``indexes`` are the two token lists' ``index_grams``, when the caller has them."""
     a = tokenize_article(a_doc) if a is None else a
     b = tokenize_article(b_doc) if b is None else b
     if not a or not b:
@@ -390,7 +417,8 @@ def compare_pair(
     swaps: list[Swap] = []
     a_cov: set[int] = set()
     b_cov: set[int] = set()
-    for chain in chain_runs(find_runs(a, b)):
+    a_index, b_index = indexes if indexes is not None else (None, None)
+    for chain in chain_runs(find_runs(a, b, a_index=a_index, b_index=b_index)):
         a_words, b_words = _covered(chain)
         a0, a1 = min(a_words), max(a_words) + 1
         b0, b1 = min(b_words), max(b_words) + 1
@@ -533,18 +561,21 @@ def find_reuse(articles: list[Article], *, min_words: int = MIN_PASSAGE_WORDS) -
     """Every pair of articles that shares passages, most reused first."""
     tokens = {doc.id: tokenize_article(doc) for doc in articles}
     vocab = {doc.id: _vocabulary(tokens[doc.id]) for doc in articles}
-    grams = {
-        doc.id: {
-            tuple(t.norm for t in tokens[doc.id][i : i + SEED]) for i in range(len(tokens[doc.id]) - SEED + 1)
-        }
-        for doc in articles
-    }
+    indexes = {doc.id: index_grams(tokens[doc.id]) for doc in articles}
+    grams = {doc.id: indexes[doc.id].keys() for doc in articles}
     pairs: list[ReusePair] = []
     for i, a_doc in enumerate(articles):
         for b_doc in articles[i + 1 :]:
             if len(grams[a_doc.id] & grams[b_doc.id]) < min_words // SEED:
                 continue  # cannot hold a passage: skip the alignment
-            pair, swaps = compare_pair(a_doc, b_doc, tokens[a_doc.id], tokens[b_doc.id], min_words=min_words)
+            pair, swaps = compare_pair(
+                a_doc,
+                b_doc,
+                tokens[a_doc.id],
+                tokens[b_doc.id],
+                min_words=min_words,
+                indexes=(indexes[a_doc.id], indexes[b_doc.id]),
+            )
             if pair is None:
                 continue
             others = [vocab[d.id] for d in articles if d.id not in (a_doc.id, b_doc.id)]

@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from parallax.analysis.parsing import remember_sentences
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
 from parallax.models import load_spacy
@@ -199,4 +200,6 @@ def split_sentences(ctx: Context) -> None:
         texts.extend(spaced_text(article.original[s:e]) for s, e in pieces)
     docs = iter(list(nlp.pipe(texts, batch_size=128)))
     for article, pieces in plan:
-        article.sentences = segment_article(article, pieces, [next(docs) for _ in pieces])
+        piece_docs = [next(docs) for _ in pieces]
+        article.sentences = segment_article(article, pieces, piece_docs)
+        remember_sentences(ctx, article.sentences, pieces, piece_docs)  # later stages reuse this parse

@@ -3,7 +3,9 @@
 Claims are ranked by support (``Claim.independent_sources`` when computed, else
 the number of outlets), then by how plain their wording is. A claim that says
 the same thing as one already chosen adds its citations to that sentence
-instead of repeating it. The chosen sentences are put in story order (where
+instead of repeating it; one that states a different fact on a topic already
+covered (close vectors, a shared name the story seldom mentions) is left out.
+The chosen sentences are put in story order (where
 their mentions sit in the articles, on average).
 """
 
@@ -20,18 +22,30 @@ from parallax.stage import Context, stage
 # Two claims whose vectors are this close say the same thing (for the summary).
 REDUNDANT_COSINE = 0.8
 REDUNDANT_WORDS = 0.6
-# Two claims this close that share a name the story seldom mentions (in under
+# Two claims this close that share a name the story seldom mentions (in at most
 # BACKGROUND_SHARE of its claims) are on the same topic: one summary sentence is enough.
 SAME_TOPIC_COSINE = 0.68
 BACKGROUND_SHARE = 0.2
 _NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|^[A-Z][a-z]+(?=\W)")
 # How much the agreement among a claim's mentions (Claim.score) counts against plain wording.
 COHESION_WEIGHT = 5.0
+# Credit for outlets beyond the independent sources (copies still show the claim travelled),
+# and for where the claim sits: news puts its main facts first (the lead), so a claim stated
+# at the top of its articles earns up to LEAD_WEIGHT extra.
+EXTRA_OUTLET_WEIGHT = 0.25
+LEAD_WEIGHT = 1.5
 
 
 def measure_support(claim: Claim) -> int:
     """Independent sources when known, else the number of outlets."""
     return claim.independent_sources if claim.independent_sources > 0 else len(claim.outlets)
+
+
+def weigh_claim(report: Report, claim: Claim) -> float:
+    """Higher is better: independent support, a little credit for copies, and lead position."""
+    support = measure_support(claim)
+    extra = max(0, len(claim.outlets) - support)
+    return support + EXTRA_OUTLET_WEIGHT * extra + LEAD_WEIGHT * (1.0 - locate_in_story(report, claim))
 
 
 def locate_in_story(report: Report, claim: Claim) -> float:
@@ -63,24 +77,28 @@ def find_names(text: str) -> set[str]:
 
 
 def find_rare_names(claims: list[Claim]) -> set[str]:
-    """Names that fewer than BACKGROUND_SHARE of the claims mention (not the story's main actors)."""
+    """Names that at most BACKGROUND_SHARE of the claims (or two) mention: not the main actors."""
     counts: dict[str, int] = {}
     for claim in claims:
         for name in find_names(claim.text):
             counts[name] = counts.get(name, 0) + 1
-    return {n for n, c in counts.items() if c < BACKGROUND_SHARE * max(len(claims), 1)}
+    return {n for n, c in counts.items() if c <= max(2.0, BACKGROUND_SHARE * len(claims))}
 
 
-def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray], rare: set[str] | None = None) -> bool:
-    """Whether two claims say the same thing, or are on the same narrow topic (close vectors
-    and a shared rare name), for the summary's purposes."""
-    if a.id in vectors and b.id in vectors:
-        cosine = float(vectors[a.id] @ vectors[b.id])
-        if cosine >= REDUNDANT_COSINE:
-            return True
-        if rare and cosine >= SAME_TOPIC_COSINE and find_names(a.text) & find_names(b.text) & rare:
-            return True
+def is_redundant(a: Claim, b: Claim, vectors: dict[str, np.ndarray]) -> bool:
+    """Whether two claims say the same thing, for the summary's purposes."""
+    if a.id in vectors and b.id in vectors and float(vectors[a.id] @ vectors[b.id]) >= REDUNDANT_COSINE:
+        return True
     return _word_overlap(a.text, b.text) >= REDUNDANT_WORDS
+
+
+def is_same_topic(a: Claim, b: Claim, vectors: dict[str, np.ndarray], rare: set[str]) -> bool:
+    """Whether two claims are on one narrow topic (close vectors and a shared rare name), so
+    that a summary with both would read as a near repeat."""
+    if a.id not in vectors or b.id not in vectors:
+        return False
+    close = float(vectors[a.id] @ vectors[b.id]) >= SAME_TOPIC_COSINE
+    return close and bool(find_names(a.text) & find_names(b.text) & rare)
 
 
 def rank_wording(claim: Claim) -> float:
@@ -95,16 +113,24 @@ def write_summary(
 ) -> list[SummarySentence]:
     """Up to ``count`` summary sentences from the report's claims, in story order."""
     vectors = vectors or {}
-    ranked = sorted(report.claims, key=lambda c: (-measure_support(c), is_quotation(c.text), rank_wording(c)))
+    weight = {c.id: weigh_claim(report, c) for c in report.claims}
+    ranked = sorted(report.claims, key=lambda c: (-weight[c.id], is_quotation(c.text), rank_wording(c)))
+    # A quotation reads as a summary sentence only when nothing plainer is left ("..., she said").
+    multi = [c for c in ranked if len(c.outlets) > 1]
+    plain = [c for c in multi if not is_quotation(c.text)]
+    ranked = plain + [c for c in ranked if c not in plain] if len(plain) >= count else ranked
     rare = find_rare_names(report.claims)
     chosen: list[tuple[Claim, list[Claim]]] = []  # (claim shown, claims it cites)
     for claim in ranked:
         if len(chosen) >= count:
             break
-        twin = next((entry for entry in chosen if is_redundant(entry[0], claim, vectors, rare)), None)
+        twin = next((entry for entry in chosen if is_redundant(entry[0], claim, vectors)), None)
         if twin is not None:
-            twin[1].append(claim)
+            twin[1].append(claim)  # the same fact: its sources support the sentence shown
             continue
+        if any(is_same_topic(entry[0], claim, vectors, rare) for entry in chosen):
+            continue  # a different fact on a topic already covered: left out, not cited
+
         chosen.append((claim, [claim]))
     chosen.sort(key=lambda entry: locate_in_story(report, entry[0]))
     order = {a.id: n for n, a in enumerate(report.articles)}

@@ -46,6 +46,21 @@ NOTICES: list[tuple[str, re.Pattern[str]]] = [
     ("agency-credit", re.compile(rf"^\s*(?:By|Source:|Via)\s+(?:the\s+)?(?:{AGENCY})\b[^\n]{{0,40}}$", re.M)),
     ("agency-credit", re.compile(rf"^\s*\((?:{AGENCY})\)\s*$", re.M)),
 ]
+_ANY_RUN = re.compile(r"\[\^\\n\]\{0,\d+\}")  # a leading "[^\n]{0,N}" in a pattern's source
+
+
+def _without_leading_run(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The pattern less its leading run of "any character but a line break", if it has one.
+
+    Such a run costs hundreds of steps at every position of a text; the rest of the
+    pattern must match wherever the whole does, so the whole runs only over texts
+    where the rest is found (same matches, a fraction of the time).
+    """
+    lead = _ANY_RUN.match(pattern.pattern)
+    return re.compile(pattern.pattern[lead.end() :], pattern.flags) if lead else None
+
+
+_NOTICE_CORES = [_without_leading_run(pattern) for _kind, pattern in NOTICES]
 _AGENCY_NAME = re.compile(rf"\b({AGENCY})\b")
 _FROM_NAME = re.compile(r"\b(?:from|by|via|of)\s+(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})")
 _CANONICAL = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
@@ -82,7 +97,9 @@ def find_notices(article: Article) -> list[SyndicationNotice]:
     for removed in article.removed:
         if removed.reason == "syndication-notice":
             add("syndicated", removed.start, removed.end, removed.text)
-    for kind, pattern in NOTICES:
+    for (kind, pattern), core in zip(NOTICES, _NOTICE_CORES, strict=True):
+        if core is not None and not core.search(article.original):
+            continue
         for m in pattern.finditer(article.original):
             lead = len(m.group(0)) - len(m.group(0).lstrip())
             add(kind, m.start() + lead, m.end() - (len(m.group(0)) - len(m.group(0).rstrip())), m.group(0))
