@@ -5,9 +5,12 @@
    the largest topic within one ISO week, its first 50 articles by date and id,
    built as Article objects in memory.
 
-Prints seconds per stage and sentences per second.
+Prints seconds per stage and sentences per second. ``--articles 10,25,50`` times the
+story cut at each size (the same topic and week, its first N articles), to show how the
+cost per article grows with the story; the load average is printed with each run, since
+the machine may be shared.
 
-    python bench/speed.py [--articles 50] [--skip-allsides]
+    python bench/speed.py [--articles 50 | --articles 10,25,50] [--skip-allsides]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import collections
 import datetime as dt
 import gzip
 import json
+import os
 import time
 from pathlib import Path
 
@@ -75,7 +79,10 @@ def cut_allsides_story(path: Path, count: int) -> tuple[str, list[Article]]:
 def report_run(name: str, report: Report, seconds: float) -> None:
     sentences = sum(len(a.sentences) for a in report.articles)
     print(f"{name}: {len(report.articles)} articles, {sentences} sentences, {len(report.claims)} claims")
-    print(f"  analysis {seconds:.2f} s after model load, {sentences / seconds:.0f} sentences/s")
+    print(
+        f"  analysis {seconds:.2f} s after model load, {sentences / seconds:.0f} sentences/s, "
+        f"{seconds / len(report.articles):.2f} s/article (load average {os.getloadavg()[0]:.1f})"
+    )
     slow = sorted(report.timings.items(), key=lambda kv: -kv[1])[:6]
     print("  slowest stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in slow))
     mine = [name for name in CLAIM_STAGES if name in report.timings]
@@ -84,7 +91,7 @@ def report_run(name: str, report: Report, seconds: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--articles", default="50", help="story size, or sizes separated by commas")
     parser.add_argument("--skip-allsides", action="store_true")
     args = parser.parse_args()
     options = Options()
@@ -110,12 +117,13 @@ def main() -> int:
     if args.skip_allsides or not allsides.exists():
         print("skipping the AllSides story")
         return 0
-    began = time.perf_counter()
-    label, articles = cut_allsides_story(allsides, args.articles)
-    print(f"AllSides story: {label}; cut in {time.perf_counter() - began:.1f} s")
-    began = time.perf_counter()
-    report = parallax.analyze(articles, options)
-    report_run("allsides", report, time.perf_counter() - began)
+    for size in [int(n) for n in str(args.articles).split(",") if n.strip()]:
+        began = time.perf_counter()
+        label, articles = cut_allsides_story(allsides, size)
+        print(f"AllSides story: {label}; cut in {time.perf_counter() - began:.1f} s")
+        began = time.perf_counter()
+        report = parallax.analyze(articles, options)
+        report_run(f"allsides ({size})", report, time.perf_counter() - began)
     return 0
 
 

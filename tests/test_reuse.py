@@ -130,3 +130,13 @@ def test_reuse_seeds_name_the_rewritten_pair(seed_report) -> None:  # type: igno
     # the pair shares far more than any other pair
     assert all(p.score < top.score / 2 for p in seed_report.reuse[1:])
     assert len(sources) == 2
+
+
+def test_reuse_find_runs_same_with_prebuilt_indexes() -> None:
+    from parallax.analysis.reuse import find_runs, index_grams
+
+    a = tokenize_article(make("x", "one two three four five six seven one two three eight nine ten"))
+    b = tokenize_article(make("y", "zero one two three four five six nine ten eleven one two three eight"))
+    built = find_runs(a, b, a_index=index_grams(a), b_index=index_grams(b))
+    assert built == find_runs(a, b)
+    assert (built[0].a0, built[0].a1, built[0].b0, built[0].b1) == (0, 6, 1, 7)

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from parallax.corpus.schema import SCHEMA_VERSION
-from parallax.corpus.store import ClusterBatch, SQLiteStore, Store, open_store
+from parallax.corpus.store import ClusterBatch, Store, open_store
+from parallax.corpus.store_sqlite import SQLiteStore
 from parallax.errors import StoreError
 from parallax.model import Article, Claim, Report
 

@@ -96,3 +96,17 @@ def test_syndication_sections_render_escaped() -> None:
     page = str(SECTIONS[0].html(report))
     assert "&lt;script&gt;" in page and "<svg" in page
     assert "boat" in SECTIONS[0].markdown(report) or "ferry" in SECTIONS[0].markdown(report)
+
+
+def test_syndication_notice_prefilter_keeps_every_match() -> None:
+    from parallax.analysis.syndication import _NOTICE_CORES, NOTICES
+
+    text = (
+        "Lead paragraph.\nThis story first appeared in the Harbour Gazette and is republished with "
+        "permission.\nThe item was auto-generated from a syndicated feed and has not been edited by "
+        "our staff."
+    )
+    for (_kind, pattern), core in zip(NOTICES, _NOTICE_CORES, strict=True):
+        if core is not None:
+            assert bool(core.search(text)) == bool(pattern.search(text))
+    assert sum(core is not None for core in _NOTICE_CORES) >= 3

@@ -200,6 +200,6 @@ def split_sentences(ctx: Context) -> None:
         texts.extend(spaced_text(article.original[s:e]) for s, e in pieces)
     docs = iter(list(nlp.pipe(texts, batch_size=128)))
     for article, pieces in plan:
-        piece_docs = [next(docs) for _ in pieces]
+        piece_docs: list[object] = [next(docs) for _ in pieces]
         article.sentences = segment_article(article, pieces, piece_docs)
         remember_sentences(ctx, article.sentences, pieces, piece_docs)  # later stages reuse this parse

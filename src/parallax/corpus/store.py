@@ -1,7 +1,9 @@
 """The corpus store: articles, clustering features, stories with their history, cached analyses.
 
-``open_store(target)`` opens a SQLite file (the default; WAL journal) or, for a
-``postgresql://`` URL, a PostgreSQL database (``parallax.corpus.store_pg``).
+``open_store(target)`` opens a SQLite file (the default; WAL journal;
+``parallax.corpus.store_sqlite``) or, for a ``postgresql://`` URL, a PostgreSQL
+database (``parallax.corpus.store_pg``). ``Store`` here holds what both share;
+the records it reads and writes are in ``parallax.corpus.rows``.
 Both run the same schema (``parallax.corpus.schema``) and the same SQL, written
 with ``?`` placeholders; migrations are recorded in a ``schema_version`` table.
 
@@ -17,18 +19,16 @@ memory from the table for PostgreSQL (see ``parallax.corpus.vectors``).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from parallax.corpus.features import content_hash
+from parallax.corpus.rows import AddOutcome, ClusterBatch, StoredArticle, StoryRecord
 from parallax.corpus.schema import MIGRATIONS, SQLITE_TYPES
 from parallax.errors import StoreError
 from parallax.model import Article, Report
@@ -44,97 +44,6 @@ ARTICLE_COLUMNS = (
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass
-class StoredArticle:
-    """One article row of the corpus."""
-
-    id: int
-    input_id: str | None
-    content_hash: str
-    source: str
-    url: str | None
-    outlet: str | None
-    published: str | None
-    title: str
-    text: str
-    language: str | None
-    meta: dict[str, Any]
-    story_id: int | None = None
-    dup_of: int | None = None
-
-    @property
-    def key(self) -> str:
-        """The id shown to users: the input id where one was given, else ``#<row id>``."""
-        return self.input_id or f"#{self.id}"
-
-    def to_article(self) -> Article:
-        """A model Article for ``parallax.analyze`` (its id is the input id where one was given)."""
-        meta = dict(self.meta)
-        meta.setdefault("corpus_id", self.id)
-        if self.url:
-            meta.setdefault("url", self.url)
-        return Article(
-            id=self.input_id or f"a{self.id}",
-            source=self.source,
-            title=self.title,
-            outlet=self.outlet,
-            published=self.published,
-            language=self.language or "en",
-            original=self.text,
-            meta=meta,
-        )
-
-
-@dataclass
-class AddOutcome:
-    """What storing a batch of articles did."""
-
-    added: list[int] = field(default_factory=list)  # row ids of new articles
-    duplicates: int = 0  # same content already stored
-    conflicts: list[str] = field(default_factory=list)  # input ids already stored with other content
-
-
-@dataclass
-class StoryRecord:
-    """One story row as listed by ``parallax stories``."""
-
-    id: str
-    title: str
-    size: int
-    outlets: list[str]
-    first: str | None
-    last: str | None
-    status: str
-    analysed: bool = False
-    article_ids: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "size": self.size,
-            "outlets": self.outlets,
-            "first": self.first,
-            "last": self.last,
-            "analysed": self.analysed,
-            "article_ids": self.article_ids,
-        }
-
-
-@dataclass
-class ClusterBatch:
-    """Everything one clustering batch changes, written in one transaction."""
-
-    new_stories: list[int] = field(default_factory=list)
-    features: list[tuple[int, bytes, bytes, str]] = field(default_factory=list)
-    assigned: dict[int, tuple[int, int | None]] = field(default_factory=dict)  # article -> (story, dup of)
-    moved: dict[int, int] = field(default_factory=dict)  # article -> new story (merges, splits)
-    merged: dict[int, int] = field(default_factory=dict)  # story -> story it was merged into
-    checked: dict[int, int] = field(default_factory=dict)  # story -> size at its last split check
-    events: list[tuple[str, int, int | None, int | None, dict[str, Any]]] = field(default_factory=list)
-    touched: set[int] = field(default_factory=set)
 
 
 def parse_story_id(story_id: str | int) -> int:
@@ -594,74 +503,6 @@ class Store:
             yield int(sid), json.loads(text)
 
 
-class SQLiteStore(Store):
-    """A corpus in one SQLite file (WAL journal), beside an ANN index file."""
-
-    backend = "sqlite"
-
-    def __init__(self, target: str, *, busy_seconds: float = BUSY_SECONDS) -> None:
-        super().__init__(target)
-        self.path = Path(target).expanduser()
-        if self.path.is_dir():
-            raise StoreError(
-                f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}"
-            )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.conn = sqlite3.connect(str(self.path), timeout=busy_seconds, isolation_level=None)
-            self.execute("PRAGMA journal_mode=WAL")
-            self.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"'{target}' is not a Parallax corpus (SQLite says: {exc})") from exc
-        self.migrate()
-        self.lock_handle: Any = None
-
-    def translate_error(self, exc: Exception) -> Exception:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
-            return StoreError(
-                f"the corpus '{self.target}' is locked by another process (another ingest or a program "
-                "holding a write transaction); wait for it to finish and run the command again"
-            )
-        if isinstance(exc, sqlite3.DatabaseError):
-            return StoreError(f"the corpus '{self.target}' failed: {exc}")
-        return super().translate_error(exc)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.execute("COMMIT")
-
-    @contextlib.contextmanager
-    def ingest_lock(self) -> Iterator[None]:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = lock_path.open("a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            handle.close()
-            raise StoreError(
-                f"the corpus '{self.target}' is locked by another process (an ingest is running); "
-                "wait for it to finish and run the command again"
-            ) from exc
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-
-    def vector_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".usearch")
-
-
 def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> Store:
     """The corpus at ``target``: a SQLite file path (default ``parallax.db``) or a postgresql:// URL."""
     text = str(target) if target is not None else DEFAULT_DB
@@ -671,4 +512,6 @@ def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> S
         return PostgresStore(text, **kwargs)
     if "://" in text:
         raise StoreError(f"cannot open '{text}': give a SQLite file path or a postgresql:// URL")
+    from parallax.corpus.store_sqlite import SQLiteStore
+
     return SQLiteStore(text, **kwargs)

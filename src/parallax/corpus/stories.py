@@ -190,9 +190,7 @@ class StoryClusterer:
     def days_apart(self, a: int | None, b: int | None) -> int | None:
         return None if a is None or b is None else abs(a - b)
 
-    def pair_score(
-        self, similarity: float, names_a: Names, names_b: Names, gap: int | None
-    ) -> float:
+    def pair_score(self, similarity: float, names_a: Names, names_b: Names, gap: int | None) -> float:
         s = self.settings
         score = s.text_weight * similarity + s.names_weight * self.names_overlap(names_a, names_b)
         if gap is not None and s.window_days > 0:
@@ -209,9 +207,7 @@ class StoryClusterer:
             similarity, self.names[a], self.names[b], self.days_apart(self.day[a], self.day[b])
         )
 
-    def candidate_stories(
-        self, vector: np.ndarray, names: Names, day: int | None
-    ) -> list[tuple[float, int]]:
+    def candidate_stories(self, vector: np.ndarray, names: Names, day: int | None) -> list[tuple[float, int]]:
         """(score, story) for the stories of the article's ANN neighbours, best first."""
         s = self.settings
         per_story: dict[int, list[float]] = {}
@@ -363,7 +359,7 @@ class StoryClusterer:
                     batch.events.append(("join", story, None, article.id, {"score": round(ranked[0][0], 4)}))
                     summary.joined += 1
                     for score, other in ranked[1:]:
-                        if score < s.join_threshold or other not in self.members or story not in self.members:
+                        if score < s.join_threshold or other == story or other not in self.members:
                             continue
                         link = self.story_link(story, other)
                         if link >= s.merge_threshold:

@@ -1,0 +1,82 @@
+"""The corpus store in one SQLite file (WAL journal), with the ANN index file beside it."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from parallax.corpus.store import BUSY_SECONDS, DEFAULT_DB, Store
+from parallax.errors import StoreError
+
+
+class SQLiteStore(Store):
+    """A corpus in one SQLite file (WAL journal), beside an ANN index file."""
+
+    backend = "sqlite"
+
+    def __init__(self, target: str, *, busy_seconds: float = BUSY_SECONDS) -> None:
+        super().__init__(target)
+        self.path = Path(target).expanduser()
+        if self.path.is_dir():
+            raise StoreError(
+                f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=busy_seconds, isolation_level=None)
+            self.execute("PRAGMA journal_mode=WAL")
+            self.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"'{target}' is not a Parallax corpus (SQLite says: {exc})") from exc
+        self.migrate()
+        self.lock_handle: Any = None
+
+    def translate_error(self, exc: Exception) -> Exception:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+            return StoreError(
+                f"the corpus '{self.target}' is locked by another process (another ingest or a program "
+                "holding a write transaction); wait for it to finish and run the command again"
+            )
+        if isinstance(exc, sqlite3.DatabaseError):
+            return StoreError(f"the corpus '{self.target}' failed: {exc}")
+        return super().translate_error(exc)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = lock_path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.close()
+            raise StoreError(
+                f"the corpus '{self.target}' is locked by another process (an ingest is running); "
+                "wait for it to finish and run the command again"
+            ) from exc
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def vector_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".usearch")
