@@ -223,7 +223,9 @@ def test_render_json_offsets_point_into_original() -> None:
     for article in data["articles"]:
         for r in article["removed"]:
             assert article["original"][r["start"] : r["end"]] == r["text"]
-        assert "kept" not in article and "meta" not in article
+        assert "meta" not in article
+        for span in article["kept"]:
+            assert article["original"][span["start"] : span["end"]] == span["text"]
 
 
 def test_render_json_round_trips() -> None:
@@ -232,6 +234,13 @@ def test_render_json_round_trips() -> None:
     again = report_from_dict(json.loads(json.dumps(data)))
     assert report_to_dict(again) == data
     assert again.claims[0].mentions[0].sentence == report.claims[0].mentions[0].sentence
+
+
+def test_render_html_same_from_a_cached_report(example_report: Report) -> None:
+    """A report read back from its JSON (as the corpus caches it) renders exactly as the original."""
+    again = report_from_dict(json.loads(json.dumps(report_to_dict(example_report))))
+    assert render(again, "html") == render(example_report, "html")
+    assert render(again, "md") == render(example_report, "md")
 
 
 def test_render_html_runs_no_hostile_markup() -> None:

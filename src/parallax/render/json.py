@@ -6,7 +6,7 @@ It must then be described in ``docs/report.schema.json``: the schema forbids
 undocumented properties, and tests validate real reports against it.
 
 Only internal working fields are left out (``EXCLUDED``): matching-only
-normalised text, the offset map of kept segments, and free-form metadata.
+normalised text and free-form metadata.
 
 ``report_from_dict`` rebuilds a Report from such a dict (for cached analyses);
 excluded fields get their defaults.
@@ -27,7 +27,7 @@ SCHEMA_VERSION = "1.0"
 
 # Dataclass fields kept out of the JSON: (class name) -> field names.
 EXCLUDED: dict[str, frozenset[str]] = {
-    "Article": frozenset({"kept", "meta"}),
+    "Article": frozenset({"meta"}),
     "Sentence": frozenset({"norm"}),
 }
 
