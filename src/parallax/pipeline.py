@@ -9,12 +9,12 @@
 4. group_claims       sentences from different articles that state the same fact -> claims
    match_entities       people, organisations, places merged across articles by name variants
    flag_damage          garbled quotes, truncated or unparsable sentences, odd name spellings
-   compare_word_choice  how each outlet names the same referent (aligned claims, matched entities)
    flag_judgement_words judgement-laden attribution verbs, hedges, scare quotes, loaded words
    count_independent_sources  per claim: independent sources (copies and shared origins count once)
    build_dated_timeline  dated events (explicit, weekday, relative dates); infers missing article dates
    compare_quote_wording  direct quotes with speakers; the same quote verbatim, reworded or paraphrased
    compare_numbers      quantities with what they count; figures that agree, update or differ across outlets
+   compare_word_choice  how each outlet names the same referent (aligned claims, entities, aligned numbers)
 5. compare_coverage   per article: exclusive claims and well-supported claims it omits
 6. summarise          a neutral summary from the best-supported claims, with citations
 """
@@ -62,12 +62,12 @@ def default_stages() -> list[Stage]:
         group_claims,
         match_entities,
         flag_damage,
-        compare_word_choice,
         flag_judgement_words,
         count_independent_sources,
         build_dated_timeline,
         compare_quote_wording,
         compare_numbers,
+        compare_word_choice,
         compare_coverage,
         summarise,
     ]
