@@ -23,72 +23,13 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
+from parallax.lexicons import stop_words
 from parallax.model import Article, ArticleWarning, Report, Span
 from parallax.stage import Context, stage
 
 OPENERS = {"“": "”", "«": "»", "„": "”"}
 CLOSERS = {"”": "“", "»": "«"}
-FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "as",
-        "that",
-        "than",
-        "into",
-        "during",
-        "about",
-        "over",
-        "under",
-        "between",
-        "against",
-        "whose",
-        "which",
-        "who",
-        "whom",
-        "their",
-        "its",
-        "his",
-        "her",
-        "our",
-        "your",
-        "my",
-        "this",
-        "these",
-        "those",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "not",
-    ]
-)
+FUNCTION_WORDS = stop_words()  # spaCy's English function words
 ENDINGS = ".!?…\"”’'`)]»:;"
 EXCERPT = 60
 

@@ -31,6 +31,7 @@ from difflib import SequenceMatcher
 from itertools import pairwise
 
 from parallax.analysis.neardup import WORD, normalise_word
+from parallax.lexicons import stop_words
 from parallax.model import Article, CopiedSpan, ReusePair, Span, Substitution
 from parallax.stage import Context, stage
 
@@ -39,86 +40,7 @@ MAX_GAP = 12  # words an edit may span on either side inside one passage
 MIN_PASSAGE_WORDS = 10  # matched words a passage needs
 MIN_DENSITY = 0.5  # matched words / words in the longer side of a passage
 MAX_SWAP_WORDS = 4  # longest word group counted as a swap
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "and",
-        "or",
-        "but",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "them",
-        "his",
-        "her",
-        "their",
-        "we",
-        "our",
-        "you",
-        "i",
-        "not",
-        "no",
-        "so",
-        "than",
-        "then",
-        "which",
-        "who",
-        "whom",
-        "what",
-        "when",
-        "where",
-        "while",
-        "will",
-        "would",
-        "can",
-        "could",
-        "may",
-        "might",
-        "said",
-        "says",
-        "also",
-        "into",
-        "over",
-        "after",
-        "before",
-        "about",
-        "more",
-        "most",
-        "some",
-        "any",
-        "all",
-        "other",
-        "such",
-        "there",
-    ]
-)
+STOPWORDS = stop_words()  # spaCy's English function words
 
 
 @dataclass
