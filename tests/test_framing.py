@@ -165,3 +165,139 @@ def test_framing_seeds_show_distinctive_names(seed_report) -> None:  # type: ign
         return any(len(v) == 1 for v in users.values()) and len(f.outlets) >= 3
 
     assert any(exclusive(f) for f in framings)
+
+
+def test_framing_different_actions_and_inflections_are_not_paired(parse: Any) -> None:
+    # worked / rescued: two verbs with no argument in common; owe / owing: one verb inflected;
+    # carried out repairs / repairing: a light verb, not another name; believed: frames another verb
+    a1 = make_article(
+        "a1",
+        "One",
+        [
+            "Rescue divers worked through the night near the dam.",
+            "We owe the families answers.",
+            "The firm, which carried out repairs on the dam, said little.",
+            "The rebels are believed to be holding 40 villagers.",
+        ],
+    )
+    a2 = make_article(
+        "a2",
+        "Two",
+        [
+            "Emergency crews rescued 31 people near the dam.",
+            "We are owing the families answers.",
+            "The firm, which was repairing the dam, said little.",
+            "The rebels have taken 40 villagers.",
+        ],
+    )
+    articles = [a1, a2]
+    claims = [claim_of(f"c{i}", articles, i) for i in range(4)]
+    framings = compare_framing(articles, claims, [], parse)
+    shown = {t.term.lower() for f in framings for o in f.outlets for t in o.terms}
+    for pair in (("worked", "rescued"), ("owe", "owing"), ("carried", "repairing"), ("believed", "taken")):
+        assert not set(pair) <= shown, (pair, shown)
+
+
+def test_framing_part_of_a_name_is_widened_to_the_whole_name(parse: Any) -> None:
+    texts = "{}, the company that repaired the dam in 2021, said it was cooperating with investigators."
+    a1 = make_article("a1", "One", [texts.format("Dorrow Construction")])
+    a2 = make_article("a2", "Two", [texts.format("Dorrow Construction")])
+    a3 = make_article("a3", "Three", [texts.format("The Dorrow firm")])
+    articles = [a1, a2, a3]
+    framings = compare_framing(articles, [claim_of("c1", articles, 0)], [], parse)
+    terms = {t.term for f in framings for o in f.outlets for t in o.terms}
+    assert "The Dorrow firm" in terms and "Dorrow Construction" in terms, terms
+    assert "firm" not in terms and "Construction" not in terms
+
+
+def test_framing_aligned_numbers_give_counted_word_pairs(parse: Any) -> None:
+    from parallax.model import NumberComparison, Quantity
+
+    a1 = make_article("a1", "One", ["The flood has left more than 300 villagers drowned near the dam."])
+    a2 = make_article("a2", "Two", ["Officials said the death toll tops 350 after the flood."])
+    a3 = make_article("a3", "Three", ["Rebels seized 40 hostages near the dam."])
+    a4 = make_article("a4", "Four", ["Rebels seized 40 herders near the dam."])
+    articles = [a1, a2, a3, a4]
+
+    def quantity(qid: str, article: Article, number: str, counts: str) -> Quantity:
+        at = article.original.index(number)
+        return Quantity(
+            qid, article.id, article.sentences[0].id, number, 1.0, at, at + len(number), counts=counts
+        )
+
+    quantities = [
+        quantity("n1", a1, "more than 300", "villagers"),
+        quantity("n2", a2, "tops 350", "death toll"),
+        quantity("n3", a3, "40", "hostages"),
+        quantity("n4", a4, "40", "herders"),
+    ]
+    comparisons = [
+        NumberComparison("people killed", ["n1", "n2"], ["a1", "a2"], ["One", "Two"], "update", ""),
+        NumberComparison("people held", ["n3", "n4"], ["a3", "a4"], ["Three", "Four"], "agree", ""),
+        NumberComparison("people", ["n1", "n3"], ["a1", "a3"], ["One", "Three"], "differ", ""),
+    ]
+    framings = compare_framing(articles, [], [], parse, quantities, comparisons)
+    rows = [{t.term for o in f.outlets for t in o.terms} for f in framings]
+    assert any({"drowned", "death toll"} <= r for r in rows), rows
+    assert any({"hostages", "herders"} <= r for r in rows), rows
+    assert all(f.basis == "numbers" for f in framings)
+    assert not any({"villagers", "hostages"} <= r for r in rows)  # figures that differ are not paired
+
+
+def load_bench():  # type: ignore[no-untyped-def]
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "framing.py"
+    spec = importlib.util.spec_from_file_location("bench_framing", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_framing_gold_scores_meet_floors(seed_report, example_report) -> None:  # type: ignore[no-untyped-def]
+    from conftest import floor
+
+    bench = load_bench()
+    gold = bench.load_gold()
+    scores = [
+        bench.score_story(seed_report, gold["seeds"]),
+        bench.score_story(example_report, gold["harbour-bridge"]),
+    ]
+    pooled = bench.combine(scores)
+    assert pooled["recall"] >= floor("framing_gold_recall"), scores
+    assert pooled["row_precision"] >= floor("framing_row_precision"), scores
+    assert pooled["forbidden_rows"] == 0, scores
+
+
+def test_framing_bench_scores_a_row_of_different_actions_as_wrong() -> None:
+    bench = load_bench()
+    gold = {
+        "differences": [{"referent": "x", "outlet": "b.txt", "terms": ["regime"], "others": ["Norland"]}],
+        "must_not": [{"terms": ["taken", "believed"]}],
+    }
+
+    class Stub:
+        def __init__(self, rows: list[dict[str, list[str]]]) -> None:
+            from parallax.model import Framing, FramingOutlet, FramingTerm
+
+            self.articles = [Article(f, f, "", "", None, "en", "", "") for f in ("a.txt", "b.txt")]
+            self.framing = [
+                Framing(
+                    "",
+                    "r",
+                    "thing",
+                    "claims",
+                    [
+                        FramingOutlet(f, f, [FramingTerm(t, 1, "", "", 0, 0) for t in terms])
+                        for f, terms in row.items()
+                    ],
+                )
+                for row in rows
+            ]
+
+    good = bench.score_story(Stub([{"a.txt": ["Norland"], "b.txt": ["the regime"]}]), gold)
+    assert good["recall"] == 1.0 and good["row_precision"] == 1.0
+    bad = bench.score_story(Stub([{"a.txt": ["taken"], "b.txt": ["believed"]}]), gold)
+    assert bad["recall"] == 0.0 and bad["row_precision"] == 0.0 and bad["forbidden_rows"] == 1

@@ -33,8 +33,7 @@ def counted_noun(words: list[Word], quantity: Quantity) -> tuple[list[int], bool
         return [], False
     head = words[number[-1]].head
     if words[number[-1]].dep == "nummod" and head >= 0 and head not in number:
-        modifiers = [c for c in words[head].children if words[c].dep in ("compound", "amod")]
-        return sorted({head, *(c for c in modifiers if c not in number)}), True
+        return [head], True  # the head noun alone: "American hostages" and "hostages" are one name
     keys = fold(quantity.counts).split()
     if not keys:
         return [], False
@@ -42,6 +41,11 @@ def counted_noun(words: list[Word], quantity: Quantity) -> tuple[list[int], bool
         if [w.key for w in words[i : i + len(keys)]] == keys:
             return list(range(i, i + len(keys))), False
     return [], False
+
+
+def is_plain_noun(text: str) -> bool:
+    """A common noun: "Americans" or "Palestinians" say who, not what the outlet calls them."""
+    return text[:1].islower() and text.isalpha()
 
 
 def event_verb(words: list[Word], noun: int) -> int | None:
@@ -105,7 +109,11 @@ def counted_pairs(
                 if art_a == art_b or noun_a is None or noun_b is None:
                     continue
                 if counted_a and counted_b:
-                    if root_of(fold(noun_a.text)) != root_of(fold(noun_b.text)):
+                    if (
+                        is_plain_noun(noun_a.text)
+                        and is_plain_noun(noun_b.text)
+                        and root_of(fold(noun_a.text)) != root_of(fold(noun_b.text))
+                    ):
                         pairs.append((noun_a, noun_b))
                 elif counted_a and not counted_b and verb_a is not None:
                     pairs.append((verb_a, noun_b))
