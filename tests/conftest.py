@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from parallax.model import Report
+from parallax.model import Article, Entity, Report, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -56,3 +57,32 @@ def example_report(example_dir: Path) -> Report:
     import parallax
 
     return parallax.analyze([example_dir])
+
+
+def build_article(
+    aid: str,
+    texts: list[str],
+    *,
+    outlet: str | None = None,
+    published: str | None = None,
+    joiner: str = " ",
+    names: Iterable[tuple[str, str]] = (),
+) -> Article:
+    """An article whose sentences are exactly ``texts`` (joined by ``joiner``), with real offsets.
+
+    ``names`` are (name, spaCy label) pairs, tagged as entities wherever they occur in a sentence.
+    """
+    original = joiner.join(texts)
+    article = Article(aid, f"{aid}.txt", "", outlet, published, "en", original, text=original)
+    pos = 0
+    for i, text in enumerate(texts):
+        start = original.index(text, pos)
+        sentence = Sentence(f"{aid}:s{i}", aid, i, text, start, start + len(text))
+        for name, label in names:
+            at = text.find(name)
+            while at >= 0:
+                sentence.entities.append(Entity(name, label, start + at, start + at + len(name)))
+                at = text.find(name, at + len(name))
+        article.sentences.append(sentence)
+        pos = start + len(text)
+    return article

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
+from conftest import build_article
 from parallax.analysis.entities import merge_entities
 from parallax.analysis.framing import compare_framing, count_term, stem
-from parallax.model import Article, Claim, Entity, Mention, Sentence
+from parallax.model import Article, Claim, Mention
 
 
 @pytest.fixture(scope="module")
@@ -20,31 +21,7 @@ def parse() -> Any:
 
 
 def make_article(aid: str, outlet: str, texts: list[str], names: tuple[tuple[str, str], ...] = ()) -> Article:
-    original = " ".join(texts)
-    article = Article(
-        id=aid,
-        source=f"{aid}.txt",
-        title="",
-        outlet=outlet,
-        published=None,
-        language="en",
-        original=original,
-        text=original,
-    )
-    pos = 0
-    for i, text in enumerate(texts):
-        start = original.index(text, pos)
-        sentence = Sentence(
-            id=f"{aid}:s{i}", article=aid, index=i, text=text, start=start, end=start + len(text)
-        )
-        for name, label in names:
-            at = text.find(name)
-            while at >= 0:
-                sentence.entities.append(Entity(name, label, start + at, start + at + len(name)))
-                at = text.find(name, at + len(name))
-        article.sentences.append(sentence)
-        pos = start + len(text)
-    return article
+    return build_article(aid, texts, outlet=outlet, names=names)
 
 
 def claim_of(cid: str, articles: list[Article], index: int) -> Claim:

@@ -5,39 +5,16 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from conftest import floor, need_shared
+from conftest import build_article, floor, need_shared
 from parallax.analysis.markers import flag_markers, quotation_spans
 from parallax.lexicons import LoadedLexicon, derive_babe_words, load_attribution_verbs, load_hedges
-from parallax.model import Article, Claim, Entity, Mention, Sentence
+from parallax.model import Article, Claim, Mention
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_article(aid: str, outlet: str, texts: list[str], names: tuple[str, ...] = ()) -> Article:
-    original = " ".join(texts)
-    article = Article(
-        id=aid,
-        source=f"{aid}.txt",
-        title="",
-        outlet=outlet,
-        published=None,
-        language="en",
-        original=original,
-        text=original,
-    )
-    pos = 0
-    for i, text in enumerate(texts):
-        start = original.index(text, pos)
-        sentence = Sentence(
-            id=f"{aid}:s{i}", article=aid, index=i, text=text, start=start, end=start + len(text)
-        )
-        for name in names:
-            at = text.find(name)
-            if at >= 0:
-                sentence.entities.append(Entity(name, "GPE", start + at, start + at + len(name)))
-        article.sentences.append(sentence)
-        pos = start + len(text)
-    return article
+    return build_article(aid, texts, outlet=outlet, names=[(name, "GPE") for name in names])
 
 
 LEXICON = LoadedLexicon(words={"brutal": "test", "slammed": "test"}, sources=["test lexicon"])

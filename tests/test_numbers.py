@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import floor
+from conftest import build_article, floor
 from parallax.analysis.numbers import (
     compare_quantities,
     extract_quantities,
@@ -17,7 +17,7 @@ from parallax.analysis.numbers import (
     parse_word_number,
     spacy_parser,
 )
-from parallax.model import Article, Report, Sentence
+from parallax.model import Article, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,14 +30,7 @@ def parse() -> Any:
 def make_article(
     aid: str, texts: list[str], published: str | None = None, outlet: str | None = None
 ) -> Article:
-    original = " ".join(texts)
-    article = Article(aid, f"{aid}.txt", "", outlet or aid.upper(), published, "en", original, text=original)
-    pos = 0
-    for i, text in enumerate(texts):
-        start = original.index(text, pos)
-        article.sentences.append(Sentence(f"{aid}:s{i}", aid, i, text, start, start + len(text)))
-        pos = start + len(text)
-    return article
+    return build_article(aid, texts, outlet=outlet or aid.upper(), published=published)
 
 
 def load_bench() -> ModuleType:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from conftest import floor
+from conftest import build_article, floor
 from parallax.analysis.quotes import compare_quotes, extract_quotes, is_scare_quote, spacy_parser, word_diff
-from parallax.model import Article, Report, Sentence
+from parallax.model import Article, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,14 +23,7 @@ def parse() -> Any:
 
 def make_article(aid: str, texts: list[str], outlet: str | None = None, joiner: str = " ") -> Article:
     """An article whose sentences are exactly ``texts`` (joined by ``joiner``)."""
-    original = joiner.join(texts)
-    article = Article(aid, f"{aid}.txt", "", outlet or aid.upper(), None, "en", original, text=original)
-    pos = 0
-    for i, text in enumerate(texts):
-        start = original.index(text, pos)
-        article.sentences.append(Sentence(f"{aid}:s{i}", aid, i, text, start, start + len(text)))
-        pos = start + len(text)
-    return article
+    return build_article(aid, texts, outlet=outlet or aid.upper(), joiner=joiner)
 
 
 def load_bench() -> ModuleType:

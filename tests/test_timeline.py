@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from conftest import build_article
 from parallax.analysis.timeline import (
     build_timeline,
     collect_mentions,
@@ -11,18 +12,11 @@ from parallax.analysis.timeline import (
     infer_missing_dates,
     resolve,
 )
-from parallax.model import Article, Caption, Report, Sentence
+from parallax.model import Article, Caption, Report
 
 
 def make_article(aid: str, texts: list[str], published: str | None, outlet: str | None = None) -> Article:
-    original = " ".join(texts)
-    article = Article(aid, f"{aid}.txt", "", outlet or aid.upper(), published, "en", original, text=original)
-    pos = 0
-    for i, text in enumerate(texts):
-        start = original.index(text, pos)
-        article.sentences.append(Sentence(f"{aid}:s{i}", aid, i, text, start, start + len(text)))
-        pos = start + len(text)
-    return article
+    return build_article(aid, texts, outlet=outlet or aid.upper(), published=published)
 
 
 def resolved(text: str, published: str | None, year: int | None = None) -> list[tuple[str, str, str]]:
