@@ -3,6 +3,7 @@
     python bench/clustering.py                      # ECB+ alone (982 documents)
     python bench/clustering.py --distractors        # also mixed into the AllSides articles
     python bench/clustering.py --limit 200          # a quick subset
+    python bench/clustering.py --set terms_weight=0  # one setting changed, for ablations
 
 Every ECB+ document gets the same date, so publication time does not help; the
 documents arrive in a fixed shuffled order. Clustering runs through the real
@@ -108,7 +109,9 @@ def evaluate(
     summary = ingest(store, sources, embed=embed, settings=settings)
     seconds = time.perf_counter() - began
     predicted = {}
-    for story in store.list_stories():
+    listed = store.list_stories()
+    sizes = sorted((len(story["article_ids"]) for story in listed), reverse=True)
+    for story in listed:
         for input_id in story["article_ids"]:
             predicted[input_id] = story["id"]
     store.close()
@@ -127,7 +130,26 @@ def evaluate(
         "seconds": seconds,
         "merges": summary.clustering.merged,
         "splits": summary.clustering.split,
+        "all_stories": len(sizes),
+        "largest_story": sizes[0] if sizes else 0,
+        "stories_over_50": sum(1 for n in sizes if n > 50),
     }
+
+
+def read_settings(pairs: list[str]):  # type: ignore[no-untyped-def]
+    """Default ClusterSettings with NAME=VALUE overrides (the value parsed as the field's type)."""
+    import dataclasses
+
+    from parallax.corpus.stories import ClusterSettings
+
+    defaults = ClusterSettings()
+    changes = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if not hasattr(defaults, name):
+            sys.exit(f"--set {pair}: ClusterSettings has no field {name!r}")
+        changes[name] = type(getattr(defaults, name))(value)
+    return dataclasses.replace(defaults, **changes) if changes else None
 
 
 def main() -> None:
@@ -137,7 +159,11 @@ def main() -> None:
     parser.add_argument("--distractor-limit", type=int, default=None, help="first N AllSides only")
     parser.add_argument("--mixed-only", action="store_true", help="skip the ECB+-alone run")
     parser.add_argument("--cache", type=Path, default=None, help="cache lead vectors in this .npy file")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="override a ClusterSettings field"
+    )
     args = parser.parse_args()
+    settings = read_settings(args.set)
     embed = CachedEmbedder(args.cache) if args.cache else None
     if not ECB.exists():
         sys.exit(f"{ECB} is absent: the benchmark needs ../shared beside the repository")
@@ -147,7 +173,7 @@ def main() -> None:
         ecb_file = Path(tmp) / "ecb.jsonl"
         write_jsonl(ecb_file, docs)
         if not args.mixed_only:
-            result = evaluate(Path(tmp) / "ecb.db", [str(ecb_file)], gold, embed)
+            result = evaluate(Path(tmp) / "ecb.db", [str(ecb_file)], gold, embed, settings)
             print(json.dumps({"run": "ecbplus", **{k: round(v, 4) for k, v in result.items()}}))
         if args.distractors or args.mixed_only:
             sources = [str(ALLSIDES)]
@@ -159,7 +185,7 @@ def main() -> None:
                             break
                         dst.write(line)
                 sources = [str(part)]
-            mixed = evaluate(Path(tmp) / "mixed.db", [*sources, str(ecb_file)], gold, embed)
+            mixed = evaluate(Path(tmp) / "mixed.db", [*sources, str(ecb_file)], gold, embed, settings)
             label = "ecbplus+allsides" + (f"[:{args.distractor_limit}]" if args.distractor_limit else "")
             print(json.dumps({"run": label, **{k: round(v, 4) for k, v in mixed.items()}}))
 

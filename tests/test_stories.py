@@ -138,6 +138,8 @@ def test_stories_merge_when_an_article_bridges_two_stories(store: Store) -> None
     settings = ClusterSettings(
         text_weight=1.0,
         names_weight=0.0,
+        terms_weight=0.0,
+        year_penalty=0.0,
         time_penalty=0.0,
         join_threshold=0.5,
         merge_threshold=0.4,
@@ -161,6 +163,8 @@ def test_stories_split_when_members_fall_apart(store: Store) -> None:
     settings = ClusterSettings(
         text_weight=1.0,
         names_weight=0.0,
+        terms_weight=0.0,
+        year_penalty=0.0,
         time_penalty=0.0,
         join_threshold=0.5,
         merge_threshold=0.5,
@@ -216,3 +220,23 @@ def test_stories_ecb_subset_bcubed_floor() -> None:
         result = bench.evaluate(Path(tmp) / "ecb.db", [str(source)], gold)
     assert result["f1"] >= floor("corpus_ecb_subset_bcubed_f1")
     assert result["precision"] >= floor("corpus_ecb_subset_bcubed_precision")
+
+
+def test_stories_terms_and_years_tell_apart_two_occasions_of_the_same_people() -> None:
+    from parallax.corpus.features import extract_terms, term_bucket
+    from parallax.corpus.stories import read_features, write_features
+
+    fired = extract_terms("The Ravens fired coach Tom Alder on Monday after a 9-40 start in 2008.")
+    hired = extract_terms("The Ravens hired coach Tom Alder on Monday, hoping he can rebuild in 2005.")
+    assert term_bucket("fired") in fired and term_bucket("fired") not in hired
+    assert term_bucket("coach tom") in fired and term_bucket("the") not in fired
+    names, terms = read_features(write_features(["ravens", "2008"], fired))
+    assert names == ["ravens", "2008"] and terms == fired
+    assert read_features('["ravens"]') == (["ravens"], {})  # the older names-only form still loads
+    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "c.db")) as store:
+        clusterer = StoryClusterer(store, ClusterSettings(), bag_embedder)
+        a, b, c = (clusterer.weigh(n) for n in (["ravens", "2008"], ["ravens", "2005"], ["ravens", "2008"]))
+        ta, tb = clusterer.weigh_terms(fired), clusterer.weigh_terms(hired)
+        assert clusterer.terms_cosine(ta, ta) == pytest.approx(1.0)
+        assert 0.0 < clusterer.terms_cosine(ta, tb) < 0.9
+        assert clusterer.pair_score(0.8, a, b, ta, ta, 0) < clusterer.pair_score(0.8, a, c, ta, ta, 0)

@@ -6,22 +6,34 @@
   cheap pattern over the whole text, with their counts. spaCy's NER would be more
   exact but costs minutes per ten thousand articles; IDF weighting downstream
   makes the common capitalised words that slip through count for little;
+* ``extract_terms``: the content words and word pairs of the whole text, hashed
+  into a fixed number of buckets (the hashing trick), with their counts. The two
+  events of one topic share their names but differ in details (numbers, places,
+  victims, the action: "fired" against "hired"), which the title and lead
+  vector and the names miss;
 * ``content_hash``: the identity of an article's content, for idempotent ingest.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
+import zlib
 from collections import Counter
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 LEAD_CHARS = 480  # about 110 word pieces: title plus the first two or three sentences
 MAX_NAMES = 40  # the most frequent names kept per article
+TERM_BUCKETS = 1 << 22  # hashed term space: about 4 million buckets, few collisions for news
+MAX_TERMS = 160  # the most frequent terms kept per article
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*[a-z0-9]|[a-z0-9]")
 _NAME_RUN = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:of|de|la|van|von|al|bin|the)?\s*[A-Z][\w'’.&-]*)*")
 
 # Capitalised words that are not names: sentence openers, days, months, titles.
@@ -87,4 +99,25 @@ def extract_names(text: str, limit: int = MAX_NAMES) -> dict[str, int]:
             counts[" ".join(words)] += 1
     for year in _YEAR.findall(text):  # the years a report mentions place its event in time
         counts[year] += 1
+    return dict(counts.most_common(limit))
+
+
+def term_bucket(term: str) -> int:
+    """A stable bucket for a term (crc32, the same in every process)."""
+    return zlib.crc32(term.encode("utf-8")) % TERM_BUCKETS
+
+
+def extract_terms(text: str, limit: int = MAX_TERMS) -> dict[int, int]:
+    """Hashed content words and adjacent content-word pairs, with counts (the ``limit`` most frequent).
+
+    Stop words and one- or two-letter words are dropped; numbers are kept, since
+    they tell apart two events about the same people (a toll, a magnitude, a year).
+    """
+    words = [
+        w.replace("’", "'").removesuffix("'s")
+        for w in _WORD.findall(text.lower())
+        if (len(w) > 2 or w.isdigit()) and w not in ENGLISH_STOP_WORDS
+    ]
+    counts: Counter[int] = Counter(term_bucket(w) for w in words)
+    counts.update(term_bucket(a + " " + b) for a, b in itertools.pairwise(words))
     return dict(counts.most_common(limit))

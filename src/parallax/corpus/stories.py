@@ -7,7 +7,8 @@ For every new article, in arrival order:
 2. otherwise its title and lead are embedded and the ANN index proposes the
    nearest stored articles, kept only within ``window_days`` of its date;
 3. each candidate pair is scored: cosine similarity of the vectors, IDF-weighted
-   overlap of the names both mention, less a small penalty for time apart;
+   overlap of the names both mention, cosine of the IDF-weighted hashed terms of
+   the whole texts (``features.extract_terms``), less a small penalty for time apart;
    a story's score is the mean of its best ``top_links`` pair scores;
 4. the best story at or above ``join_threshold`` takes the article, else it
    starts a new story; when the article links two stories that also link each
@@ -34,13 +35,15 @@ import numpy as np
 from datasketch import MinHash
 
 from parallax.analysis.neardup import NearDuplicateIndex
-from parallax.corpus.features import extract_names, lead_text
+from parallax.corpus.features import TERM_BUCKETS, extract_names, extract_terms, lead_text
 from parallax.corpus.store import ClusterBatch, Store, StoredArticle
 from parallax.corpus.vectors import VectorIndex, bytes_to_vector, vector_to_bytes
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 Progress = Callable[[int], None]
-Names = tuple[dict[str, float], float]  # name -> IDF weight, and their sum
+Names = tuple[dict[str, float], float, str]  # name -> IDF weight, their sum, the most-mentioned year
+Terms = tuple[np.ndarray, np.ndarray]  # sorted term buckets and their unit-length TF-IDF weights
+NO_TERMS: Terms = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
 @dataclass(frozen=True)
@@ -51,18 +54,21 @@ class ClusterSettings:
     neighbours: int = 24  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
     text_weight: float = 0.55  # weight of the title+lead vector similarity
-    names_weight: float = 0.6  # weight of the shared-names overlap
+    names_weight: float = 1.0  # weight of the shared-names overlap
+    terms_weight: float = 0.7  # weight of the cosine of whole-text TF-IDF terms
+    year_penalty: float = 0.15  # subtracted when the years two reports mention most differ
     time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
     top_links: int = 3  # a story's score: mean of its best pair scores
-    join_threshold: float = 0.36
-    merge_threshold: float = 0.38
-    split_threshold: float = 0.26
+    join_threshold: float = 0.5
+    merge_threshold: float = 0.52
+    split_threshold: float = 0.4
     split_min_size: int = 4
     split_max_size: int = 300
     duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
     batch_size: int = 128
     lead_chars: int = 240  # characters of title + lead that are embedded
     names_chars: int = 4000  # characters of text searched for names
+    terms_chars: int = 6000  # characters of text whose words and word pairs are counted
     duplicate_chars: int = 2500  # characters of text shingled for near-duplicate detection
 
 
@@ -100,6 +106,19 @@ def default_embedder(texts: Sequence[str]) -> np.ndarray:
     return embed_leads(texts)
 
 
+def write_features(names: list[str], terms: dict[int, int]) -> str:
+    """The JSON kept in the store's ``names`` column: names, and term buckets with counts."""
+    return json.dumps({"names": names, "terms": [[b, c] for b, c in terms.items()]}, ensure_ascii=False)
+
+
+def read_features(data: str) -> tuple[list[str], dict[int, int]]:
+    """Names and term counts from the stored JSON; a plain list is the older names-only form."""
+    value = json.loads(data)
+    if isinstance(value, list):
+        return [str(n) for n in value], {}
+    return [str(n) for n in value.get("names", [])], {int(b): int(c) for b, c in value.get("terms", [])}
+
+
 def date_number(value: str | None) -> int | None:
     if not value:
         return None
@@ -126,6 +145,8 @@ class StoryClusterer:
         self.names: dict[int, Names] = {}
         self.df: Counter[str] = Counter()
         self.count = 0  # articles whose names are counted in ``df``
+        self.terms: dict[int, Terms] = {}
+        self.term_df = np.zeros(TERM_BUCKETS, dtype=np.int32)
         self.checked: dict[int, int] = {}
         self.next_story = store.next_story_id()
         self.load()
@@ -139,9 +160,10 @@ class StoryClusterer:
         missing_keys: list[int] = []
         missing_vectors: list[np.ndarray] = []
         listed: dict[int, list[str]] = {}
+        counted: dict[int, dict[int, int]] = {}
         for article_id, vector, signature, names, story_id, published in self.store.iter_features():
             self.duplicates.add_signature(str(article_id), self.duplicates.signature_from_bytes(signature))
-            listed[article_id] = json.loads(names)
+            listed[article_id], counted[article_id] = read_features(names)
             self.remember(article_id, story_id, published)
             if vector:
                 seen.add(article_id)
@@ -152,6 +174,9 @@ class StoryClusterer:
             self.df.update(names_list)
         self.count = len(listed)
         self.names = {article_id: self.weigh(names_list) for article_id, names_list in listed.items()}
+        for term_counts in counted.values():
+            self.term_df[list(term_counts)] += 1
+        self.terms = {article_id: self.weigh_terms(tc) for article_id, tc in counted.items()}
         for extra in have - seen:
             self.vectors.remove(extra)
         if missing_keys:
@@ -170,12 +195,31 @@ class StoryClusterer:
         """Each name with its IDF weight (fixed when the article arrives), and the total weight."""
         total_docs = self.count + 1
         weights = {n: math.log(1.0 + total_docs / (1 + self.df.get(n, 0))) for n in names}
-        return weights, sum(weights.values())
+        year = next((n for n in names if len(n) == 4 and n.isdigit()), "")  # names come most frequent first
+        return weights, sum(weights.values()), year
+
+    def weigh_terms(self, counts: dict[int, int]) -> Terms:
+        """Sorted buckets with unit-length (1 + log tf) x IDF weights (IDF fixed on arrival)."""
+        if not counts:
+            return NO_TERMS
+        buckets = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
+        tf = np.fromiter((counts[int(b)] for b in buckets), dtype=np.float32, count=len(buckets))
+        idf = np.log((self.count + 1) / (1.0 + self.term_df[buckets]) + 1.0)
+        weights = ((1.0 + np.log(tf)) * idf).astype(np.float32)
+        norm = float(np.linalg.norm(weights))
+        return (buckets, weights / norm) if norm else NO_TERMS
+
+    @staticmethod
+    def terms_cosine(a: Terms, b: Terms) -> float:
+        if not len(a[0]) or not len(b[0]):
+            return 0.0
+        _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+        return float(a[1][ia] @ b[1][ib]) if len(ia) else 0.0
 
     @staticmethod
     def names_overlap(a: Names, b: Names) -> float:
         """Weighted Jaccard overlap of two articles' names."""
-        (wa, ta), (wb, tb) = a, b
+        (wa, ta, _), (wb, tb, _) = a, b
         if not wa or not wb:
             return 0.0
         if len(wb) < len(wa):
@@ -190,9 +234,23 @@ class StoryClusterer:
     def days_apart(self, a: int | None, b: int | None) -> int | None:
         return None if a is None or b is None else abs(a - b)
 
-    def pair_score(self, similarity: float, names_a: Names, names_b: Names, gap: int | None) -> float:
+    def pair_score(
+        self,
+        similarity: float,
+        names_a: Names,
+        names_b: Names,
+        terms_a: Terms,
+        terms_b: Terms,
+        gap: int | None,
+    ) -> float:
         s = self.settings
         score = s.text_weight * similarity + s.names_weight * self.names_overlap(names_a, names_b)
+        if s.year_penalty:
+            year_a, year_b = names_a[2], names_b[2]
+            if year_a and year_b and year_a != year_b:
+                score -= s.year_penalty
+        if s.terms_weight:
+            score += s.terms_weight * self.terms_cosine(terms_a, terms_b)
         if gap is not None and s.window_days > 0:
             score -= s.time_penalty * min(1.0, gap / s.window_days)
         return score
@@ -204,10 +262,17 @@ class StoryClusterer:
             else 0.0
         )
         return self.pair_score(
-            similarity, self.names[a], self.names[b], self.days_apart(self.day[a], self.day[b])
+            similarity,
+            self.names[a],
+            self.names[b],
+            self.terms.get(a, NO_TERMS),
+            self.terms.get(b, NO_TERMS),
+            self.days_apart(self.day[a], self.day[b]),
         )
 
-    def candidate_stories(self, vector: np.ndarray, names: Names, day: int | None) -> list[tuple[float, int]]:
+    def candidate_stories(
+        self, vector: np.ndarray, names: Names, terms: Terms, day: int | None
+    ) -> list[tuple[float, int]]:
         """(score, story) for the stories of the article's ANN neighbours, best first."""
         s = self.settings
         per_story: dict[int, list[float]] = {}
@@ -217,7 +282,9 @@ class StoryClusterer:
             gap = self.days_apart(day, self.day.get(other))
             if gap is not None and gap > s.window_days:
                 continue
-            score = self.pair_score(similarity, names, self.names[other], gap)
+            score = self.pair_score(
+                similarity, names, self.names[other], terms, self.terms.get(other, NO_TERMS), gap
+            )
             per_story.setdefault(self.story_of[other], []).append(score)
         ranked = []
         for story, scores in per_story.items():
@@ -341,6 +408,9 @@ class StoryClusterer:
             self.df.update(names)
             self.count += 1
             name_set = self.weigh(names)
+            term_counts = extract_terms(article.title + "\n" + article.text[: s.terms_chars])
+            self.term_df[list(term_counts)] += 1
+            term_set = self.weigh_terms(term_counts)
             day = date_number(article.published)
             original = dup_of.get(article.id)
             vector = vector_of.get(article.id)
@@ -353,7 +423,7 @@ class StoryClusterer:
                 assert vector is not None or original is not None
                 if vector is None:  # a copy of an article that is itself not placed yet
                     vector = self.embed([lead_text(article.title, article.text, s.lead_chars)])[0]
-                ranked = self.candidate_stories(vector, name_set, day)
+                ranked = self.candidate_stories(vector, name_set, term_set, day)
                 if ranked and ranked[0][0] >= s.join_threshold:
                     story = ranked[0][1]
                     batch.events.append(("join", story, None, article.id, {"score": round(ranked[0][0], 4)}))
@@ -375,12 +445,13 @@ class StoryClusterer:
             batch.assigned[article.id] = (story, original)
             self.day[article.id] = day
             self.names[article.id] = name_set
+            self.terms[article.id] = term_set
             batch.features.append(
                 (
                     article.id,
                     vector_to_bytes(vector) if indexed and vector is not None else b"",
                     signatures[article.id].hashvalues.astype(np.uint64).tobytes(),
-                    json.dumps(names, ensure_ascii=False),
+                    write_features(names, term_counts),
                 )
             )
             summary.clustered += 1
