@@ -149,3 +149,97 @@ def test_cli_corpus_ingest_of_nothing_readable_fails(tmp_path: Path, monkeypatch
     monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
     result = runner.invoke(app, ["ingest", str(tmp_path / "absent.jsonl"), "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+# ---------------------------------------------------------------- cleaning metadata at ingest
+
+GAZETTE = (
+    "HARBOURTON, June 4, 2024 (Lakeside Gazette) – The town council voted on Tuesday to close the old "
+    "ferry pier after engineers found cracks in its supports.\n\nThe mayor said repairs would start in July."
+)
+COURIER = (
+    "(Ridge Courier) – Firefighters contained a grass fire near the Ridge reservoir on Sunday after six "
+    "hours of work.\n\nNobody was hurt, the fire service said."
+)
+
+
+def stored_by_title(db: Path) -> dict[str, tuple[str | None, str | None, str]]:
+    with open_store(str(db)) as store:
+        return {a.title: (a.outlet, a.published, a.text) for a in store.iter_articles()}
+
+
+def test_cli_corpus_ingest_fills_outlet_and_date_from_datelines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "pier.txt").write_text("Harbourton closes its ferry pier\n\n" + GAZETTE, encoding="utf-8")
+    (folder / "fire.txt").write_text("Grass fire contained\n\n" + COURIER, encoding="utf-8")
+    given = {"id": "g1", "outlet": "Named Outlet", "date": "2024-01-09", "title": "Given", "text": GAZETTE}
+    (folder / "given.jsonl").write_text(json.dumps(given) + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    stored = stored_by_title(db)
+    assert stored["Harbourton closes its ferry pier"][:2] == ("Lakeside Gazette", "2024-06-04")
+    assert stored["Grass fire contained"][0] == "Ridge Courier"
+    assert stored["Given"][:2] == ("Named Outlet", "2024-01-09")  # what the source says wins
+    assert stored["Harbourton closes its ferry pier"][2].endswith(GAZETTE)  # the text is stored unchanged
+    listing = json.loads(runner.invoke(app, ["stories", "--db", str(db), "-f", "json"]).stdout)["stories"]
+    outlets = {o for s in listing for o in s["outlets"]}
+    assert {"Lakeside Gazette", "Ridge Courier", "Named Outlet"} <= outlets
+
+
+def test_cli_corpus_ingest_of_the_example_lists_the_outlets_analyze_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_dir: Path
+) -> None:
+    from parallax.ingest import read_file
+
+    monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
+    db = tmp_path / "example.db"
+    result = runner.invoke(app, ["ingest", str(example_dir), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    listing = json.loads(runner.invoke(app, ["stories", "--db", str(db), "-f", "json"]).stdout)["stories"]
+    outlets = {o for s in listing for o in s["outlets"]}
+    # The outlets cleaning finds in the texts (datelines, outlet tags) beside those in the metadata.
+    from parallax.clean.furniture import clean_article
+
+    expected: set[str] = set()
+    read_outlets: set[str] = set()
+    for path in sorted(example_dir.iterdir()):
+        for article in read_file(path)[0]:
+            if article.outlet:
+                read_outlets.add(article.outlet)
+            clean_article(article)
+            if article.outlet:
+                expected.add(article.outlet)
+    assert expected - read_outlets, "the example should have outlets only its text names"
+    assert outlets == expected and len(outlets) >= 4
+
+
+def test_cli_corpus_story_report_equals_analyze(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_dir: Path, example_report: object
+) -> None:
+    """`parallax story` on the stored example gives the report `parallax analyze` gives on its files."""
+    from parallax.corpus.rows import ClusterBatch
+    from parallax.render.json import report_to_dict
+
+    monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
+    db = tmp_path / "example.db"
+    assert runner.invoke(app, ["ingest", str(example_dir), "--db", str(db), "--no-cluster"]).exit_code == 0
+    with open_store(str(db)) as store:  # one story of the whole example, whatever clustering would say
+        rows = [a.id for a in store.iter_articles()]
+        store.save_cluster_batch(
+            ClusterBatch(new_stories=[1], assigned={r: (1, None) for r in rows}, touched={1})
+        )
+    result = runner.invoke(app, ["story", "1", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    from_story = json.loads(result.stdout)
+    from_analyze = report_to_dict(example_report)  # type: ignore[arg-type]
+    assert from_story["claims"] and from_story["summary"]
+    assert from_story["claims"] == from_analyze["claims"]
+    assert from_story["summary"] == from_analyze["summary"]
+    for key in from_analyze:
+        if key not in ("timings", "generated_by"):
+            assert from_story[key] == from_analyze[key], f"'{key}' differs between story and analyze"

@@ -505,80 +505,104 @@ def test_web_example_story_renders_real_analysis(example_app: Any, example_repor
 # ---------------------------------------------------------------- the corpus store adapter
 
 
-class ThreadBoundStore:
-    """A store on sqlite3 with its default check: usable only from the thread that opened it."""
+def make_corpus(path: Path, stories: dict[int, list[Article]]) -> dict[int, list[tuple[str, str]]]:
+    """A real SQLite corpus holding ``stories`` (story id -> articles).
 
-    def __init__(self, path: str, articles: dict[str, list[Article]]) -> None:
-        import sqlite3
+    Returns, per story, each member's (listed key, id in its report).
+    """
+    from parallax.corpus.rows import ClusterBatch
+    from parallax.corpus.store import open_store
 
-        from parallax.render.json import report_from_dict, report_to_dict
-
-        self.to_dict, self.from_dict = report_to_dict, report_from_dict
-        self.db = sqlite3.connect(path)
-        self.db.execute("create table if not exists analysis (story text primary key, body text)")
-        self.articles = articles
-        self.loads = 0
-
-    def list_stories(self) -> list[dict[str, Any]]:
-        self.db.execute("select 1")  # fails on any other thread
-        done = {row[0] for row in self.db.execute("select story from analysis")}
-        return [
-            {
-                "id": sid,
-                "title": f"Story {sid}",
-                "articles": [a.id for a in arts],
-                "analysed": sid in done,
-                "outlets": [a.label for a in arts],
-                "first_date": min(a.published or "" for a in arts) or None,
-                "last_date": max(a.published or "" for a in arts) or None,
-            }
-            for sid, arts in self.articles.items()
-        ]
-
-    def get_story_articles(self, story_id: str) -> list[Article]:
-        return self.articles[story_id]
-
-    def load_analysis(self, story_id: str) -> Report | None:
-        self.loads += 1
-        row = self.db.execute("select body from analysis where story = ?", (story_id,)).fetchone()
-        return self.from_dict(json.loads(row[0])) if row else None
-
-    def save_analysis(self, story_id: str, report: Report) -> None:
-        body = json.dumps(self.to_dict(report))
-        self.db.execute("insert or replace into analysis values (?, ?)", (story_id, body))
-        self.db.commit()
-
-    def close(self) -> None:
-        self.db.close()
+    keys: dict[int, list[tuple[str, str]]] = {}
+    with open_store(str(path)) as store:
+        batch = ClusterBatch(new_stories=sorted(stories), touched=set(stories))
+        for sid, articles in stories.items():
+            outcome = store.add_articles(articles)
+            assert len(outcome.added) == len(articles)
+            batch.assigned.update({row: (sid, None) for row in outcome.added})
+        store.save_cluster_batch(batch)
+        for sid in stories:
+            keys[sid] = [(a.key, a.to_article().id) for a in store.story_members(sid)]
+    return keys
 
 
-def test_web_store_source_serves_a_thread_bound_store(tmp_path: Path) -> None:
+def test_web_store_source_serves_the_real_sqlite_store(tmp_path: Path) -> None:
+    """The adapter over parallax.corpus.store: its connection belongs to one thread, the server uses many."""
+    from parallax.corpus.store import open_store
     from parallax.web.store import StoreSource
 
     report = bridge_report()
-    stores: list[ThreadBoundStore] = []
+    other = make_article(
+        "x1", "East Daily", "Storm shuts Ostra port", ["A storm shut the port of Ostra."], "2024-06-01"
+    )
+    other2 = make_article(
+        "x2", "West Times", "Ostra port closed", ["The port of Ostra closed for a storm."], "2024-06-03"
+    )
+    db = tmp_path / "c.db"
+    keys = make_corpus(db, {7: report.articles, 8: [other, other2]})
+    opened: list[Any] = []
 
-    def opener() -> ThreadBoundStore:
-        stores.append(
-            ThreadBoundStore(str(tmp_path / "c.db"), {"7": report.articles, "8": report.articles[:2]})
-        )
-        return stores[0]
+    def opener() -> Any:
+        opened.append(open_store(str(db)))
+        return opened[-1]
 
     source = StoreSource(opener)
     app = ingest_only(source=source)
     listing = call(app, "GET", "/api/stories", params={"sort": "size"}).json()
     assert [s["id"] for s in listing["stories"]] == ["7", "8"] and listing["stories"][0]["size"] == 3
-    assert listing["stories"][0]["first"] == "2024-05-02"
+    assert listing["stories"][0]["first"] == "2024-05-02" and listing["stories"][1]["last"] == "2024-06-03"
+    assert listing["stories"][1]["outlets"] == ["East Daily", "West Times"]
+    assert listing["stories"][0]["article_ids"] == [key for key, _ in keys[7]]
+    assert call(app, "GET", "/api/stories", params={"outlet": "East Daily"}).json()["total"] == 1
     assert "has not been analysed yet" in call(app, "GET", "/stories/7").text
     job = call(app, "POST", "/stories/7/analyse").headers["location"].rsplit("/", 1)[1]
     assert wait_for_job(app, job)["state"] == "done"
     first = call(app, "GET", "/stories/7")
     assert first.status_code == 200 and "Read each article (3)" in first.text
     assert call(app, "GET", "/stories/7").text == first.text  # the second view comes from the page cache
-    assert call(app, "GET", "/api/stories/7/report").json()["articles"][0]["id"] == "a1"
-    fresh = StoreSource(lambda: ThreadBoundStore(str(tmp_path / "c.db"), {"7": report.articles}))
+    ids = [a["id"] for a in call(app, "GET", "/api/stories/7/report").json()["articles"]]
+    assert ids == [ident for _, ident in keys[7]]
+    source.close()
+    with open_store(str(db)) as store:  # the analysis went into the corpus, keyed by its members
+        cached = store.load_analysis("7")
+        assert cached is not None and [a.id for a in cached.articles] == ids
+        assert store.load_analysis("8") is None
+    fresh = StoreSource(opener)
+    assert fresh.get_story("7") is not None and fresh.get_story("7").analysed  # type: ignore[union-attr]
     assert fresh.get_report("7") is not None and fresh.get_report("7") is fresh.get_report("7")
+    assert fresh.get_story("99") is None
     fresh.close()
+
+
+def test_web_store_source_serves_old_rows_while_one_request_reads_new_ones(tmp_path: Path) -> None:
+    import threading
+
+    from parallax.corpus.store import open_store
+    from parallax.web.source import StoryQuery
+    from parallax.web.store import StoreSource
+
+    db = tmp_path / "c.db"
+    make_corpus(db, {3: bridge_report().articles})
+    source = StoreSource(lambda: open_store(str(db)), row_seconds=0.0)  # rows always out of date
+    assert [r.id for r in source.find_stories(StoryQuery()).rows] == ["3"]
+    entered, release = threading.Event(), threading.Event()
+    real = source.store.story_records
+
+    def slow_records(**kwargs: Any) -> Any:
+        entered.set()
+        assert release.wait(30)
+        return []  # as if story 3 had gone
+
+    source.store.story_records = slow_records  # type: ignore[method-assign]
+    reader = threading.Thread(target=source.find_stories, args=(StoryQuery(),))
+    reader.start()
+    assert entered.wait(30)
+    # While the rows are being read, other requests get the rows read before, without waiting.
+    assert [r.id for r in source.find_stories(StoryQuery()).rows] == ["3"]
+    release.set()
+    reader.join(30)
+    assert source.find_stories(StoryQuery()).total == 0
+    source.store.story_records = real  # type: ignore[method-assign]
     source.close()
 
 
