@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,20 @@ def test_cli_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.strip() == f"parallax {parallax.__version__}"
+
+
+@pytest.mark.parametrize("module", ["parallax", "parallax.cli"])
+def test_cli_runs_as_a_module_with_every_command(module: str) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert out.returncode == 0, out.stderr
+    for command in ("analyze", "serve", "ingest", "stories", "story", "export"):
+        assert command in out.stdout
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "md", "html"])

@@ -260,4 +260,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m parallax.cli`: this copy of the module is __main__, while the serve and
+    # corpus commands register themselves on the imported `parallax.cli`; run that one.
+    from parallax.cli import main as installed_main
+
+    installed_main()
