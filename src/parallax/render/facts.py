@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from parallax.model import Article, Claim, Report, Sentence
 
@@ -72,34 +74,60 @@ class Piece:
     sentence: Sentence | None = None
 
 
+class HasSpan(Protocol):
+    """Anything with offsets into an article's original text (sentences, markers, ...)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+SpanT = TypeVar("SpanT", bound=HasSpan)
+
+
+def text_bounds(article: Article) -> list[tuple[int, int]] | None:
+    """The stretches of ``original`` that make up the clean text, or None when offsets are unknown."""
+    if article.original and article.kept:
+        return [(span.start, span.end) for span in article.kept]
+    if article.original and article.sentences:
+        ordered = sorted(article.sentences, key=lambda s: s.start)
+        return [(ordered[0].start, ordered[-1].end)]
+    return None
+
+
+def cut_by(original: str, start: int, end: int, items: Sequence[SpanT]) -> list[tuple[str, SpanT | None]]:
+    """``original[start:end]`` cut where ``items`` (sorted by start) cover it: each piece with
+    the item covering it, or None between items."""
+    pieces: list[tuple[str, SpanT | None]] = []
+    cursor = start
+    for item in items:
+        i0, i1 = max(item.start, cursor), min(item.end, end)
+        if i1 <= i0:
+            continue
+        if i0 > cursor:
+            pieces.append((original[cursor:i0], None))
+        pieces.append((original[i0:i1], item))
+        cursor = i1
+    if cursor < end:
+        pieces.append((original[cursor:end], None))
+    return pieces
+
+
 def split_paragraphs(article: Article) -> list[list[Piece]]:
     """The clean text as paragraphs of pieces, each sentence a piece of its own.
 
     Uses the kept segments and sentence offsets into ``original`` when the
     article has them; otherwise falls back to the clean text, unmarked.
     """
-    original = article.original
-    sentences = sorted(article.sentences, key=lambda s: s.start)
-    if original and article.kept:
-        bounds = [(span.start, span.end) for span in article.kept]
-    elif original and sentences:
-        bounds = [(sentences[0].start, sentences[-1].end)]
-    else:
+    bounds = text_bounds(article)
+    if bounds is None:
         return [[Piece(p.strip())] for p in article.text.split("\n\n") if p.strip()]
+    sentences = sorted(article.sentences, key=lambda s: s.start)
     paragraphs: list[list[Piece]] = []
     for start, end in bounds:
-        pieces: list[Piece] = []
-        cursor = start
-        for sentence in sentences:
-            s0, s1 = max(sentence.start, cursor), min(sentence.end, end)
-            if s1 <= s0:
-                continue
-            if s0 > cursor:
-                pieces.append(Piece(original[cursor:s0]))
-            pieces.append(Piece(original[s0:s1], sentence))
-            cursor = s1
-        if cursor < end:
-            pieces.append(Piece(original[cursor:end]))
+        pieces = [Piece(text, sentence) for text, sentence in cut_by(article.original, start, end, sentences)]
         if any(p.text.strip() for p in pieces):
             paragraphs.append(pieces)
     return paragraphs

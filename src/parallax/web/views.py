@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parallax.model import Article, Claim, Marker, Report, Sentence
-from parallax.render.facts import claim_by_sentence
+from parallax.render.facts import claim_by_sentence, cut_by, text_bounds
 from parallax.render.html import RenderedSection, render_sections_html
 
 # Capabilities a story page must account for: (words a section key may contain, title).
@@ -78,38 +78,16 @@ def markers_analysed(report: Report) -> bool:
     return bool(report.markers) or any(w in s for s in report.stages for w in ("mark", "loaded", "framing"))
 
 
-def bounds_of(article: Article) -> list[tuple[int, int]] | None:
-    """Stretches of ``original`` that make up the clean text, or None when offsets are unknown."""
-    if article.original and article.kept:
-        return [(span.start, span.end) for span in article.kept]
-    if article.original and article.sentences:
-        ordered = sorted(article.sentences, key=lambda s: s.start)
-        return [(ordered[0].start, ordered[-1].end)]
-    return None
-
-
 def split_runs(original: str, start: int, end: int, markers: list[Marker]) -> list[Run]:
     """original[start:end] cut into runs, marked where a marker covers them."""
-    runs: list[Run] = []
-    cursor = start
-    for marker in markers:
-        m0, m1 = max(marker.start, cursor), min(marker.end, end)
-        if m1 <= m0:
-            continue
-        if m0 > cursor:
-            runs.append(Run(original[cursor:m0]))
-        runs.append(Run(original[m0:m1], marker))
-        cursor = m1
-    if cursor < end:
-        runs.append(Run(original[cursor:end]))
-    return runs
+    return [Run(text, marker) for text, marker in cut_by(original, start, end, markers)]
 
 
 def build_article_view(report: Report, article: Article) -> ArticleView:
     """The article's clean text as paragraphs of sentences, with claims and markers."""
     markers = sorted((m for m in report.markers if m.article == article.id), key=lambda m: m.start)
     by_sentence = claim_by_sentence(report)
-    bounds = bounds_of(article)
+    bounds = text_bounds(article)
     if bounds is None:  # no offsets: the clean text, unmarked
         plain = [[Stretch([Run(p.strip())])] for p in article.text.split("\n\n") if p.strip()]
         return ArticleView(article, plain, markers, 0, markers_analysed(report))
@@ -119,22 +97,25 @@ def build_article_view(report: Report, article: Article) -> ArticleView:
     claimed = 0
     for start, end in bounds:
         stretches: list[Stretch] = []
-        cursor = start
-        for sentence in sentences:
-            s0, s1 = max(sentence.start, cursor), min(sentence.end, end)
-            if s1 <= s0:
-                continue
-            if s0 > cursor:
-                stretches.append(Stretch(split_runs(original, cursor, s0, markers)))
-            claim = by_sentence.get(sentence.id)
+        for text_start, text_end, sentence in stretch_bounds(original, start, end, sentences):
+            claim = by_sentence.get(sentence.id) if sentence else None
             claimed += claim is not None
-            stretches.append(Stretch(split_runs(original, s0, s1, markers), sentence, claim))
-            cursor = s1
-        if cursor < end:
-            stretches.append(Stretch(split_runs(original, cursor, end, markers)))
+            stretches.append(Stretch(split_runs(original, text_start, text_end, markers), sentence, claim))
         if any(run.text.strip() for st in stretches for run in st.runs):
             paragraphs.extend(split_lines(stretches))
     return ArticleView(article, paragraphs, markers, claimed, markers_analysed(report))
+
+
+def stretch_bounds(
+    original: str, start: int, end: int, sentences: list[Sentence]
+) -> list[tuple[int, int, Sentence | None]]:
+    """(start, end, sentence or None) for each piece of original[start:end] cut at the sentences."""
+    out: list[tuple[int, int, Sentence | None]] = []
+    cursor = start
+    for text, sentence in cut_by(original, start, end, sentences):
+        out.append((cursor, cursor + len(text), sentence))
+        cursor += len(text)
+    return out
 
 
 def split_lines(stretches: list[Stretch]) -> list[list[Stretch]]:
