@@ -18,6 +18,7 @@ memory from the table for PostgreSQL (see ``parallax.corpus.vectors``).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import json
@@ -60,7 +61,7 @@ def article_input_id(article: Article) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-class Store:
+class Store(abc.ABC):
     """Shared logic of both backends; subclasses provide the connection and the locks."""
 
     backend = "base"
@@ -94,14 +95,13 @@ class Store:
             return exc
         return StoreError(f"the corpus '{self.target}' failed: {exc}")
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """A context in which every statement commits together or not at all (each backend's own)."""
 
-    @contextlib.contextmanager
-    def ingest_lock(self) -> Iterator[None]:
+    @abc.abstractmethod
+    def ingest_lock(self) -> contextlib.AbstractContextManager[None]:
         """Held while ingesting and clustering: one writer of stories at a time."""
-        raise NotImplementedError
 
     def migrate(self) -> None:
         """Create the tables, or bring an older corpus up to the current schema."""
