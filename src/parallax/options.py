@@ -31,7 +31,7 @@ class Options:
         "sentence-transformers/all-MiniLM-L6-v2", "Sentence-embedding model, by standard name or path."
     )
     spacy_model: str = setting("en_core_web_sm", "spaCy pipeline used for sentences and entities.")
-    batch_size: int = setting(64, "Sentences embedded per batch.")
+    batch_size: int = setting(32, "Sentences embedded per batch (smaller batches pad less).")
     reuse_min_words: int = setting(
         10, "Words two articles must share, in order and with light edits, to count as a copied passage."
     )

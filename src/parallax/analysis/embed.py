@@ -7,6 +7,7 @@ unified), so typography never moves a vector.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 
@@ -18,7 +19,7 @@ from parallax.stage import Context, stage
 EMBEDDING_DIM = 384  # all-MiniLM-L6-v2
 
 
-def embed_texts(texts: Sequence[str], model_name: str, batch_size: int = 64) -> np.ndarray:
+def embed_texts(texts: Sequence[str], model_name: str, batch_size: int = 32) -> np.ndarray:
     """Unit-length float32 vectors for ``texts`` (shape: len(texts) x dimension)."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
@@ -58,7 +59,7 @@ def choose_threads() -> int:
         busy = max(0.0, os.getloadavg()[0] - 1.0)  # one unit of the load is this analysis itself
     except OSError:
         return cores
-    return max(1, min(cores, round(cores - busy)))
+    return max(1, min(cores, math.ceil(cores - busy)))  # a part-idle core still helps
 
 
 @stage(requires=("sentences",), provides=("vectors",))
