@@ -104,6 +104,18 @@ def write_report(report: Report, fmt: str, out: Path | None = None) -> Path | No
     return out
 
 
+def emit_report(report: Report, fmt: str | None, output: Path | None, what: str = "") -> None:
+    """Write the report as a command's output (format from ``fmt`` or the file's suffix);
+    a file that cannot be written ends the command with a message."""
+    chosen = choose_format(fmt, output)
+    try:
+        written = write_report(report, chosen, output)
+    except OSError as error:
+        fail(f"cannot write the report to '{output}': {error.strerror or error}")
+    if written is not None:
+        make_stderr().print(f"wrote the {chosen} report{what} to {written}")
+
+
 def warn_about(report: Report) -> None:
     """Skipped inputs (as warnings) and notes, on stderr."""
     from parallax.ingest import describe_skipped
@@ -162,13 +174,7 @@ def analyze_command(
     except ParallaxError as error:
         fail(str(error))
     warn_about(report)
-    chosen = choose_format(fmt.value if fmt else None, output)
-    try:
-        written = write_report(report, chosen, output)
-    except OSError as error:
-        fail(f"cannot write the report to '{output}': {error.strerror or error}")
-    if written is not None:
-        make_stderr().print(f"wrote the {chosen} report to {written}")
+    emit_report(report, fmt.value if fmt else None, output)
 
 
 def option_type(name: str) -> Any:

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from parallax.cli import ReportFormat, choose_format, fail, make_stderr, warn, write_report
+from parallax.cli import ReportFormat, emit_report, fail, make_stderr, warn
 from parallax.errors import ModelUnavailable, ParallaxError
 from parallax.render.sections import clean_terminal
 
@@ -169,13 +169,7 @@ def story_command(
         fail(str(error))
     finally:
         store.close()
-    chosen = choose_format(fmt.value if fmt else None, output)
-    try:
-        written = write_report(report, chosen, output)
-    except OSError as error:
-        fail(f"cannot write the report to '{output}': {error.strerror or error}")
-    if written is not None:
-        make_stderr().print(f"wrote the {chosen} report of story {story_id} to {written}")
+    emit_report(report, fmt.value if fmt else None, output, f" of story {story_id}")
 
 
 def export_command(db: str | None, fmt: ExportFormat | None, output: Path) -> None:
