@@ -16,16 +16,21 @@ from markupsafe import Markup
 from parallax.render.sections import anchor
 
 
-@cache
-def get_environment() -> Environment:
-    """The shared, autoescaping template environment."""
-    env = Environment(
-        loader=PackageLoader("parallax.render", "templates"),
+def make_environment(package: str) -> Environment:
+    """An autoescaping template environment, strict about missing values, for ``package``'s templates."""
+    return Environment(
+        loader=PackageLoader(package, "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+@cache
+def get_environment() -> Environment:
+    """The shared, autoescaping template environment of the reports."""
+    env = make_environment("parallax.render")
     env.filters["anchor"] = anchor_filter
     env.tests["longer_than_one"] = lambda value: len(value) > 1
     return env

@@ -22,12 +22,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parallax.model import Report
 from parallax.render.sections import anchor
+from parallax.render.templating import make_environment
 from parallax.stage import Stage
 from parallax.web.jobs import JobRunner
 from parallax.web.source import StorySource
@@ -65,13 +66,7 @@ def count_words(count: int, word: str, many: str = "") -> str:
 @cache
 def get_environment() -> Environment:
     """The web app's template environment: autoescaping, strict about missing values."""
-    env = Environment(
-        loader=PackageLoader("parallax.web", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = make_environment("parallax.web")
     env.filters["anchor"] = anchor
     env.filters["plural"] = count_words
     return env
