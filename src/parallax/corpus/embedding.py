@@ -9,6 +9,11 @@ its activations are scaled per batch, so the same text gets a vector that
 varies with its batch companions (cosine 0.95 to 0.97 in our measurement) and
 clustering quality drops (BCubed F1 0.84 -> 0.80 on an ECB+ subset). It is
 therefore off by default. The shared model is never modified.
+
+Batches are small (16): the encoder sorts a call's texts by length and pads each
+batch to its longest, so small batches waste less on padding. Measured on 1,536
+AllSides leads in calls of 128, two threads: 13.3 s at 16, 13.6 s at 32, 16.3 s
+at 64, 20.6 s at 128.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ def load_lead_model(quantised: bool = False) -> Any:
         )
 
 
-def embed_leads(texts: Sequence[str], *, quantised: bool = False, batch_size: int = 64) -> np.ndarray:
+def embed_leads(texts: Sequence[str], *, quantised: bool = False, batch_size: int = 16) -> np.ndarray:
     """Unit-length float32 vectors, one row per text."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)

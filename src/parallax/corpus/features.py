@@ -28,7 +28,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 LEAD_CHARS = 480  # about 110 word pieces: title plus the first two or three sentences
 MAX_NAMES = 40  # the most frequent names kept per article
 TERM_BUCKETS = 1 << 22  # hashed term space: about 4 million buckets, few collisions for news
-MAX_TERMS = 160  # the most frequent terms kept per article
+MAX_TERMS = 400  # the most frequent terms kept per article
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
 _SPACES = re.compile(r"\s+")

@@ -8,13 +8,16 @@ For every new article, in arrival order:
    nearest stored articles, kept only within ``window_days`` of its date;
 3. each candidate pair is scored: cosine similarity of the vectors, IDF-weighted
    overlap of the names both mention, cosine of the IDF-weighted hashed terms of
-   the whole texts (``features.extract_terms``), less a small penalty for time apart;
+   the whole texts (``features.extract_terms``), less a penalty when the years they
+   mention most differ and a small one for time apart; IDF weights are read at
+   comparison time (``bags``);
    a story's score is the mean of its best ``top_links`` pair scores;
 4. the best story at or above ``join_threshold`` takes the article, else it
    starts a new story; when the article links two stories that also link each
    other (mean pair score of sampled members >= ``merge_threshold``), they merge;
-5. a story that has doubled in size since it was last checked is split where its
-   members fall into groups with no pair above ``split_threshold``.
+5. a story that has doubled in size since it was last checked, and at the end of
+   each run every story that grew in it, is split where the average linkage of
+   its members' pair scores falls below ``split_threshold``.
 
 Nothing compares all pairs: each article costs one ANN query and ``neighbours``
 pair scores; split checks are bounded by ``split_max_size`` and amortised by the
@@ -24,26 +27,42 @@ doubling rule. Every create, join, merge and split is kept as a story event.
 from __future__ import annotations
 
 import json
-import math
 import random
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from datasketch import MinHash
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from parallax.analysis.neardup import NearDuplicateIndex
-from parallax.corpus.features import TERM_BUCKETS, extract_names, extract_terms, lead_text
+from parallax.corpus.bags import (
+    EMPTY,
+    Bag,
+    Frequencies,
+    Weighted,
+    cosine,
+    decode_counts,
+    encode_counts,
+    overlap,
+)
+from parallax.corpus.features import extract_names, extract_terms, lead_text, term_bucket
 from parallax.corpus.store import ClusterBatch, Store, StoredArticle
 from parallax.corpus.vectors import VectorIndex, bytes_to_vector, vector_to_bytes
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 Progress = Callable[[int], None]
-Names = tuple[dict[str, float], float, str]  # name -> IDF weight, their sum, the most-mentioned year
-Terms = tuple[np.ndarray, np.ndarray]  # sorted term buckets and their unit-length TF-IDF weights
-NO_TERMS: Terms = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One article's names and terms with their current weights, and the year it mentions most (0: none)."""
+
+    names: Weighted
+    terms: Weighted
+    year: int
 
 
 @dataclass(frozen=True)
@@ -53,15 +72,15 @@ class ClusterSettings:
     window_days: int = 7  # articles further apart than this never share a story
     neighbours: int = 24  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
-    text_weight: float = 0.55  # weight of the title+lead vector similarity
+    text_weight: float = 0.3  # weight of the title+lead vector similarity
     names_weight: float = 1.0  # weight of the shared-names overlap
-    terms_weight: float = 0.7  # weight of the cosine of whole-text TF-IDF terms
+    terms_weight: float = 1.3  # weight of the cosine of whole-text TF-IDF terms
     year_penalty: float = 0.15  # subtracted when the years two reports mention most differ
     time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
     top_links: int = 3  # a story's score: mean of its best pair scores
-    join_threshold: float = 0.5
-    merge_threshold: float = 0.52
-    split_threshold: float = 0.4
+    join_threshold: float = 0.45  # a story's score at which it takes the article
+    merge_threshold: float = 0.45  # mean pair score between two stories at which they merge
+    split_threshold: float = 0.45  # average linkage below which a story's groups part
     split_min_size: int = 4
     split_max_size: int = 300
     duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
@@ -108,7 +127,7 @@ def default_embedder(texts: Sequence[str]) -> np.ndarray:
 
 def write_features(names: list[str], terms: dict[int, int]) -> str:
     """The JSON kept in the store's ``names`` column: names, and term buckets with counts."""
-    return json.dumps({"names": names, "terms": [[b, c] for b, c in terms.items()]}, ensure_ascii=False)
+    return json.dumps({"names": names, "terms": encode_counts(terms)}, ensure_ascii=False)
 
 
 def read_features(data: str) -> tuple[list[str], dict[int, int]]:
@@ -116,7 +135,16 @@ def read_features(data: str) -> tuple[list[str], dict[int, int]]:
     value = json.loads(data)
     if isinstance(value, list):
         return [str(n) for n in value], {}
-    return [str(n) for n in value.get("names", [])], {int(b): int(c) for b, c in value.get("terms", [])}
+    return [str(n) for n in value.get("names", [])], decode_counts(value.get("terms", []))
+
+
+def names_bag(names: list[str]) -> Bag:
+    return Bag.from_counts({term_bucket(n): 1 for n in names})
+
+
+def first_year(names: list[str]) -> int:
+    """The most-mentioned year among the names (they come most frequent first), or 0."""
+    return next((int(n) for n in names if len(n) == 4 and n.isdigit()), 0)
 
 
 def date_number(value: str | None) -> int | None:
@@ -142,11 +170,11 @@ class StoryClusterer:
         self.story_of: dict[int, int] = {}
         self.members: dict[int, set[int]] = {}
         self.day: dict[int, int | None] = {}
-        self.names: dict[int, Names] = {}
-        self.df: Counter[str] = Counter()
-        self.count = 0  # articles whose names are counted in ``df``
-        self.terms: dict[int, Terms] = {}
-        self.term_df = np.zeros(TERM_BUCKETS, dtype=np.int32)
+        self.names: dict[int, Bag] = {}
+        self.terms: dict[int, Bag] = {}
+        self.years: dict[int, int] = {}
+        self.name_freq = Frequencies()
+        self.term_freq = Frequencies()
         self.checked: dict[int, int] = {}
         self.next_story = store.next_story_id()
         self.load()
@@ -159,29 +187,28 @@ class StoryClusterer:
         seen: set[int] = set()
         missing_keys: list[int] = []
         missing_vectors: list[np.ndarray] = []
-        listed: dict[int, list[str]] = {}
-        counted: dict[int, dict[int, int]] = {}
         for article_id, vector, signature, names, story_id, published in self.store.iter_features():
             self.duplicates.add_signature(str(article_id), self.duplicates.signature_from_bytes(signature))
-            listed[article_id], counted[article_id] = read_features(names)
+            self.keep_features(article_id, *read_features(names))
             self.remember(article_id, story_id, published)
             if vector:
                 seen.add(article_id)
                 if article_id not in have:
                     missing_keys.append(article_id)
                     missing_vectors.append(bytes_to_vector(vector))
-        for names_list in listed.values():
-            self.df.update(names_list)
-        self.count = len(listed)
-        self.names = {article_id: self.weigh(names_list) for article_id, names_list in listed.items()}
-        for term_counts in counted.values():
-            self.term_df[list(term_counts)] += 1
-        self.terms = {article_id: self.weigh_terms(tc) for article_id, tc in counted.items()}
         for extra in have - seen:
             self.vectors.remove(extra)
         if missing_keys:
             self.vectors.add(missing_keys, np.vstack(missing_vectors))
         self.checked = {sid: size for sid, (_, size) in self.store.story_state().items()}
+
+    def keep_features(self, article_id: int, names: list[str], term_counts: dict[int, int]) -> None:
+        """Hold an article's names, terms and year, and count them in the document frequencies."""
+        self.names[article_id] = names_bag(names)
+        self.terms[article_id] = Bag.from_counts(term_counts)
+        self.years[article_id] = first_year(names)
+        self.name_freq.add(self.names[article_id])
+        self.term_freq.add(self.terms[article_id])
 
     def remember(self, article_id: int, story_id: int | None, published: str | None) -> None:
         if story_id is not None:
@@ -191,66 +218,24 @@ class StoryClusterer:
 
     # -- scoring -----------------------------------------------------------------------------------
 
-    def weigh(self, names: list[str]) -> Names:
-        """Each name with its IDF weight (fixed when the article arrives), and the total weight."""
-        total_docs = self.count + 1
-        weights = {n: math.log(1.0 + total_docs / (1 + self.df.get(n, 0))) for n in names}
-        year = next((n for n in names if len(n) == 4 and n.isdigit()), "")  # names come most frequent first
-        return weights, sum(weights.values()), year
-
-    def weigh_terms(self, counts: dict[int, int]) -> Terms:
-        """Sorted buckets with unit-length (1 + log tf) x IDF weights (IDF fixed on arrival)."""
-        if not counts:
-            return NO_TERMS
-        buckets = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-        tf = np.fromiter((counts[int(b)] for b in buckets), dtype=np.float32, count=len(buckets))
-        idf = np.log((self.count + 1) / (1.0 + self.term_df[buckets]) + 1.0)
-        weights = ((1.0 + np.log(tf)) * idf).astype(np.float32)
-        norm = float(np.linalg.norm(weights))
-        return (buckets, weights / norm) if norm else NO_TERMS
-
-    @staticmethod
-    def terms_cosine(a: Terms, b: Terms) -> float:
-        if not len(a[0]) or not len(b[0]):
-            return 0.0
-        _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-        return float(a[1][ia] @ b[1][ib]) if len(ia) else 0.0
-
-    @staticmethod
-    def names_overlap(a: Names, b: Names) -> float:
-        """Weighted Jaccard overlap of two articles' names."""
-        (wa, ta, _), (wb, tb, _) = a, b
-        if not wa or not wb:
-            return 0.0
-        if len(wb) < len(wa):
-            wa, wb = wb, wa
-        shared = 0.0
-        for name, weight in wa.items():
-            other = wb.get(name)
-            if other is not None:
-                shared += weight if weight < other else other
-        return shared / (ta + tb - shared) if shared else 0.0
+    def profile(self, article_id: int) -> Profile:
+        """The article's names and terms weighed by the document frequencies as they are now."""
+        return Profile(
+            self.name_freq.weigh(self.names.get(article_id, EMPTY)),
+            self.term_freq.weigh(self.terms.get(article_id, EMPTY)),
+            self.years.get(article_id, 0),
+        )
 
     def days_apart(self, a: int | None, b: int | None) -> int | None:
         return None if a is None or b is None else abs(a - b)
 
-    def pair_score(
-        self,
-        similarity: float,
-        names_a: Names,
-        names_b: Names,
-        terms_a: Terms,
-        terms_b: Terms,
-        gap: int | None,
-    ) -> float:
+    def pair_score(self, similarity: float, a: Profile, b: Profile, gap: int | None) -> float:
         s = self.settings
-        score = s.text_weight * similarity + s.names_weight * self.names_overlap(names_a, names_b)
-        if s.year_penalty:
-            year_a, year_b = names_a[2], names_b[2]
-            if year_a and year_b and year_a != year_b:
-                score -= s.year_penalty
+        score = s.text_weight * similarity + s.names_weight * overlap(a.names, b.names)
         if s.terms_weight:
-            score += s.terms_weight * self.terms_cosine(terms_a, terms_b)
+            score += s.terms_weight * cosine(a.terms, b.terms)
+        if s.year_penalty and a.year and b.year and a.year != b.year:
+            score -= s.year_penalty
         if gap is not None and s.window_days > 0:
             score -= s.time_penalty * min(1.0, gap / s.window_days)
         return score
@@ -262,16 +247,11 @@ class StoryClusterer:
             else 0.0
         )
         return self.pair_score(
-            similarity,
-            self.names[a],
-            self.names[b],
-            self.terms.get(a, NO_TERMS),
-            self.terms.get(b, NO_TERMS),
-            self.days_apart(self.day[a], self.day[b]),
+            similarity, self.profile(a), self.profile(b), self.days_apart(self.day[a], self.day[b])
         )
 
     def candidate_stories(
-        self, vector: np.ndarray, names: Names, terms: Terms, day: int | None
+        self, vector: np.ndarray, profile: Profile, day: int | None
     ) -> list[tuple[float, int]]:
         """(score, story) for the stories of the article's ANN neighbours, best first."""
         s = self.settings
@@ -282,9 +262,7 @@ class StoryClusterer:
             gap = self.days_apart(day, self.day.get(other))
             if gap is not None and gap > s.window_days:
                 continue
-            score = self.pair_score(
-                similarity, names, self.names[other], terms, self.terms.get(other, NO_TERMS), gap
-            )
+            score = self.pair_score(similarity, profile, self.profile(other), gap)
             per_story.setdefault(self.story_of[other], []).append(score)
         ranked = []
         for story, scores in per_story.items():
@@ -338,32 +316,41 @@ class StoryClusterer:
         batch.events.append(("merge", keep, gone, article_id, {"link": round(link, 4), "moved": len(moving)}))
         return keep
 
-    def split_check(self, story: int, batch: ClusterBatch, summary: ClusterSummary) -> None:
+    def linkage_groups(self, members: list[int]) -> list[list[int]]:
+        """Members grouped by average linkage of their pair scores, cut at ``split_threshold``."""
+        profiles = [self.profile(m) for m in members]
+        vectors = [self.vectors.get(m) if m in self.vectors else None for m in members]
+        size = len(members)
+        scores = np.zeros((size, size))
+        for i in range(size):
+            for j in range(i + 1, size):
+                vi, vj = vectors[i], vectors[j]
+                similarity = float(vi @ vj) if vi is not None and vj is not None else 0.0
+                gap = self.days_apart(self.day[members[i]], self.day[members[j]])
+                scores[i, j] = scores[j, i] = self.pair_score(similarity, profiles[i], profiles[j], gap)
+        top = float(scores.max())
+        distances = squareform(top - scores, checks=False)
+        labels = fcluster(linkage(distances, "average"), top - self.settings.split_threshold, "distance")
+        groups: dict[int, list[int]] = {}
+        for member, label in zip(members, labels, strict=True):
+            groups.setdefault(int(label), []).append(member)
+        return list(groups.values())
+
+    def split_check(
+        self, story: int, batch: ClusterBatch, summary: ClusterSummary, grown: float = 2.0
+    ) -> None:
+        """Split the story along its average-linkage groups if it has grown ``grown`` times since checked."""
         s = self.settings
         members = sorted(self.members.get(story, ()))
         size = len(members)
-        if size < s.split_min_size or size > s.split_max_size or size < 2 * self.checked.get(story, 0):
+        if size < s.split_min_size or size > s.split_max_size or size <= grown * self.checked.get(story, 0):
             return
         self.checked[story] = size
         batch.checked[story] = size
-        parent = list(range(size))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for i in range(size):
-            for j in range(i + 1, size):
-                if root(i) != root(j) and self.member_score(members[i], members[j]) >= s.split_threshold:
-                    parent[root(i)] = root(j)
-        groups: dict[int, list[int]] = {}
-        for i, member in enumerate(members):
-            groups.setdefault(root(i), []).append(member)
+        groups = self.linkage_groups(members)
         if len(groups) < 2:
             return
-        ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+        ordered = sorted(groups, key=lambda g: (-len(g), g[0]))
         for group in ordered[1:]:
             sid = self.new_story(batch)
             for member in group:
@@ -405,12 +392,8 @@ class StoryClusterer:
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
         for article in articles:
             names = list(extract_names(article.title + "\n" + article.text[: s.names_chars]))
-            self.df.update(names)
-            self.count += 1
-            name_set = self.weigh(names)
             term_counts = extract_terms(article.title + "\n" + article.text[: s.terms_chars])
-            self.term_df[list(term_counts)] += 1
-            term_set = self.weigh_terms(term_counts)
+            self.keep_features(article.id, names, term_counts)
             day = date_number(article.published)
             original = dup_of.get(article.id)
             vector = vector_of.get(article.id)
@@ -423,7 +406,7 @@ class StoryClusterer:
                 assert vector is not None or original is not None
                 if vector is None:  # a copy of an article that is itself not placed yet
                     vector = self.embed([lead_text(article.title, article.text, s.lead_chars)])[0]
-                ranked = self.candidate_stories(vector, name_set, term_set, day)
+                ranked = self.candidate_stories(vector, self.profile(article.id), day)
                 if ranked and ranked[0][0] >= s.join_threshold:
                     story = ranked[0][1]
                     batch.events.append(("join", story, None, article.id, {"score": round(ranked[0][0], 4)}))
@@ -444,8 +427,6 @@ class StoryClusterer:
             self.place(article.id, story, batch)
             batch.assigned[article.id] = (story, original)
             self.day[article.id] = day
-            self.names[article.id] = name_set
-            self.terms[article.id] = term_set
             batch.features.append(
                 (
                     article.id,
@@ -463,15 +444,32 @@ class StoryClusterer:
     def cluster_pending(self, progress: Progress | None = None) -> ClusterSummary:
         """Cluster every article not yet clustered, one committed batch at a time."""
         summary = ClusterSummary()
+        touched: set[int] = set()
         while True:
             articles = self.store.pending_articles(self.settings.batch_size)
             if not articles:
                 break
             batch = self.cluster_batch(articles, summary)
             self.store.save_cluster_batch(batch)
+            touched = (touched | batch.touched) - set(batch.merged)
             if progress is not None:
                 progress(len(articles))
             if summary.clustered % (self.settings.batch_size * 40) < len(articles):
                 self.vectors.save()
+        if touched:
+            self.store.save_cluster_batch(self.settle(touched, summary))
         self.vectors.save()
         return summary
+
+    def settle(self, stories: set[int], summary: ClusterSummary) -> ClusterBatch:
+        """At the end of a run, check every story that grew in it, with the weights as they are now.
+
+        Early in a stream the document frequencies are thin and a story can take
+        in a neighbouring event; this pass undoes that without waiting for the
+        story to double again.
+        """
+        batch = ClusterBatch()
+        for story in sorted(stories):
+            if story in self.members:
+                self.split_check(story, batch, summary, grown=1.0)
+        return batch
