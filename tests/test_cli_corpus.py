@@ -189,6 +189,12 @@ def test_cli_corpus_ingest_fills_outlet_and_date_from_datelines(
     listing = json.loads(runner.invoke(app, ["stories", "--db", str(db), "-f", "json"]).stdout)["stories"]
     outlets = {o for s in listing for o in s["outlets"]}
     assert {"Lakeside Gazette", "Ridge Courier", "Named Outlet"} <= outlets
+    # Articles without an input id read the same in the listing and in the story's report.
+    fire = next(s for s in listing if "Ridge Courier" in s["outlets"])
+    assert all(i.startswith("a") for i in fire["article_ids"])
+    result = runner.invoke(app, ["story", fire["id"], "--db", str(db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(a["id"] for a in json.loads(result.stdout)["articles"]) == sorted(fire["article_ids"])
 
 
 def test_cli_corpus_ingest_of_the_example_lists_the_outlets_analyze_finds(

@@ -8,6 +8,14 @@ from typing import Any
 from parallax.model import Article
 
 
+def article_key(input_id: str | None, row_id: int) -> str:
+    """An article's id everywhere outside the store: its input id where one was given, else ``a<row id>``.
+
+    Story listings, exports and story reports all use it, so an article reads the same in each.
+    """
+    return input_id or f"a{row_id}"
+
+
 @dataclass
 class StoredArticle:
     """One article row of the corpus."""
@@ -28,8 +36,8 @@ class StoredArticle:
 
     @property
     def key(self) -> str:
-        """The id shown to users: the input id where one was given, else ``#<row id>``."""
-        return self.input_id or f"#{self.id}"
+        """The id shown to users and used in reports (``article_key``)."""
+        return article_key(self.input_id, self.id)
 
     def to_article(self) -> Article:
         """A model Article for ``parallax.analyze`` (its id is the input id where one was given)."""
@@ -38,7 +46,7 @@ class StoredArticle:
         if self.url:
             meta.setdefault("url", self.url)
         return Article(
-            id=self.input_id or f"a{self.id}",
+            id=self.key,
             source=self.source,
             title=self.title,
             outlet=self.outlet,

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.corpus.features import content_hash
-from parallax.corpus.rows import AddOutcome, ClusterBatch, StoredArticle, StoryRecord
+from parallax.corpus.rows import AddOutcome, ClusterBatch, StoredArticle, StoryRecord, article_key
 from parallax.corpus.schema import MIGRATIONS, SQLITE_TYPES
 from parallax.errors import StoreError
 from parallax.model import Article, Report
@@ -384,7 +384,7 @@ class Store(abc.ABC):
             for sid, input_id, aid in self.rows(
                 "SELECT story_id, input_id, id FROM articles WHERE story_id IS NOT NULL ORDER BY id"
             ):
-                members.setdefault(int(sid), []).append(input_id or f"#{aid}")
+                members.setdefault(int(sid), []).append(article_key(input_id, int(aid)))
         return [
             StoryRecord(
                 id=str(r[0]),
@@ -414,7 +414,7 @@ class Store(abc.ABC):
         if row[6] != "live":
             raise StoreError(f"story {sid} was merged into story {row[7]}; see `parallax story {row[7]}`")
         ids = [
-            i or f"#{a}"
+            article_key(i, int(a))
             for i, a in self.rows("SELECT input_id, id FROM articles WHERE story_id = ? ORDER BY id", (sid,))
         ]
         analysed = self.scalar("SELECT COUNT(*) FROM analyses WHERE story_id = ?", (sid,))
