@@ -67,16 +67,22 @@ class Frequencies:
     def weigh(self, bag: Bag) -> Weighted:
         if not len(bag):
             return Weighted(bag.keys, bag.tf, bag.tf)
-        df = self.df[bag.keys]
-        idf = np.where(df >= 2, np.log1p(self.docs / (1.0 + df)), 0.0).astype(np.float32)
+        df = self.df[bag.keys].astype(np.float32)
+        idf = np.log1p(np.float32(self.docs) / (df + 1.0))
+        idf[df < 2] = 0.0
         unit = bag.tf * idf
-        norm = float(np.linalg.norm(unit))
-        return Weighted(bag.keys, idf, unit / norm if norm else unit)
+        norm = float(np.sqrt(unit @ unit))
+        if norm:
+            unit /= norm
+        return Weighted(bag.keys, idf, unit)
 
 
 def shared(a: Weighted, b: Weighted) -> tuple[np.ndarray, np.ndarray]:
-    _, ia, ib = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
-    return ia, ib
+    """Positions in ``a`` and in ``b`` of the buckets both hold (keys are sorted and unique)."""
+    where = np.searchsorted(b.keys, a.keys)
+    where[where == len(b.keys)] = 0
+    hit = b.keys[where] == a.keys
+    return np.flatnonzero(hit), where[hit]
 
 
 def overlap(a: Weighted, b: Weighted) -> float:
