@@ -183,6 +183,33 @@ def test_stories_split_when_members_fall_apart(store: Store) -> None:
     assert len(splits) == 1
 
 
+def test_stories_settling_splits_two_groups_that_one_bridging_member_holds_together(store: Store) -> None:
+    """Connected components would keep this story whole; average linkage at the end of the run splits it."""
+    e1, other = np.eye(DIM, dtype=np.float32)[:2]
+    v = (0.2 * e1 + np.sqrt(1 - 0.2**2) * other).astype(np.float32)  # cosine 0.2 with e1
+    bridge = (e1 + v) / np.linalg.norm(e1 + v)  # cosine 0.77 with both
+    table = {"A1": e1, "A2": e1, "A3": e1, "X": bridge, "B1": v, "B2": v, "B3": v}
+    settings = ClusterSettings(
+        text_weight=1.0,
+        names_weight=0.0,
+        terms_weight=0.0,
+        year_penalty=0.0,
+        time_penalty=0.0,
+        join_threshold=0.3,  # loose on arrival: every article joins the first story
+        merge_threshold=0.3,
+        split_threshold=0.6,
+        split_min_size=4,
+        batch_size=1,
+    )
+    articles = [article(t, f"{t} text number {i}.", ident=t) for i, t in enumerate(table)]
+    cluster(store, articles, settings, table_embedder(table))
+    groups = stories_by_ids(store)
+    assert len(groups) == 2
+    assert any({"A1", "A2", "A3"} <= g for g in groups) and any({"B1", "B2", "B3"} <= g for g in groups)
+    kinds = [e["kind"] for s in store.list_stories() for e in store.story_history(s["id"])]
+    assert "split" in kinds
+
+
 def test_stories_state_survives_reopening(tmp_path: Path) -> None:
     path = str(tmp_path / "c.db")
     with open_store(path) as store:

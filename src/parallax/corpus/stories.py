@@ -21,7 +21,8 @@ For every new article, in arrival order:
 
 Nothing compares all pairs: each article costs one ANN query and ``neighbours``
 pair scores; split checks are bounded by ``split_max_size`` and amortised by the
-doubling rule. Every create, join, merge and split is kept as a story event.
+doubling rule, and the settling pass at the end of a run re-checks only the
+stories that run changed. Every create, join, merge and split is kept as a story event.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Profile:
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """Defaults are general news settings, not tuned to any benchmark."""
+    """Defaults meant for general news; docs/benchmarks.md ("Corpus mode") says how they were chosen."""
 
     window_days: int = 7  # articles further apart than this never share a story
     neighbours: int = 24  # ANN candidates per article
@@ -240,15 +241,19 @@ class StoryClusterer:
             score -= s.time_penalty * min(1.0, gap / s.window_days)
         return score
 
+    def view(self, article_id: int) -> tuple[int, Profile, np.ndarray | None]:
+        """A stored article as pair scores need it: id, weighed profile, lead vector (None for a copy)."""
+        vector = self.vectors.get(article_id) if article_id in self.vectors else None
+        return article_id, self.profile(article_id), vector
+
+    def view_score(
+        self, a: tuple[int, Profile, np.ndarray | None], b: tuple[int, Profile, np.ndarray | None]
+    ) -> float:
+        similarity = float(a[2] @ b[2]) if a[2] is not None and b[2] is not None else 0.0
+        return self.pair_score(similarity, a[1], b[1], self.days_apart(self.day[a[0]], self.day[b[0]]))
+
     def member_score(self, a: int, b: int) -> float:
-        similarity = (
-            float(self.vectors.get(a) @ self.vectors.get(b))
-            if a in self.vectors and b in self.vectors
-            else 0.0
-        )
-        return self.pair_score(
-            similarity, self.profile(a), self.profile(b), self.days_apart(self.day[a], self.day[b])
-        )
+        return self.view_score(self.view(a), self.view(b))
 
     def candidate_stories(
         self, vector: np.ndarray, profile: Profile, day: int | None
@@ -318,16 +323,12 @@ class StoryClusterer:
 
     def linkage_groups(self, members: list[int]) -> list[list[int]]:
         """Members grouped by average linkage of their pair scores, cut at ``split_threshold``."""
-        profiles = [self.profile(m) for m in members]
-        vectors = [self.vectors.get(m) if m in self.vectors else None for m in members]
+        views = [self.view(m) for m in members]
         size = len(members)
         scores = np.zeros((size, size))
         for i in range(size):
             for j in range(i + 1, size):
-                vi, vj = vectors[i], vectors[j]
-                similarity = float(vi @ vj) if vi is not None and vj is not None else 0.0
-                gap = self.days_apart(self.day[members[i]], self.day[members[j]])
-                scores[i, j] = scores[j, i] = self.pair_score(similarity, profiles[i], profiles[j], gap)
+                scores[i, j] = scores[j, i] = self.view_score(views[i], views[j])
         top = float(scores.max())
         distances = squareform(top - scores, checks=False)
         labels = fcluster(linkage(distances, "average"), top - self.settings.split_threshold, "distance")
