@@ -243,13 +243,12 @@ class Store(abc.ABC):
             dup_of=None if row[12] is None else int(row[12]),
         )
 
-    def pending_articles(self, limit: int, after: int = 0) -> list[StoredArticle]:
-        """Articles not yet clustered, in arrival order (those stored after row ``after``)."""
+    def pending_articles(self, limit: int) -> list[StoredArticle]:
+        """Articles not yet clustered, in arrival order."""
         return [
             self.make_article(r)
             for r in self.rows(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE clustered = 0 AND id > ? ORDER BY id LIMIT ?",
-                (after, limit),
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE clustered = 0 ORDER BY id LIMIT ?", (limit,)
             )
         ]
 

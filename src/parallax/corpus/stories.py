@@ -30,8 +30,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -91,15 +90,6 @@ class ClusterSettings:
     names_chars: int = 4000  # characters of text searched for names
     terms_chars: int = 6000  # characters of text whose words and word pairs are counted
     duplicate_chars: int = 2500  # characters of text shingled for near-duplicate detection
-
-
-@dataclass
-class Copies:
-    """A batch of arriving articles with their MinHash signatures and the earlier articles they copy."""
-
-    articles: Sequence[StoredArticle]
-    signatures: dict[int, MinHash] = field(default_factory=dict)
-    dup_of: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -377,43 +367,35 @@ class StoryClusterer:
 
     # -- the loop ----------------------------------------------------------------------------------
 
-    def find_copies(self, articles: Sequence[StoredArticle]) -> Copies:
-        """Sign each article and find the earlier one it copies, if any (step 1)."""
+    def cluster_batch(self, articles: Sequence[StoredArticle], summary: ClusterSummary) -> ClusterBatch:
         s = self.settings
-        copies = Copies(articles)
+        batch = ClusterBatch()
+        signatures: dict[int, MinHash] = {}
+        dup_of: dict[int, int] = {}
+        batch_days: dict[int, int | None] = {}
         for article in articles:
             sig = self.duplicates.make_signature(article.text[: s.duplicate_chars])
             day = date_number(article.published)
             for match in self.duplicates.query_signature(sig, min_similarity=s.duplicate_similarity):
-                gap = self.days_apart(day, self.day.get(int(match.key)))
+                gap = self.days_apart(day, self.day.get(int(match.key), batch_days.get(int(match.key))))
                 if gap is None or gap <= s.window_days:  # a copy from outside the window is news again
-                    copies.dup_of[article.id] = int(match.key)
+                    dup_of[article.id] = int(match.key)
                     break
-            self.day[article.id] = day
-            copies.signatures[article.id] = sig
+            batch_days[article.id] = day
+            signatures[article.id] = sig
             self.duplicates.add_signature(str(article.id), sig)
-        return copies
-
-    def embed_fresh(self, copies: Copies) -> dict[int, np.ndarray]:
-        """Lead vectors of the articles that are not copies (step 2; safe to run in another thread)."""
-        fresh = [a for a in copies.articles if a.id not in copies.dup_of]
-        if not fresh:
-            return {}
-        vectors = self.embed([lead_text(a.title, a.text, self.settings.lead_chars) for a in fresh])
-        return {a.id: vectors[i] for i, a in enumerate(fresh)}
-
-    def cluster_batch(
-        self, copies: Copies, vector_of: dict[int, np.ndarray], summary: ClusterSummary
-    ) -> ClusterBatch:
-        """Place each article of a batch (steps 3 to 5), given its copies and lead vectors."""
-        s = self.settings
-        batch = ClusterBatch()
-        articles, signatures, dup_of = copies.articles, copies.signatures, copies.dup_of
+        fresh = [a for a in articles if a.id not in dup_of]
+        vectors = (
+            self.embed([lead_text(a.title, a.text, s.lead_chars) for a in fresh])
+            if fresh
+            else np.zeros((0, 0))
+        )
+        vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
         for article in articles:
             names = list(extract_names(article.title + "\n" + article.text[: s.names_chars]))
             term_counts = extract_terms(article.title + "\n" + article.text[: s.terms_chars])
             self.keep_features(article.id, names, term_counts)
-            day = self.day[article.id]
+            day = date_number(article.published)
             original = dup_of.get(article.id)
             vector = vector_of.get(article.id)
             indexed = False
@@ -445,6 +427,7 @@ class StoryClusterer:
                 indexed = True
             self.place(article.id, story, batch)
             batch.assigned[article.id] = (story, original)
+            self.day[article.id] = day
             batch.features.append(
                 (
                     article.id,
@@ -460,28 +443,20 @@ class StoryClusterer:
         return batch
 
     def cluster_pending(self, progress: Progress | None = None) -> ClusterSummary:
-        """Cluster every article not yet clustered, one committed batch at a time.
-
-        The next batch's leads are embedded in a second thread while this batch is
-        placed (torch releases the GIL), so the two costs overlap.
-        """
+        """Cluster every article not yet clustered, one committed batch at a time."""
         summary = ClusterSummary()
         touched: set[int] = set()
-        size = self.settings.batch_size
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-embed") as pool:
-            copies = self.find_copies(self.store.pending_articles(size))
-            vectors = pool.submit(self.embed_fresh, copies)
-            while copies.articles:
-                following = self.find_copies(self.store.pending_articles(size, after=copies.articles[-1].id))
-                following_vectors = pool.submit(self.embed_fresh, following)
-                batch = self.cluster_batch(copies, vectors.result(), summary)
-                self.store.save_cluster_batch(batch)
-                touched = (touched | batch.touched) - set(batch.merged)
-                if progress is not None:
-                    progress(len(copies.articles))
-                if summary.clustered % (size * 40) < len(copies.articles):
-                    self.vectors.save()
-                copies, vectors = following, following_vectors
+        while True:
+            articles = self.store.pending_articles(self.settings.batch_size)
+            if not articles:
+                break
+            batch = self.cluster_batch(articles, summary)
+            self.store.save_cluster_batch(batch)
+            touched = (touched | batch.touched) - set(batch.merged)
+            if progress is not None:
+                progress(len(articles))
+            if summary.clustered % (self.settings.batch_size * 40) < len(articles):
+                self.vectors.save()
         if touched:
             self.store.save_cluster_batch(self.settle(touched, summary))
         self.vectors.save()
