@@ -118,6 +118,9 @@ def extract_terms(text: str, limit: int = MAX_TERMS) -> dict[int, int]:
         for w in _WORD.findall(text.lower())
         if (len(w) > 2 or w.isdigit()) and w not in ENGLISH_STOP_WORDS
     ]
-    counts: Counter[int] = Counter(term_bucket(w) for w in words)
-    counts.update(term_bucket(a + " " + b) for a, b in itertools.pairwise(words))
-    return dict(counts.most_common(limit))
+    counts: Counter[str] = Counter(words)
+    counts.update(a + " " + b for a, b in itertools.pairwise(words))
+    buckets: Counter[int] = Counter()
+    for term, count in counts.most_common(limit):  # hash only the terms kept
+        buckets[term_bucket(term)] += count
+    return dict(buckets)

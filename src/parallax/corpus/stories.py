@@ -71,7 +71,7 @@ class ClusterSettings:
     """Defaults meant for general news; docs/benchmarks.md ("Corpus mode") says how they were chosen."""
 
     window_days: int = 7  # articles further apart than this never share a story
-    neighbours: int = 24  # ANN candidates per article
+    neighbours: int = 16  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
     text_weight: float = 0.3  # weight of the title+lead vector similarity
     names_weight: float = 1.0  # weight of the shared-names overlap
@@ -252,9 +252,6 @@ class StoryClusterer:
         similarity = float(a[2] @ b[2]) if a[2] is not None and b[2] is not None else 0.0
         return self.pair_score(similarity, a[1], b[1], self.days_apart(self.day[a[0]], self.day[b[0]]))
 
-    def member_score(self, a: int, b: int) -> float:
-        return self.view_score(self.view(a), self.view(b))
-
     def candidate_stories(
         self, vector: np.ndarray, profile: Profile, day: int | None
     ) -> list[tuple[float, int]]:
@@ -283,7 +280,9 @@ class StoryClusterer:
         right = sorted(self.members.get(b, ()))
         left = rng.sample(left, min(sample, len(left)))
         right = rng.sample(right, min(sample, len(right)))
-        scores = [self.member_score(x, y) for x in left for y in right]
+        left_views = [self.view(x) for x in left]
+        right_views = [self.view(y) for y in right]
+        scores = [self.view_score(x, y) for x in left_views for y in right_views]
         return sum(scores) / len(scores) if scores else 0.0
 
     # -- changes -----------------------------------------------------------------------------------
