@@ -66,6 +66,13 @@ def cluster(
     return clusterer
 
 
+def text_only(**changes: float) -> ClusterSettings:
+    """Settings that score pairs by the lead vectors alone, so a test chooses every similarity."""
+    return ClusterSettings(
+        text_weight=1.0, names_weight=0.0, terms_weight=0.0, year_penalty=0.0, time_penalty=0.0, **changes
+    )
+
+
 def stories_by_ids(store: Store) -> list[set[str]]:
     return sorted((set(s["article_ids"]) for s in store.list_stories()), key=lambda s: sorted(s))
 
@@ -135,12 +142,7 @@ def test_stories_merge_when_an_article_bridges_two_stories(store: Store) -> None
     v = (0.45 * e1 + np.sqrt(1 - 0.45**2) * other).astype(np.float32)  # cosine 0.45 with e1
     bridge = (e1 + v) / np.linalg.norm(e1 + v)
     table = {"A1": e1, "A2": e1, "B1": v, "B2": v, "X": bridge}
-    settings = ClusterSettings(
-        text_weight=1.0,
-        names_weight=0.0,
-        terms_weight=0.0,
-        year_penalty=0.0,
-        time_penalty=0.0,
+    settings = text_only(
         join_threshold=0.5,
         merge_threshold=0.4,
         split_threshold=0.3,
@@ -160,12 +162,7 @@ def test_stories_split_when_members_fall_apart(store: Store) -> None:
     other = np.eye(DIM, dtype=np.float32)[1]
     near = (0.7 * e1 + np.sqrt(1 - 0.49) * other).astype(np.float32)  # cosine 0.7 with e1
     table = {"A1": e1, "A2": e1, "B1": near, "B2": near}
-    settings = ClusterSettings(
-        text_weight=1.0,
-        names_weight=0.0,
-        terms_weight=0.0,
-        year_penalty=0.0,
-        time_penalty=0.0,
+    settings = text_only(
         join_threshold=0.5,
         merge_threshold=0.5,
         split_threshold=0.9,
@@ -189,12 +186,7 @@ def test_stories_settling_splits_two_groups_that_one_bridging_member_holds_toget
     v = (0.2 * e1 + np.sqrt(1 - 0.2**2) * other).astype(np.float32)  # cosine 0.2 with e1
     bridge = (e1 + v) / np.linalg.norm(e1 + v)  # cosine 0.77 with both
     table = {"A1": e1, "A2": e1, "A3": e1, "X": bridge, "B1": v, "B2": v, "B3": v}
-    settings = ClusterSettings(
-        text_weight=1.0,
-        names_weight=0.0,
-        terms_weight=0.0,
-        year_penalty=0.0,
-        time_penalty=0.0,
+    settings = text_only(
         join_threshold=0.3,  # loose on arrival: every article joins the first story
         merge_threshold=0.3,
         split_threshold=0.6,
