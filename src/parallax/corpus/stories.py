@@ -32,6 +32,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 from datasketch import MinHash
@@ -64,6 +65,14 @@ class Profile:
     names: Weighted
     terms: Weighted
     year: int
+
+
+class View(NamedTuple):
+    """A stored article as pair scores need it (``vector`` is None for a collapsed copy)."""
+
+    id: int
+    profile: Profile
+    vector: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -241,16 +250,14 @@ class StoryClusterer:
             score -= s.time_penalty * min(1.0, gap / s.window_days)
         return score
 
-    def view(self, article_id: int) -> tuple[int, Profile, np.ndarray | None]:
-        """A stored article as pair scores need it: id, weighed profile, lead vector (None for a copy)."""
+    def view(self, article_id: int) -> View:
         vector = self.vectors.get(article_id) if article_id in self.vectors else None
-        return article_id, self.profile(article_id), vector
+        return View(article_id, self.profile(article_id), vector)
 
-    def view_score(
-        self, a: tuple[int, Profile, np.ndarray | None], b: tuple[int, Profile, np.ndarray | None]
-    ) -> float:
-        similarity = float(a[2] @ b[2]) if a[2] is not None and b[2] is not None else 0.0
-        return self.pair_score(similarity, a[1], b[1], self.days_apart(self.day[a[0]], self.day[b[0]]))
+    def view_score(self, a: View, b: View) -> float:
+        similarity = float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else 0.0
+        gap = self.days_apart(self.day[a.id], self.day[b.id])
+        return self.pair_score(similarity, a.profile, b.profile, gap)
 
     def candidate_stories(
         self, vector: np.ndarray, profile: Profile, day: int | None
