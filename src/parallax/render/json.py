@@ -15,10 +15,12 @@ excluded fields get their defaults.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, Union
 
 from parallax.model import Report
@@ -75,34 +77,49 @@ def render_json(report: Report, *, indent: int | None = 2) -> str:
 
 def build_value(hint: Any, data: Any) -> Any:
     """Rebuild a model value of type ``hint`` from JSON data."""
-    if data is None:
-        return None
-    origin = typing.get_origin(hint)
-    if origin in (Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return build_value(options[0], data) if len(options) == 1 else data
-    if origin in (list, tuple, set):
-        (inner, *_) = typing.get_args(hint) or (Any,)
-        return [build_value(inner, v) for v in data]
-    if origin is dict:
-        _, inner = typing.get_args(hint) or (str, Any)
-        return {k: build_value(inner, v) for k, v in data.items()}
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return build_dataclass(hint, data)
-    if hint is float and isinstance(data, int):
-        return float(data)
+    return builder(hint)(data)
+
+
+def keep(data: Any) -> Any:
     return data
 
 
-def build_dataclass(cls: type[Any], data: dict[str, Any]) -> Any:
-    """One dataclass instance from its JSON object; unknown keys are ignored."""
+@functools.cache
+def builder(hint: Any) -> Callable[[Any], Any]:
+    """A function that rebuilds JSON data as a value of type ``hint`` (None stays None).
+
+    Made once per type: reading the type's shape on every value was most of the
+    time it takes to rebuild a stored report.
+    """
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return builder(options[0]) if len(options) == 1 else keep
+    if origin in (list, tuple, set):
+        (inner_hint, *_) = typing.get_args(hint) or (Any,)
+        inner = builder(inner_hint)
+        return lambda data: None if data is None else [inner(v) for v in data]
+    if origin is dict:
+        _, value_hint = typing.get_args(hint) or (str, Any)
+        value = builder(value_hint)
+        return lambda data: None if data is None else {k: value(v) for k, v in data.items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return lambda data: None if data is None else build_dataclass(hint, data)
+    if hint is float:
+        return lambda data: float(data) if isinstance(data, int) else data
+    return keep
+
+
+@functools.cache
+def init_fields(cls: Any) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """(name, builder) of a dataclass's init fields, resolved once per class."""
     hints = typing.get_type_hints(cls)
-    kwargs = {
-        f.name: build_value(hints[f.name], data[f.name])
-        for f in dataclasses.fields(cls)
-        if f.init and f.name in data
-    }
-    return cls(**kwargs)
+    return tuple((f.name, builder(hints[f.name])) for f in dataclasses.fields(cls) if f.init)
+
+
+def build_dataclass(cls: Any, data: dict[str, Any]) -> Any:
+    """One dataclass instance from its JSON object; unknown keys are ignored."""
+    return cls(**{name: build(data[name]) for name, build in init_fields(cls) if name in data})
 
 
 def report_from_dict(data: dict[str, Any]) -> Report:
