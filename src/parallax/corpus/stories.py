@@ -80,8 +80,7 @@ class ClusterSettings:
     """Defaults meant for general news; docs/benchmarks.md ("Corpus mode") says how they were chosen."""
 
     window_days: int = 7  # articles further apart than this never share a story
-    neighbours: int = 16  # candidates per article: the nearest leads within the window
-    overfetch: int = 4  # the ANN index is asked for this many times ``neighbours``
+    neighbours: int = 16  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
     text_weight: float = 0.3  # weight of the title+lead vector similarity
     names_weight: float = 1.0  # weight of the shared-names overlap
@@ -263,26 +262,17 @@ class StoryClusterer:
     def candidate_stories(
         self, vector: np.ndarray, profile: Profile, day: int | None
     ) -> list[tuple[float, int]]:
-        """(score, story) for the stories of the article's nearest ``neighbours`` within the window.
-
-        The index knows nothing of dates, so it is asked for more and those outside
-        the window are passed over: in a corpus spanning years the nearest leads are
-        often last year's reports of a similar event.
-        """
+        """(score, story) for the stories of the article's ANN neighbours, best first."""
         s = self.settings
         per_story: dict[int, list[float]] = {}
-        scored = 0
-        for other, similarity in self.vectors.search(vector, s.neighbours * s.overfetch):
-            if similarity < s.min_similarity or scored >= s.neighbours:
-                break  # results come nearest first
-            if other not in self.story_of:
+        for other, similarity in self.vectors.search(vector, s.neighbours):
+            if similarity < s.min_similarity or other not in self.story_of:
                 continue
             gap = self.days_apart(day, self.day.get(other))
             if gap is not None and gap > s.window_days:
                 continue
             score = self.pair_score(similarity, profile, self.profile(other), gap)
             per_story.setdefault(self.story_of[other], []).append(score)
-            scored += 1
         ranked = []
         for story, scores in per_story.items():
             best = sorted(scores, reverse=True)[: s.top_links]
