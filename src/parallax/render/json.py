@@ -75,11 +75,6 @@ def render_json(report: Report, *, indent: int | None = 2) -> str:
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=indent) + "\n"
 
 
-def build_value(hint: Any, data: Any) -> Any:
-    """Rebuild a model value of type ``hint`` from JSON data."""
-    return builder(hint)(data)
-
-
 def keep(data: Any) -> Any:
     return data
 
