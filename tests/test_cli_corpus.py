@@ -228,8 +228,8 @@ def test_cli_corpus_story_report_equals_analyze(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_dir: Path, example_report: object
 ) -> None:
     """`parallax story` on the stored example gives the report `parallax analyze` gives on its files."""
+    from parallax.codec import report_to_dict
     from parallax.corpus.rows import ClusterBatch
-    from parallax.render.json import report_to_dict
 
     monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
     db = tmp_path / "example.db"

@@ -481,13 +481,13 @@ class Store(abc.ABC):
         data = self.load_analysis_dict(story_id)
         if data is None:
             return None
-        from parallax.render.json import report_from_dict
+        from parallax.codec import report_from_dict
 
         return report_from_dict(data)
 
     def save_analysis(self, story_id: str | int, report: Report) -> None:
         """Cache a story's analysis, keyed by the story and its member set."""
-        from parallax.render.json import render_json
+        from parallax.codec import report_to_json
 
         sid = parse_story_id(story_id)
         digest = self.member_hash(sid)
@@ -495,7 +495,7 @@ class Store(abc.ABC):
             self.execute("DELETE FROM analyses WHERE story_id = ?", (sid,))
             self.execute(
                 "INSERT INTO analyses (story_id, member_hash, report, created_at) VALUES (?, ?, ?, ?)",
-                (sid, digest, render_json(report, indent=None), now()),
+                (sid, digest, report_to_json(report, indent=None), now()),
             )
 
     def iter_analyses(self) -> Iterator[tuple[int, dict[str, Any]]]:
