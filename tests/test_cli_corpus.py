@@ -6,12 +6,14 @@ import json
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+import parallax
 from parallax.cli import app
 from parallax.corpus import stories as stories_module
 from parallax.corpus.store import open_store
@@ -124,6 +126,39 @@ def test_cli_corpus_story_report_is_cached(corpus: Path, tmp_path: Path) -> None
     assert "Daily Wire &lt;script&gt;" in page and "Daily Wire <script>" not in page  # outlet names escaped
 
 
+def story_json(db: Path, story_id: str, out: Path, *flags: str) -> dict[str, Any]:
+    result = runner.invoke(app, ["story", story_id, "--db", str(db), "-o", str(out), *flags])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def test_cli_corpus_story_takes_analysis_options(corpus: Path, tmp_path: Path) -> None:
+    story_id = str(quake_story(corpus)["id"])
+    first = story_json(corpus, story_id, tmp_path / "default.json")
+    assert len(first["summary"]) > 1
+    short = story_json(corpus, story_id, tmp_path / "short.json", "--summary-sentences", "1")
+    assert len(short["summary"]) == 1  # the cached default analysis was not served
+    again = story_json(corpus, story_id, tmp_path / "again.json", "--summary-sentences", "1")
+    assert again["summary"] == short["summary"]
+    bad = runner.invoke(app, ["story", story_id, "--db", str(corpus), "--summary-sentences", "many"])
+    assert bad.exit_code != 0 and "summary-sentences" in bad.output
+
+
+def test_cli_corpus_story_recomputes_after_an_upgrade(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story_id = str(quake_story(corpus)["id"])
+    story_json(corpus, story_id, tmp_path / "old.json")
+    monkeypatch.setattr(parallax, "__version__", "99.0.0")
+    with open_store(str(corpus)) as store:
+        assert store.load_analysis(story_id) is None  # stale: made by an older version
+    upgraded = story_json(corpus, story_id, tmp_path / "new.json")
+    assert upgraded["generated_by"] == "parallax 99.0.0"
+    with open_store(str(corpus)) as store:
+        assert store.load_analysis(story_id) is not None
+
+
 def test_cli_corpus_export_jsonl_and_parquet(corpus: Path, tmp_path: Path) -> None:
     jsonl = tmp_path / "out.jsonl"
     assert runner.invoke(app, ["export", "--db", str(corpus), "-o", str(jsonl)]).exit_code == 0
@@ -228,8 +263,8 @@ def test_cli_corpus_story_report_equals_analyze(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_dir: Path, example_report: object
 ) -> None:
     """`parallax story` on the stored example gives the report `parallax analyze` gives on its files."""
+    from parallax.codec import report_to_dict
     from parallax.corpus.rows import ClusterBatch
-    from parallax.render.json import report_to_dict
 
     monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
     db = tmp_path / "example.db"

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from parallax.codec import report_from_dict, report_to_dict
 from parallax.model import (
     Article,
     ArticleWarning,
@@ -26,11 +27,10 @@ from parallax.model import (
     SummarySentence,
 )
 from parallax.render import FORMATS, render
-from parallax.render.json import report_from_dict, report_to_dict
 from parallax.render.sections import Section, escape_cell, escape_md, load_sections
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "docs" / "report.schema.json"
+SCHEMA = ROOT / "src" / "parallax" / "data" / "report.schema.json"
 
 
 def build_article(

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+import parallax
 from parallax.corpus.schema import SCHEMA_VERSION
 from parallax.corpus.store import ClusterBatch, Store, open_store
 from parallax.corpus.store_sqlite import SQLiteStore
 from parallax.errors import StoreError
 from parallax.model import Article, Claim, Report
+from parallax.options import Options
 
 PG_ENV = "PARALLAX_TEST_PG_URL"
 
@@ -171,6 +173,34 @@ def test_store_analysis_cache_follows_the_member_set(store: Store) -> None:
     assert cached is not None and cached.claims[0].text == "A claim"
     store.save_cluster_batch(ClusterBatch(assigned={ids[1]: (1, None)}, touched={1}))
     assert store.load_analysis("1") is None  # a new member: the cached analysis no longer applies
+
+
+def stored_story(store: Store) -> str:
+    """One story of one article, with a cached report made with the default options."""
+    ids = store.add_articles([make_article("Alpha text.", input_id="a")]).added
+    store.save_cluster_batch(ClusterBatch(new_stories=[1], assigned={ids[0]: (1, None)}, touched={1}))
+    report = Report(claims=[Claim(id="c1", text="A claim", articles=["a"], outlets=["Daily"], mentions=[])])
+    store.save_analysis("1", report)
+    return "1"
+
+
+def test_store_analysis_cache_follows_the_options(store: Store) -> None:
+    story = stored_story(store)
+    assert store.load_analysis(story) is not None
+    assert store.load_analysis(story, Options()) is not None  # the defaults, spelt out
+    assert store.load_analysis(story, Options(summary_sentences=2)) is None
+    store.save_analysis(story, Report(notes=["two"]), Options(summary_sentences=2))
+    cached = store.load_analysis(story, Options(summary_sentences=2))
+    assert cached is not None and cached.notes == ["two"]
+    assert store.load_analysis(story) is None  # one cached analysis per story: the latest
+
+
+def test_store_analysis_cache_follows_the_version(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    story = stored_story(store)
+    assert store.load_analysis(story) is not None
+    monkeypatch.setattr(parallax, "__version__", parallax.__version__ + ".post1")
+    assert store.load_analysis(story) is None
+    assert store.load_analysis_dict(story) is None
 
 
 def test_store_unknown_story_is_a_clear_error(store: Store) -> None:

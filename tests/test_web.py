@@ -57,7 +57,7 @@ def make_article(
         article.sentences.append(Sentence(f"{ident}:s{n}", ident, n, text, start, cursor))
     if furniture:
         start = original.index(furniture)
-        article.removed.append(Removed(furniture, "related-article teaser", start, start + len(furniture)))
+        article.removed.append(Removed(furniture, "related-link", start, start + len(furniture)))
     return article
 
 
@@ -285,7 +285,7 @@ def test_web_article_page_marks_support_markers_and_furniture(app: Any) -> None:
     assert "See also" not in body  # furniture is not in the text ...
     apart = page.split('id="h-removed"')[1]
     assert (
-        "See also: Harbour fees rise again" in apart and "related-article teaser" in apart
+        "See also: Harbour fees rise again" in apart and "related-link" in apart
     )  # ... but shown apart
 
 

@@ -219,31 +219,40 @@ def build_analyze() -> Any:
             ],
         ),
     ]
-    for name, default, help_line in describe_options():
-        kind = option_type(name)
-        params.append(
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                default=None,
-                annotation=Annotated[
-                    kind | None,
-                    typer.Option(
-                        "--" + name.replace("_", "-"),
-                        help=escape(f"{help_line} (default: {default})"),
-                        show_default=False,
-                    ),
-                ],
-            )
-        )
 
     def analyze(**kwargs: Any) -> None:
         analyze_command(kwargs.pop("paths"), kwargs.pop("fmt"), kwargs.pop("output"), **kwargs)
 
-    analyze.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    analyze.__annotations__ = {p.name: p.annotation for p in params}
-    analyze.__doc__ = analyze_command.__doc__
-    return analyze
+    return with_setting_flags(analyze, params, analyze_command.__doc__)
+
+
+def setting_parameters() -> list[inspect.Parameter]:
+    """One keyword-only CLI flag per Options setting, help from the setting (None: the default)."""
+    return [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                option_type(name) | None,
+                typer.Option(
+                    "--" + name.replace("_", "-"),
+                    help=escape(f"{help_line} (default: {default})"),
+                    show_default=False,
+                ),
+            ],
+        )
+        for name, default, help_line in describe_options()
+    ]
+
+
+def with_setting_flags(command: Any, params: list[inspect.Parameter], doc: str | None) -> Any:
+    """``command`` (taking ``**kwargs``) declared to typer with ``params`` plus one flag per setting."""
+    every = [*params, *setting_parameters()]
+    command.__signature__ = inspect.Signature(every)
+    command.__annotations__ = {p.name: p.annotation for p in every}
+    command.__doc__ = doc
+    return command
 
 
 app.command("analyze")(build_analyze())

@@ -7,11 +7,12 @@ messages instead of tracebacks. ``--db`` takes a SQLite file (default
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from parallax.cli import ReportFormat, emit_report, fail, make_stderr, warn
+from parallax.cli import ReportFormat, emit_report, fail, make_stderr, options_from, warn, with_setting_flags
 from parallax.errors import ModelUnavailable, ParallaxError
 from parallax.render.sections import clean_terminal
 
@@ -156,13 +157,24 @@ def stories_command(db: str | None, fmt: ListFormat, min_size: int, limit: int |
 
 
 def story_command(
-    story_id: str, db: str | None, fmt: ReportFormat | None, output: Path | None, refresh: bool
+    story_id: str,
+    db: str | None,
+    fmt: ReportFormat | None,
+    output: Path | None,
+    refresh: bool,
+    **settings: Any,
 ) -> None:
+    """The full comparison report of one story, analysed with the given settings (cached until its
+    members, the settings or the Parallax version change)."""
     from parallax.corpus.export import analyse_story
 
+    try:
+        options = options_from(settings)
+    except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
     store = open_corpus(db)
     try:
-        report = analyse_story(store, story_id, refresh=refresh)
+        report = analyse_story(store, story_id, options, refresh=refresh)
     except ModelUnavailable as error:
         fail(f"a model is unavailable: {error}")
     except ParallaxError as error:
@@ -186,6 +198,43 @@ def export_command(db: str | None, fmt: ExportFormat | None, output: Path) -> No
     finally:
         store.close()
     make_stderr().print(f"wrote {count} stories to {output} ({chosen})")
+
+
+def build_story() -> Any:
+    """The ``story`` command, with the same analysis flags as ``analyze`` (one per Options setting)."""
+
+    def keyword(name: str, default: Any, annotation: Any) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+    story_id = Annotated[str, typer.Argument(help="Story id, as `parallax stories` lists it.")]
+    fmt = Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Report format; default: from the -o suffix, else text.",
+            case_sensitive=False,
+        ),
+    ]
+    output = Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.", dir_okay=False)
+    ]
+    refresh = Annotated[
+        bool, typer.Option("--refresh", help="Analyse again even when a cached analysis exists.")
+    ]
+    params = [
+        inspect.Parameter("story_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=story_id),
+        keyword("db", None, Annotated[str | None, typer.Option("--db", help=DB_HELP)]),
+        keyword("fmt", None, fmt),
+        keyword("output", None, output),
+        keyword("refresh", False, refresh),
+    ]
+
+    def story(**kwargs: Any) -> None:
+        fixed = [kwargs.pop(name) for name in ("story_id", "db", "fmt", "output", "refresh")]
+        story_command(*fixed, **kwargs)
+
+    return with_setting_flags(story, params, story_command.__doc__)
 
 
 def register(app: typer.Typer) -> None:
@@ -237,28 +286,7 @@ def register(app: typer.Typer) -> None:
         """List the stories of a corpus: id, size, outlets, date range and title, largest first."""
         stories_command(db, fmt, min_size, limit)
 
-    @app.command("story")
-    def story(
-        story_id: Annotated[str, typer.Argument(help="Story id, as `parallax stories` lists it.")],
-        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-        fmt: Annotated[
-            ReportFormat | None,
-            typer.Option(
-                "--format",
-                "-f",
-                help="Report format; default: from the -o suffix, else text.",
-                case_sensitive=False,
-            ),
-        ] = None,
-        output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="Write the report to this file.", dir_okay=False)
-        ] = None,
-        refresh: Annotated[
-            bool, typer.Option("--refresh", help="Analyse again even when a cached analysis exists.")
-        ] = False,
-    ) -> None:
-        """The full comparison report of one story (cached until its members change)."""
-        story_command(story_id, db, fmt, output, refresh)
+    app.command("story")(build_story())
 
     @app.command("export")
     def export(

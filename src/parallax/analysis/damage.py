@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from rapidfuzz import fuzz
 
 from parallax.lexicons import stop_words
-from parallax.model import Article, ArticleWarning, Report, Span
+from parallax.model import Article, ArticleWarning, Report, Span, WarningKind
 from parallax.stage import Context, stage
 
 OPENERS = {"“": "”", "«": "»", "„": "”"}
@@ -140,7 +140,7 @@ def check_quotes(article: Article) -> list[ArticleWarning]:
     return warnings
 
 
-def _warn(kind: str, what: str, original: str, start: int, end: int) -> ArticleWarning:
+def _warn(kind: WarningKind, what: str, original: str, start: int, end: int) -> ArticleWarning:
     return ArticleWarning(kind, f"{what}: {_excerpt(original, start, end)}", start, end)
 
 

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from parallax.analysis.alignment import (
     QUOTE_CHARS,
@@ -39,6 +39,7 @@ from parallax.model import (
     Article,
     Claim,
     Framing,
+    FramingKind,
     FramingOutlet,
     FramingTerm,
     MergedEntity,
@@ -230,7 +231,9 @@ def build_framing(
             }
         )
     )
-    return Framing("", referent, kind, basis, by_article, claim_ids, entity.id if entity else None)
+    return Framing(
+        "", referent, cast(FramingKind, kind), basis, by_article, claim_ids, entity.id if entity else None
+    )
 
 
 def is_distinctive(

@@ -23,7 +23,7 @@ from parallax.lexicons import (
     load_hedges,
     load_loaded_lexicon,
 )
-from parallax.model import Article, Claim, Marker, MergedEntity, Sentence
+from parallax.model import Article, Claim, Marker, MarkerKind, MergedEntity, Sentence
 from parallax.stage import Context, stage
 
 WORD_SPAN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
@@ -126,7 +126,7 @@ def find_attribution_verbs(article: Article, judgement_only: bool = False) -> li
             after = words[i + 1].group().lower() if i + 1 < len(words) else ""
             if before in NOUN_BEFORE or after == "of":
                 continue  # used as a noun: "the claims of", "false claims"
-            kind = "attribution" if verb.judgement else "attribution-neutral"
+            kind: MarkerKind = "attribution" if verb.judgement else "attribution-neutral"
             note = f"'{m.group()}' ({verb.lemma}) judges the statement" if verb.judgement else "neutral"
             markers.append(make_marker(kind, article, sentence, m.start(), m.end(), note, "attribution.tsv"))
     return markers
@@ -178,7 +178,7 @@ def find_loaded_words(article: Article, lexicon: LoadedLexicon) -> list[Marker]:
 
 
 def make_marker(
-    kind: str, article: Article, sentence: Sentence, start: int, end: int, note: str, source: str
+    kind: MarkerKind, article: Article, sentence: Sentence, start: int, end: int, note: str, source: str
 ) -> Marker:
     """A marker at sentence-relative offsets, stored with offsets into the original."""
     begin, finish = sentence.start + start, sentence.start + end

@@ -23,10 +23,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, cast
 
 from parallax.analysis.parsing import shared_parser
-from parallax.model import Article, NumberComparison, Quantity, Report, Sentence
+from parallax.model import Article, Bound, NumberComparison, Quantity, QuantityKind, Report, Sentence, Verdict
 from parallax.stage import Context, stage
 
 # Values within this factor of each other can be the same measure; further apart
@@ -389,7 +389,8 @@ def extract_quantities(article: Article, parse: Callable[[str], Any], start_id: 
                     id=f"n{start_id + len(out)}", article=article.id, sentence=sentence.id,
                     text=sentence.text[item.start : item.end], value=item.value,
                     start=sentence.start + item.start, end=sentence.start + item.end,
-                    high=item.high, qualifier=item.qualifier, bound=item.bound, kind=kind,
+                    high=item.high, qualifier=item.qualifier,
+                    bound=cast(Bound, item.bound), kind=cast(QuantityKind, kind),
                     event=event, counts=counted, unit=item.unit, date=article.published,
                 )
             )  # fmt: skip
@@ -488,7 +489,7 @@ def compare_quantities(report: Report) -> list[NumberComparison]:
                     measure=measure_label(key), quantities=[q.id for q in chosen],
                     articles=[q.article for q in chosen],
                     outlets=list(dict.fromkeys(labels[q.article] for q in chosen)),
-                    verdict=verdict, note=note,
+                    verdict=cast(Verdict, verdict), note=note,
                 )
             )  # fmt: skip
     order = {"differ": 0, "update": 1, "agree": 2}

@@ -30,10 +30,19 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, cast
 
 from parallax.analysis.parsing import shared_parser
-from parallax.model import Article, ArticleWarning, DiffPiece, Quote, QuoteMatch, Report, Sentence
+from parallax.model import (
+    Article,
+    ArticleWarning,
+    AttributionMethod,
+    DiffPiece,
+    Quote,
+    QuoteMatch,
+    Report,
+    Sentence,
+)
 from parallax.stage import Context, stage
 
 SPEECH_VERBS = {
@@ -319,7 +328,8 @@ def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int 
                 sentence=first.id if first else "", text=words,
                 start=rq.end - len(original[rq.start : rq.end].lstrip()),
                 end=rq.start + len(original[rq.start : rq.end].rstrip()),
-                speaker=speaker or None, verb=verb, attribution=how, complete=rq.close_at is not None,
+                speaker=speaker or None, verb=verb, attribution=cast(AttributionMethod, how),
+                complete=rq.close_at is not None,
             )
         )  # fmt: skip
         if speaker and how == "pattern":

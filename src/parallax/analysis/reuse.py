@@ -32,7 +32,7 @@ from itertools import pairwise
 
 from parallax.analysis.neardup import WORD, normalise_word
 from parallax.lexicons import stop_words
-from parallax.model import Article, CopiedSpan, ReusePair, Span, Substitution
+from parallax.model import Article, CopiedSpan, ReuseKind, ReusePair, Span, Substitution
 from parallax.stage import Context, stage
 
 SEED = 3  # words in a seed n-gram
@@ -374,6 +374,7 @@ def compare_pair(
     b_coverage = len(b_cov) / len(b)
     substitutions, swaps = systematic_swaps(swaps)
     score = (a_coverage + b_coverage) / 2
+    kind: ReuseKind
     if substitutions and score >= 0.2:
         kind = "rewrite"
     elif min(a_coverage, b_coverage) >= 0.8:

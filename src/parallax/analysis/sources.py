@@ -25,7 +25,17 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from parallax.model import Article, CitedSource, Claim, Report, Sentence, SourcingShare, Span
+from parallax.model import (
+    Article,
+    CitedSource,
+    Claim,
+    Report,
+    Sentence,
+    SourceKind,
+    SourcingBasis,
+    SourcingShare,
+    Span,
+)
 from parallax.stage import Context, stage
 
 # A capitalised name: words starting with a capital (or digits), joined by a few small words.
@@ -276,7 +286,9 @@ def _looks_like_person(name: str, people: list[str], tagged: bool) -> bool:
     )
 
 
-def _source(article: Article, sentence: Sentence, name: str, kind: str, m: re.Match[str]) -> CitedSource:
+def _source(
+    article: Article, sentence: Sentence, name: str, kind: SourceKind, m: re.Match[str]
+) -> CitedSource:
     whole = m.group(0)
     start = sentence.start + m.start() + len(whole) - len(whole.lstrip())
     end = sentence.start + m.start() + len(whole.rstrip(".,;: "))
@@ -356,7 +368,7 @@ def classify(sources: list[CitedSource]) -> str:
     return "anonymous" if sources else "unattributed"
 
 
-def _share(article: str, basis: str, labels: list[str]) -> SourcingShare:
+def _share(article: str, basis: SourcingBasis, labels: list[str]) -> SourcingShare:
     total = len(labels)
 
     def part(label: str) -> float:

@@ -18,14 +18,14 @@ import re
 
 from parallax.analysis.neardup import NearDuplicateIndex
 from parallax.analysis.sources import is_outlet
-from parallax.model import Article, DuplicateGroup, ReusePair, SyndicationNotice
+from parallax.model import Article, DuplicateGroup, NoticeKind, ReusePair, SyndicationNotice
 from parallax.stage import Context, stage
 
 AGENCY = (
     r"Reuters|AP|Associated Press|AFP|Agence France[- ]Presse|Bloomberg|dpa|Xinhua|TASS|Anadolu|"
     r"Kyodo|Yonhap|EFE|ANSA|UPI|PTI|IANS|ANI|Press Association|PA Media|CNA|Bernama|Antara|IRNA|WAFA"
 )
-NOTICES: list[tuple[str, re.Pattern[str]]] = [
+NOTICES: list[tuple[NoticeKind, re.Pattern[str]]] = [
     ("syndicated", re.compile(r"[^\n]{0,200}syndicated (?:feed|content|story|service)[^\n]{0,120}", re.I)),
     ("syndicated", re.compile(r"[^\n]{0,160}not (?:been )?edited by [^\n]{1,60}? staff[^\n]{0,160}", re.I)),
     ("syndicated", re.compile(r"[^\n]{0,120}auto-?generated from [^\n]{0,160}", re.I)),
@@ -82,7 +82,7 @@ def find_notices(article: Article) -> list[SyndicationNotice]:
     notices: list[SyndicationNotice] = []
     seen: set[tuple[int, int]] = set()
 
-    def add(kind: str, start: int | None, end: int | None, text: str) -> None:
+    def add(kind: NoticeKind, start: int | None, end: int | None, text: str) -> None:
         text = text.strip()
         if not text:
             return

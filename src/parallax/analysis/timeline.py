@@ -29,8 +29,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
-from parallax.model import Article, DateEvidence, Report, TimelineEntry
+from parallax.model import Article, DateEvidence, DateHow, Precision, Report, TimelineEntry
 from parallax.stage import Context, stage
 
 MONTHS = {
@@ -397,8 +398,8 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
         articles = list(dict.fromkeys(x[0].article for x in group))
         evidence = [
             DateEvidence(
-                article=m.article, sentence=m.sentence, text=m.text, expression=m.expression, how=m.how,
-                start=m.offset + m.start, end=m.offset + m.end, inferred=inferred,
+                article=m.article, sentence=m.sentence, text=m.text, expression=m.expression,
+                how=cast(DateHow, m.how), start=m.offset + m.start, end=m.offset + m.end, inferred=inferred,
             )
             for m, _, _, _, inferred in group
         ]  # fmt: skip
@@ -407,7 +408,8 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
             TimelineEntry(
                 date=first[1].isoformat(), event=event, articles=articles,
                 outlets=list(dict.fromkeys(labels[a] for a in articles)), evidence=evidence,
-                precision=first[3], until=first[2].isoformat() if first[3] != "day" else None,
+                precision=cast(Precision, first[3]),
+                until=first[2].isoformat() if first[3] != "day" else None,
             )
         )  # fmt: skip
     entries.sort(key=lambda e: (e.date, -len(e.articles)))

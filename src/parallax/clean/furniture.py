@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 from parallax.clean import rules
 from parallax.clean.normalise import join_spans
 from parallax.ingest.common import parse_date
-from parallax.model import Article, ArticleWarning, Caption, Removed, Span
+from parallax.model import Article, ArticleWarning, Caption, RemovalReason, Removed, Span
 from parallax.stage import Context, stage
 
 # Lines of at least this many words count as reporting when locating the article's end.
@@ -215,7 +216,7 @@ def _remove(article: Article, start: int, end: int, reason: str) -> None:
     start, end = start + lead, end - trail
     if end <= start:
         return
-    article.removed.append(Removed(article.original[start:end], reason, start, end))
+    article.removed.append(Removed(article.original[start:end], cast(RemovalReason, reason), start, end))
     if reason in (rules.CAPTION, rules.PHOTO_CREDIT):
         article.captions.append(Caption(article.original[start:end], start, end))
 

@@ -18,16 +18,17 @@ EXPORT_FORMATS = ("jsonl", "parquet")
 def analyse_story(
     store: Store, story_id: str, options: Options | None = None, *, refresh: bool = False
 ) -> Report:
-    """The full analysis of a stored story, from the cache when its members have not changed."""
+    """The full analysis of a stored story with ``options``: from the cache when one was made for
+    the same members, the same options and this version of Parallax; otherwise analysed anew and cached."""
     if not refresh:
-        cached = store.load_analysis(story_id)
+        cached = store.load_analysis(story_id, options)
         if cached is not None:
             return cached
     import parallax
 
     articles = store.get_story_articles(story_id)
     report = parallax.analyze(articles, options)
-    store.save_analysis(story_id, report)
+    store.save_analysis(story_id, report, options)
     return report
 
 

@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from parallax.corpus.rows import AddOutcome, ClusterBatch, StoredArticle, StoryR
 from parallax.corpus.schema import MIGRATIONS, SQLITE_TYPES
 from parallax.errors import StoreError
 from parallax.model import Article, Report
+from parallax.options import Options
 
 DEFAULT_DB = "parallax.db"
 BUSY_SECONDS = 10.0
@@ -45,6 +47,15 @@ ARTICLE_COLUMNS = (
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def analysis_key(member_hash: str, options: Options | None = None) -> str:
+    """The cache key of an analysis: the member set's hash, every option's value, the Parallax version."""
+    import parallax
+
+    settings = json.dumps(asdict(options or Options()), sort_keys=True, default=str)
+    text = "\n".join((member_hash, settings, f"parallax {parallax.__version__}"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def parse_story_id(story_id: str | int) -> int:
@@ -462,40 +473,51 @@ class Store(abc.ABC):
     # -- analyses --------------------------------------------------------------------------------
 
     def member_hash(self, story_id: str | int) -> str:
-        """A hash of a story's member set: an analysis is reused only for the same members."""
+        """A hash of a story's member set."""
         sid = parse_story_id(story_id)
         hashes = sorted(
             h for (h,) in self.rows("SELECT content_hash FROM articles WHERE story_id = ?", (sid,))
         )
         return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
-    def load_analysis_dict(self, story_id: str | int) -> dict[str, Any] | None:
+    def analysis_key(self, story_id: str | int, options: Options | None = None) -> str:
+        """What a cached analysis is valid for: the story's members, the options and the Parallax version.
+
+        Stored in the ``member_hash`` column: a cached report is served only when all three match.
+        """
+        return analysis_key(self.member_hash(story_id), options)
+
+    def load_analysis_dict(
+        self, story_id: str | int, options: Options | None = None
+    ) -> dict[str, Any] | None:
+        """The cached report (as JSON data) for the current members, these options and this version."""
         sid = parse_story_id(story_id)
         text = self.scalar(
-            "SELECT report FROM analyses WHERE story_id = ? AND member_hash = ?", (sid, self.member_hash(sid))
+            "SELECT report FROM analyses WHERE story_id = ? AND member_hash = ?",
+            (sid, self.analysis_key(sid, options)),
         )
         return json.loads(text) if text else None
 
-    def load_analysis(self, story_id: str | int) -> Report | None:
-        """The cached analysis of a story's current members, or None."""
-        data = self.load_analysis_dict(story_id)
+    def load_analysis(self, story_id: str | int, options: Options | None = None) -> Report | None:
+        """The cached analysis of a story's current members with these options, or None (stale or absent)."""
+        data = self.load_analysis_dict(story_id, options)
         if data is None:
             return None
-        from parallax.render.json import report_from_dict
+        from parallax.codec import report_from_dict
 
         return report_from_dict(data)
 
-    def save_analysis(self, story_id: str | int, report: Report) -> None:
-        """Cache a story's analysis, keyed by the story and its member set."""
-        from parallax.render.json import render_json
+    def save_analysis(self, story_id: str | int, report: Report, options: Options | None = None) -> None:
+        """Cache a story's analysis made with ``options``, replacing any older one of the story."""
+        from parallax.codec import report_to_json
 
         sid = parse_story_id(story_id)
-        digest = self.member_hash(sid)
+        digest = self.analysis_key(sid, options)
         with self.transaction():
             self.execute("DELETE FROM analyses WHERE story_id = ?", (sid,))
             self.execute(
                 "INSERT INTO analyses (story_id, member_hash, report, created_at) VALUES (?, ?, ?, ?)",
-                (sid, digest, render_json(report, indent=None), now()),
+                (sid, digest, report_to_json(report, indent=None), now()),
             )
 
     def iter_analyses(self) -> Iterator[tuple[int, dict[str, Any]]]:

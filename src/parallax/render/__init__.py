@@ -3,7 +3,7 @@
 ``render(report, fmt)`` returns the report as a string in one of ``FORMATS``.
 The text, Markdown and HTML reports are built from the registered sections
 (see ``parallax.render.sections`` for how to add one); JSON comes from
-``parallax.render.json.report_to_dict``.
+``parallax.codec.report_to_dict``.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from importlib import resources
 
 from markupsafe import Markup
 
+from parallax.codec import generated_by
 from parallax.model import Report
-from parallax.render.json import generated_by
 from parallax.render.sections import Section, load_sections
 from parallax.render.templating import render_template
 

@@ -6,10 +6,10 @@ never become a link, raw HTML, emphasis or a broken table row.
 
 from __future__ import annotations
 
+from parallax.codec import generated_by
 from parallax.model import Report
 from parallax.render.facts import plural
 from parallax.render.html import story_title
-from parallax.render.json import generated_by
 from parallax.render.sections import escape_md, load_sections
 
 

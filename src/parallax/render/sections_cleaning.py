@@ -21,7 +21,7 @@ def has_cleaning(article: Article) -> bool:
 
 def cleaning_items(article: Article) -> list[tuple[str, str]]:
     """(kind, text) for everything cleaning set apart or flagged in one article."""
-    items = [(r.reason, r.text) for r in article.removed]
+    items: list[tuple[str, str]] = [(r.reason, r.text) for r in article.removed]
     items += [("caption", c.text) for c in article.captions]
     items += [("provenance", p) for p in article.provenance]
     items += [(f"warning: {w.kind}", w.message) for w in article.warnings]

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from parallax.render.json import report_to_dict
+from parallax.codec import report_to_dict
+from parallax.report_schema import load_report_schema
 from parallax.web.pages import need_job, need_source, read_analyse_form, start_analysis
 from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow
 from parallax.web.uploads import check_inputs
@@ -148,37 +147,20 @@ def get_job_report(request: Request, job_id: str) -> Response:
 
 
 @cache
-def load_report_schema() -> dict[str, Any] | None:
-    """docs/report.schema.json from the package data or the source tree, if present."""
-    try:
-        text = resources.files("parallax").joinpath("data", "report.schema.json").read_text(encoding="utf-8")
-        data: dict[str, Any] = json.loads(text)
-        return data
-    except (FileNotFoundError, OSError):
-        pass
-    path = Path(__file__).resolve().parents[3] / "docs" / "report.schema.json"
-    if path.exists():
-        found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return found
-    return None
+def packaged_schema() -> dict[str, Any]:
+    """The report schema shipped in the package (parallax/data/report.schema.json), read once."""
+    return load_report_schema()
 
 
 @router.get("/schema", summary="The JSON Schema of reports")
 def get_schema() -> Response:
-    schema = load_report_schema()
-    if schema is None:
-        raise HTTPException(404, "the report schema is not installed with this copy of Parallax")
-    return JSONResponse(schema)
+    return JSONResponse(packaged_schema())
 
 
 def add_report_schema(spec: dict[str, Any]) -> dict[str, Any]:
     """Put the report schema into an OpenAPI document as components/schemas/Report."""
-    schema = load_report_schema()
     components = spec.setdefault("components", {}).setdefault("schemas", {})
-    if schema is None:
-        components["Report"] = {"type": "object", "description": "See docs/report.schema.json."}
-        return spec
-    text = json.dumps(schema)
+    text = json.dumps(packaged_schema())
     for key in ("$defs", "definitions"):
         text = text.replace(f'"#/{key}/', '"#/components/schemas/')
     moved: dict[str, Any] = json.loads(text)
