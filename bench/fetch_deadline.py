@@ -18,7 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from parallax.ingest.urls import Fetcher, FetchError, FetchSettings
 
-PAGE = b"<html><body><article><p>" + b"The harbour wall was rebuilt before the storms. " * 20 + b"</p></article>"
+PAGE = (
+    b"<html><body><article><p>" + b"The harbour wall was rebuilt before the storms. " * 20 + b"</p></article>"
+)
 
 
 def drip(handler: BaseHTTPRequestHandler, data: bytes, pause: float) -> None:
@@ -68,7 +70,11 @@ class Hostile(BaseHTTPRequestHandler):
 class SlowRobots(Hostile):
     def do_GET(self) -> None:
         if self.path == "/robots.txt":
-            drip(self, b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\nUser-agent: *\nDisallow: /private/\n", 0.5)
+            drip(
+                self,
+                b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\nUser-agent: *\nDisallow: /private/\n",
+                0.5,
+            )
             return
         super().do_GET()
 
@@ -81,7 +87,9 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--timeout", type=float, default=3.0)
     args = parser.parse_args()
     hostile, base = serve(Hostile)
