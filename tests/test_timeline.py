@@ -136,6 +136,32 @@ def test_timeline_infers_from_a_relative_expression() -> None:
     assert "2024-05-12" <= (undated.published or "") <= "2024-05-18"
 
 
+def test_timeline_a_historical_date_is_not_a_publication_date() -> None:
+    dated = make_article("a", ["The harbour wall gave way on Tuesday, officials said."], "2024-05-02")
+    undated = make_article(
+        "b",
+        [
+            "The harbour wall gave way, officials said.",
+            "It was built soon after the Berlin Wall fell on November 9, 1989.",
+        ],
+        None,
+    )
+    report = Report(articles=[dated, undated])
+    mentions = {x.id: collect_mentions(x) for x in report.articles}
+    infer_missing_dates(report, mentions)
+    assert undated.published is None and not undated.published_inferred
+    assert not any("1989" in note for note in report.notes if "inferred" in note)
+
+
+def test_timeline_latest_date_is_used_when_other_reports_agree() -> None:
+    dated = make_article("a", ["The harbour wall gave way on Tuesday, officials said."], "2024-05-02")
+    undated = make_article("b", ["The harbour wall gave way on April 30, officials said."], None)
+    report = Report(articles=[dated, undated])
+    mentions = {x.id: collect_mentions(x) for x in report.articles}
+    infer_missing_dates(report, mentions)
+    assert undated.published == "2024-04-30" and undated.published_inferred
+
+
 def test_timeline_article_without_any_date_stays_undated() -> None:
     lonely = make_article("a", ["Something happened on Friday, witnesses said."], None)
     report = Report(articles=[lonely])

@@ -6,9 +6,11 @@ A local HTTP server on 127.0.0.1 serves the pages; loopback is refused unless
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from parallax.ingest.urls import (
     fetch_items,
     forbidden_reason,
     read_url_list,
+    retry_after_seconds,
 )
 from parallax.model import Article
 
@@ -49,10 +52,50 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
 }
 
 
+HITS: dict[str, int] = {}
+
+
+def trickle(handler: BaseHTTPRequestHandler, data: bytes, pause: float) -> None:
+    """Send ``data`` one byte at a time; stop quietly when the client has gone."""
+    try:
+        for byte in data:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(pause)
+    except OSError:
+        pass
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        HITS[self.path] = HITS.get(self.path, 0) + 1
         if self.path == "/slow":
             time.sleep(2)
+        if self.path == "/trickle-headers":
+            trickle(self, b"HTTP/1.1 200 OK\r\n" + b"X-Padding: " + b"p" * 200 + b"\r\n\r\n", 0.1)
+            return
+        if self.path == "/trickle-body":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            trickle(self, b"x" * 1000, 0.1)
+            return
+        if self.path == "/flaky" and HITS[self.path] <= 2:
+            self.send_response(503)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path in ("/busy", "/broken"):
+            self.send_response(429 if self.path == "/busy" else 500)
+            if self.path == "/busy":
+                self.send_header("Retry-After", "120")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path == "/flaky":
+            self.path = "/news/harbour"
         status, kind, body = ROUTES.get(self.path, (404, "text/plain", b"not found"))
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -60,7 +103,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Location", "/private/secret")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(OSError):  # the client gave up (a timeout test)
+            self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -146,6 +190,72 @@ def test_urls_size_cap(server: str) -> None:
 def test_urls_timeout(server: str) -> None:
     with pytest.raises(FetchError, match="timed out"):
         local(timeout=0.3).fetch(server + "/slow")
+
+
+@pytest.mark.parametrize("path", ["/trickle-headers", "/trickle-body"])
+def test_urls_deadline_covers_the_whole_fetch(server: str, path: str) -> None:
+    # Each byte arrives well within a read timeout; only a total deadline stops these.
+    began = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        local(timeout=1.0, obey_robots=False).fetch(server + path)
+    assert time.monotonic() - began < 1.9
+
+
+def test_urls_connection_goes_to_the_checked_address(server: str) -> None:
+    port = server.rsplit(":", 1)[1]
+    asked: list[str] = []
+
+    def resolver(host: str) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    fetcher = Fetcher(FetchSettings(allow_private=True, host_interval=0.0), resolver=resolver)
+    # ".invalid" never resolves through the system: the page arrives only if the
+    # connection used the resolver's (checked) answer.
+    got = fetcher.fetch(f"http://news.invalid:{port}/news/harbour")
+    assert b"harbour wall" in got.body
+    assert fetcher.backend.connected and all(a == "127.0.0.1" for _, a in fetcher.backend.connected)
+    assert len(asked) == len(fetcher.backend.connected)  # one answer per connection, used by it
+
+
+def test_urls_forbidden_answer_refuses_before_connecting() -> None:
+    answers = iter([["10.0.0.7"], ["127.0.0.1"]])
+    fetcher = Fetcher(FetchSettings(obey_robots=False), resolver=lambda host: next(answers))
+    with pytest.raises(FetchError, match=r"private address 10\.0\.0\.7"):
+        fetcher.fetch("http://rebind.invalid/page")
+    assert fetcher.backend.connected == []
+
+
+def test_urls_retries_5xx_and_honours_retry_after(server: str) -> None:
+    HITS.pop("/flaky", None)
+    got = local(obey_robots=False, backoff=0.01).fetch(server + "/flaky")
+    assert b"harbour wall" in got.body and HITS["/flaky"] == 3
+
+
+def test_urls_retry_after_past_the_deadline_fails_at_once(server: str) -> None:
+    began = time.monotonic()
+    with pytest.raises(FetchError, match=r"HTTP 429 and asked to retry in 120 s"):
+        local(timeout=3.0, obey_robots=False).fetch(server + "/busy")
+    assert time.monotonic() - began < 2.0
+
+
+def test_urls_retries_give_up_with_the_count(server: str) -> None:
+    waits: list[float] = []
+    fetcher = Fetcher(
+        FetchSettings(allow_private=True, host_interval=0.0, obey_robots=False, backoff=0.5),
+        sleep=waits.append,
+    )
+    with pytest.raises(FetchError, match=r"HTTP 500 \(after 3 tries\)"):
+        fetcher.fetch(server + "/broken")
+    assert waits == [0.5, 1.0]  # backoff doubles when the server gives no Retry-After
+
+
+def test_urls_retry_after_header_forms() -> None:
+    now = datetime(2026, 12, 2, 12, 0, 0, tzinfo=UTC)
+    assert retry_after_seconds("7", now) == 7.0
+    assert retry_after_seconds("Wed, 02 Dec 2026 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("Wed, 02 Dec 2026 11:00:00 GMT", now) == 0.0
+    assert retry_after_seconds("soon", now) is None and retry_after_seconds(None, now) is None
 
 
 def test_urls_http_errors_and_empty_pages_are_reported(server: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -461,6 +462,35 @@ def test_web_job_page_shows_progress_then_failure() -> None:
     assert wait_for_job(app, job_url.rsplit("/", 1)[1])["state"] == "failed"
     failed = call(app, "GET", job_url)
     assert failed.status_code == 500 and "the analyser broke on purpose" in failed.text
+
+
+def test_web_analyse_refuses_work_past_the_queue_with_429() -> None:
+    release = threading.Event()
+
+    def slow(inputs: Any, stages: Any) -> Report:
+        assert release.wait(30), "the test never released the analyser"
+        return make_report([])
+
+    app = create_app(analyser=slow, stages=lambda: [], max_jobs=2)
+    data = {"text": ["Some text to analyse."]}
+    started = [call(app, "POST", "/api/analyse", data=data) for _ in range(2)]
+    assert [r.status_code for r in started] == [202, 202]
+    api = call(app, "POST", "/api/analyse", data=data)
+    assert api.status_code == 429 and "busy" in api.json()["detail"]
+    assert int(api.headers["retry-after"]) > 0
+    page = call(app, "POST", "/analyse", data=data)
+    assert page.status_code == 429 and "try again" in page.text and page.headers["retry-after"]
+    release.set()
+    for reply in started:
+        assert wait_for_job(app, reply.json()["id"])["state"] == "done"
+    assert call(app, "POST", "/api/analyse", data=data).status_code == 202
+
+
+def test_web_analyse_refuses_too_much_text_in_one_job() -> None:
+    app = ingest_only(limits=Limits(max_total_chars=1_000))
+    data = {"text": ["a" * 600, "b" * 600]}
+    reply = call(app, "POST", "/analyse", data=data)
+    assert reply.status_code == 400 and "Too much text for one analysis" in reply.text
 
 
 def test_web_story_analysis_is_saved_to_the_source() -> None:

@@ -258,7 +258,10 @@ def register(app: typer.Typer) -> None:
         host_interval: Annotated[
             float, typer.Option("--host-interval", help="Seconds between requests to one host.")
         ] = 1.0,
-        timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a fetch gives up.")] = 15.0,
+        timeout: Annotated[
+            float,
+            typer.Option("--timeout", help="Seconds one whole fetch may take, retries included."),
+        ] = 15.0,
         max_bytes: Annotated[
             int, typer.Option("--max-bytes", help="Largest body fetched, in bytes.")
         ] = 5_000_000,

@@ -249,10 +249,34 @@ def _parse_iso(value: str | None) -> date | None:
         return None
 
 
+# An undated article's latest explicit date stands for its publication date only when
+# another report's dates fall this close to it (days before, days after).
+CORROBORATE_BEFORE = 7
+CORROBORATE_AFTER = 30
+
+
+def corroborated(
+    day: date, article: Article, anchors: list[tuple[TimeMention, date]], story_days: list[date]
+) -> bool:
+    """Whether other reports date events or publication near ``day``."""
+    near = [d for m, d in anchors if m.article != article.id] + story_days
+    return any(-CORROBORATE_BEFORE <= (d - day).days <= CORROBORATE_AFTER for d in near)
+
+
 def infer_publication(
-    article: Article, own: list[TimeMention], anchors: list[tuple[TimeMention, date]], year: int | None
+    article: Article,
+    own: list[TimeMention],
+    anchors: list[tuple[TimeMention, date]],
+    year: int | None,
+    story_days: list[date] | None = None,
 ) -> tuple[date, list[str]] | None:
-    """A publication date for an undated article from events it shares with dated ones."""
+    """A publication date for an undated article from events it shares with dated ones.
+
+    ``story_days`` are the other reports' publication dates. Without a shared
+    weekday or relative date, the article's latest explicit date is used only
+    when other reports' dates corroborate it.
+    """
+    story_days = story_days or []
     windows: list[tuple[date, date, str]] = []
     explicit = [r[0] for m in own if m.how == "explicit" and (r := resolve(m, None, year))]
     floor_day = max(explicit) if explicit else None
@@ -276,8 +300,8 @@ def infer_publication(
             why = f"{m.expression!r} matches {matched_day.isoformat()} ({matched.expression!r})"
             windows.append((*window, why))
     if not windows:
-        if floor_day is None:
-            return None
+        if floor_day is None or not corroborated(floor_day, article, anchors, story_days):
+            return None  # a lone date may be history ("the Wall fell on November 9, 1989"), not the news
         return floor_day, [
             f"it reports events up to {floor_day.isoformat()} and shares no weekday or relative date"
         ]
@@ -340,10 +364,11 @@ def infer_missing_dates(report: Report, mentions: dict[str, list[TimeMention]]) 
                 if r and r[2] == "day" and (published or m.how == "explicit"):
                     anchors.append((m, r[0]))
         changed = False
+        story_days = [d for a in report.articles if (d := _parse_iso(a.published))]
         for a in report.articles:
             if a.published:
                 continue
-            found = infer_publication(a, mentions[a.id], anchors, year)
+            found = infer_publication(a, mentions[a.id], anchors, year, story_days)
             if found is None:
                 continue
             day, reasons = found

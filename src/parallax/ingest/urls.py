@@ -3,12 +3,17 @@
 ``Fetcher.fetch(url)`` refuses what it should not fetch and says why:
 
 * only http and https;
-* no private, loopback, link-local, multicast or reserved addresses (checked
-  for every address the host name resolves to, again at each redirect),
-  unless ``allow_private`` is set (tests serve pages from 127.0.0.1);
+* no private, loopback, link-local, multicast or reserved addresses: the host
+  is resolved once per connection, every address is checked, and the
+  connection goes to a checked address (``ingest.transport``), again at each
+  redirect, unless ``allow_private`` is set (tests serve pages from 127.0.0.1);
 * robots.txt is read once per host and obeyed for our user agent;
 * one request per ``host_interval`` seconds per host;
-* a timeout per request and a cap on the body size, enforced while streaming.
+* one total deadline per fetch (robots.txt, redirects, retries, connect,
+  headers and body together; time spent waiting politely does not count);
+* 429 and 5xx answers are retried with backoff, honouring ``Retry-After``
+  when it fits in the deadline;
+* a cap on the body size, enforced while streaming.
 
 ``read_url_list`` reads a ``.urls`` file (one URL per line, ``#`` comments) and
 yields one Article or RecordError per URL.
@@ -16,12 +21,12 @@ yields one Article or RecordError per URL.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -31,23 +36,34 @@ from parallax import __version__
 from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.html import read_html
 from parallax.ingest.records import Item, RecordError
+from parallax.ingest.transport import (
+    CheckedBackend,
+    CheckedTransport,
+    Deadline,
+    FetchError,
+    RefusedHost,
+    Resolver,
+    forbidden_reason,
+    resolve_host,
+)
+
+__all__ = ["FetchError", "FetchSettings", "Fetcher", "forbidden_reason", "resolve_host"]
 
 USER_AGENT = f"parallax-news/{__version__} (news comparison; respects robots.txt)"
 MAX_REDIRECTS = 5
-
-
-class FetchError(Exception):
-    """A URL that was not fetched, with the reason."""
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass
 class FetchSettings:
-    timeout: float = 15.0  # seconds per request (connect, read)
+    timeout: float = 15.0  # seconds for a whole fetch (robots.txt, redirects, retries, body)
     max_bytes: int = 5_000_000  # bodies larger than this are refused
     host_interval: float = 1.0  # seconds between two requests to one host
     allow_private: bool = False  # allow private, loopback and link-local addresses
     obey_robots: bool = True
     user_agent: str = USER_AGENT
+    retries: int = 2  # further tries after a 429 or 5xx answer
+    backoff: float = 1.0  # seconds before the first retry when the server gives no Retry-After; doubles
 
 
 @dataclass
@@ -57,25 +73,20 @@ class Fetched:
     body: bytes
 
 
-Resolver = Callable[[str], list[str]]
-
-
-def resolve_host(host: str) -> list[str]:
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
     try:
-        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve the host '{host}' ({exc.strerror or exc})") from exc
-
-
-def forbidden_reason(address: str) -> str | None:
-    """Why an address must not be fetched without ``allow_private``, or None."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
-        if getattr(ip, f"is_{kind}"):
-            return f"{kind.replace('_', '-')} address {ip}"
-    return None
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass
@@ -87,10 +98,17 @@ class Fetcher:
     last_request: dict[str, float] = field(default_factory=dict)
     robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
     client: httpx.Client | None = None
+    deadline: Deadline = field(init=False)
+    backend: CheckedBackend = field(init=False)
 
     def __post_init__(self) -> None:
+        self.deadline = Deadline(clock=self.clock)
+        self.backend = CheckedBackend(
+            resolver=self.resolver, allow_private=self.settings.allow_private, deadline=self.deadline
+        )
         if self.client is None:
             self.client = httpx.Client(
+                transport=CheckedTransport(self.backend),
                 timeout=self.settings.timeout,
                 follow_redirects=False,
                 headers={"User-Agent": self.settings.user_agent},
@@ -101,30 +119,30 @@ class Fetcher:
             self.client.close()
 
     def check_url(self, url: str) -> str:
-        """The URL's host after the scheme and address checks; FetchError when refused."""
+        """The URL's host after the scheme check; FetchError when refused.
+
+        Addresses are checked when the connection is made (``CheckedBackend``),
+        on the same answer the connection uses.
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             raise FetchError(f"only http and https URLs are fetched, not '{parts.scheme or url}'")
         host = parts.hostname
         if not host:
             raise FetchError("the URL has no host")
-        if not self.settings.allow_private:
-            for address in self.resolver(host):
-                why = forbidden_reason(address)
-                if why:
-                    raise FetchError(
-                        f"'{host}' resolves to a {why}; such addresses are not fetched "
-                        "unless private addresses are allowed (--allow-private)"
-                    )
         return host
+
+    def pause(self, seconds: float) -> None:
+        """Sleep without the time counting against the fetch's deadline."""
+        if seconds > 0:
+            self.sleep(seconds)
+            self.deadline.extend(seconds)
 
     def wait_turn(self, host: str) -> None:
         """Sleep until ``host_interval`` has passed since the last request to the host."""
         last = self.last_request.get(host)
         if last is not None:
-            remaining = self.settings.host_interval - (self.clock() - last)
-            if remaining > 0:
-                self.sleep(remaining)
+            self.pause(self.settings.host_interval - (self.clock() - last))
         self.last_request[host] = self.clock()
 
     def allowed_by_robots(self, url: str) -> bool:
@@ -138,52 +156,94 @@ class Fetcher:
                 got = self.get(origin + "/robots.txt", check_robots=False)
                 assert parser is not None
                 parser.parse(decode_bytes(got.body).splitlines())
-            except (FetchError, UnreadableInput):
+            except UnreadableInput:
                 parser = None  # no readable robots.txt: everything is allowed
+            except RefusedHost:
+                raise  # the page is on the same host: it cannot be fetched either
+            except FetchError:
+                if self.deadline_passed():
+                    raise
+                parser = None  # no robots.txt: everything is allowed
             self.robots[origin] = parser
         rules = self.robots[origin]
         return rules is None or rules.can_fetch(self.settings.user_agent, url)
 
+    def deadline_passed(self) -> bool:
+        left = self.deadline.left()
+        return left is not None and left <= 0
+
     def fetch(self, url: str) -> Fetched:
-        """The body of ``url`` after every check; FetchError with the reason otherwise."""
-        if not self.allowed_by_robots(url):
-            raise FetchError("robots.txt of the site disallows fetching this URL")
-        return self.get(url, check_robots=True)
+        """The body of ``url`` after every check; FetchError with the reason otherwise.
+
+        The whole fetch (robots.txt, redirects, retries, the body) ends within
+        ``settings.timeout`` seconds, not counting polite waits between requests.
+        """
+        self.deadline.start(self.settings.timeout)
+        try:
+            if not self.allowed_by_robots(url):
+                raise FetchError("robots.txt of the site disallows fetching this URL")
+            return self.get(url, check_robots=True)
+        finally:
+            self.deadline.end = None
 
     def get(self, url: str, *, check_robots: bool) -> Fetched:
-        assert self.client is not None
-        for _ in range(MAX_REDIRECTS + 1):
+        retries = 0
+        redirects = 0
+        while True:
             host = self.check_url(url)
             self.wait_turn(host)
             try:
-                with self.client.stream("GET", url) as response:
+                with self.client_or_fail().stream("GET", url) as response:
                     if response.is_redirect and "location" in response.headers:
+                        redirects += 1
+                        if redirects > MAX_REDIRECTS:
+                            raise FetchError(f"more than {MAX_REDIRECTS} redirects")
                         url = urljoin(url, response.headers["location"])
                         if check_robots and not self.allowed_by_robots(url):
                             raise FetchError("robots.txt of the site disallows the redirect target")
                         continue
+                    if response.status_code in RETRY_STATUSES and retries < self.settings.retries:
+                        self.sleep(self.retry_delay(response, retries))  # counts against the deadline
+                        retries += 1
+                        continue
                     if response.status_code >= 400:
-                        raise FetchError(f"the server answered HTTP {response.status_code}")
-                    declared = response.headers.get("content-length")
-                    if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
-                        raise FetchError(
-                            f"the body is {declared} bytes, over the {self.settings.max_bytes}-byte cap"
-                        )
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > self.settings.max_bytes:
-                            raise FetchError(f"the body is over the {self.settings.max_bytes}-byte cap")
-                        chunks.append(chunk)
-                    return Fetched(
-                        str(response.url), response.headers.get("content-type", ""), b"".join(chunks)
-                    )
+                        tries = f" (after {retries + 1} tries)" if retries else ""
+                        raise FetchError(f"the server answered HTTP {response.status_code}{tries}")
+                    body = self.read_body(response)
+                    return Fetched(str(response.url), response.headers.get("content-type", ""), body)
             except httpx.TimeoutException as exc:
-                raise FetchError(f"timed out after {self.settings.timeout:g} s") from exc
+                raise FetchError(f"timed out: the fetch took more than {self.settings.timeout:g} s") from exc
             except httpx.HTTPError as exc:
                 raise FetchError(f"the request failed ({type(exc).__name__}: {exc})") from exc
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+    def client_or_fail(self) -> httpx.Client:
+        assert self.client is not None
+        return self.client
+
+    def retry_delay(self, response: httpx.Response, retries: int) -> float:
+        """Seconds to wait before retrying; FetchError when the wait would not fit in the deadline."""
+        asked = retry_after_seconds(response.headers.get("retry-after"))
+        delay = asked if asked is not None else self.settings.backoff * 2**retries
+        left = self.deadline.left()
+        if left is not None and delay >= left:
+            raise FetchError(
+                f"the server answered HTTP {response.status_code} and asked to retry in {delay:g} s, "
+                f"after the fetch's {self.settings.timeout:g}-second deadline"
+            )
+        return delay
+
+    def read_body(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.settings.max_bytes:
+            raise FetchError(f"the body is {declared} bytes, over the {self.settings.max_bytes}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.settings.max_bytes:
+                raise FetchError(f"the body is over the {self.settings.max_bytes}-byte cap")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
 
 def is_feed(content_type: str, body: bytes) -> bool:

@@ -30,7 +30,7 @@ from parallax.model import Report
 from parallax.render.sections import anchor
 from parallax.render.templating import make_environment
 from parallax.stage import Stage
-from parallax.web.jobs import JobRunner
+from parallax.web.jobs import MAX_PENDING, JobRunner, QueueFull
 from parallax.web.source import StorySource
 from parallax.web.uploads import Limits
 
@@ -174,12 +174,17 @@ class SecurityHeaders:
 
 
 def add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(QueueFull)
+    async def queue_full(request: Request, exc: QueueFull) -> Response:
+        error = StarletteHTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
+        return await http_error(request, error)
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        titles = {404: "Not found", 405: "Not allowed", 409: "Not ready", 400: "Bad request"}
-        return render_page(
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        titles = {404: "Not found", 405: "Not allowed", 409: "Not ready", 400: "Bad request", 429: "Busy"}
+        page = render_page(
             request,
             "error.html.j2",
             status_code=exc.status_code,
@@ -187,6 +192,8 @@ def add_error_pages(app: FastAPI) -> None:
             title=titles.get(exc.status_code, "Error"),
             message=str(exc.detail),
         )
+        page.headers.update(exc.headers or {})
+        return page
 
 
 @asynccontextmanager
@@ -226,11 +233,13 @@ def create_app(
     limits: Limits | None = None,
     analyser: Analyser | None = None,
     stages: Callable[[], Sequence[Stage]] | None = None,
+    max_jobs: int = MAX_PENDING,
 ) -> FastAPI:
     """The web app over the corpus at ``db`` (or over ``source``; neither: Analyse only).
 
     ``analyser`` and ``stages`` replace how analyses are run (tests use this to
-    run a short pipeline); by default the full ``parallax.analyze`` runs.
+    run a short pipeline); by default the full ``parallax.analyze`` runs. At most
+    ``max_jobs`` analyses wait or run at once; past that, requests get 429.
     """
     from parallax import __version__
     from parallax.web import api, pages
@@ -248,7 +257,7 @@ def create_app(
     )
     app.state.source = source
     app.state.limits = limits or Limits()
-    app.state.jobs = JobRunner()
+    app.state.jobs = JobRunner(max_pending=max_jobs)
     app.state.analyser = analyser or run_analysis
     app.state.stages = stages or default_stages
     app.state.page_cache = OrderedDict()

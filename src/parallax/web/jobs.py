@@ -3,6 +3,11 @@
 A job runs ``parallax.analyze`` with every stage wrapped so that the job
 records which stage is running; the web page polls ``/api/jobs/{id}`` (or
 reloads itself without JavaScript) until the job is done.
+
+The work is bounded: at most ``max_pending`` jobs wait or run at once. A job
+submitted beyond that is refused with ``QueueFull`` (the web app answers 429
+with a message and a ``Retry-After`` header), so a flood of requests queues no
+unbounded work and holds no unbounded input in memory.
 """
 
 from __future__ import annotations
@@ -21,6 +26,20 @@ from parallax.stage import Context, Stage
 
 # How many finished jobs are kept (the oldest are forgotten first).
 KEEP_JOBS = 50
+# How many jobs may wait or run at once, by default.
+MAX_PENDING = 4
+
+
+class QueueFull(Exception):
+    """The analyser already has as many jobs as it accepts; try again later."""
+
+    def __init__(self, pending: int, retry_after: int) -> None:
+        self.pending = pending
+        self.retry_after = retry_after
+        super().__init__(
+            f"The analyser is busy: {pending} analyses are already queued or running, the most it accepts "
+            f"at once. Nothing was started; please try again in about {retry_after} seconds."
+        )
 
 
 @dataclass
@@ -80,10 +99,19 @@ def wrap_stages(stages: Sequence[Stage], job: Job) -> list[Stage]:
 class JobRunner:
     """Runs jobs on one worker thread (analyses are CPU-bound) and keeps recent ones."""
 
-    def __init__(self, workers: int = 1) -> None:
+    def __init__(self, workers: int = 1, max_pending: int = MAX_PENDING, retry_after: int = 30) -> None:
+        if max_pending < 1:
+            raise ValueError(f"max_pending must be at least 1, not {max_pending}")
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="parallax-job")
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.lock = threading.Lock()
+        self.max_pending = max_pending
+        self.retry_after = retry_after
+
+    def pending(self) -> int:
+        """How many jobs are queued or running now."""
+        with self.lock:
+            return sum(job.state in ("queued", "running") for job in self.jobs.values())
 
     def submit(
         self,
@@ -93,12 +121,20 @@ class JobRunner:
         on_done: Callable[[Report], None] | None = None,
         after: str = "",
     ) -> Job:
-        """Start ``work(wrapped_stages, job)`` in the background and return its job at once."""
+        """Start ``work(wrapped_stages, job)`` in the background and return its job at once.
+
+        Raises QueueFull, starting nothing, when ``max_pending`` jobs are already queued or running.
+        """
         job = Job(id=secrets.token_urlsafe(9), title=title, after=after)
         with self.lock:
+            pending = sum(j.state in ("queued", "running") for j in self.jobs.values())
+            if pending >= self.max_pending:
+                raise QueueFull(pending, self.retry_after)
             self.jobs[job.id] = job
-            while len(self.jobs) > KEEP_JOBS:
-                self.jobs.popitem(last=False)
+            # Forget the oldest finished jobs first; a pending job is never forgotten.
+            finished = [k for k, j in self.jobs.items() if j.state in ("done", "failed")]
+            for key in finished[: max(0, len(self.jobs) - KEEP_JOBS)]:
+                del self.jobs[key]
         self.pool.submit(self._run, job, work, stages, on_done)
         return job
 

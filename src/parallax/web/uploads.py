@@ -25,6 +25,7 @@ class Limits:
     max_pasted: int = 20  # pasted articles
     max_pasted_chars: int = 200_000  # per pasted article
     max_request_bytes: int = 12 * 1024 * 1024  # the whole request body
+    max_total_chars: int = 2_000_000  # text in one analysis, all inputs together (bounds a job's memory)
 
     def describe(self) -> str:
         return (
@@ -104,6 +105,13 @@ def check_inputs(pasted: list[Pasted], uploads: list[Upload], limits: Limits) ->
                 f"Pasted article {n} is too long ({len(paste.text):,} characters); "
                 f"the limit is {limits.max_pasted_chars:,}."
             )
+    # Bytes count as characters here: an upload decodes to at most as many characters as it has bytes.
+    total = sum(len(p.text) for p in pasted) + sum(len(up.data) for up in uploads)
+    if total > limits.max_total_chars:
+        problems.append(
+            f"Too much text for one analysis ({total:,} characters in all); "
+            f"the limit is {limits.max_total_chars:,}. Send fewer or shorter articles."
+        )
     return problems
 
 
