@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from parallax.model import Article, Claim, Marker, Mention, Removed, Report, Sentence, Span
+from parallax.options import Options
 from parallax.render.sections import load_sections
 from parallax.web.app import create_app
 from parallax.web.source import MemorySource, StoryRow
@@ -285,9 +287,7 @@ def test_web_article_page_marks_support_markers_and_furniture(app: Any) -> None:
     assert shared and two and alone
     assert "See also" not in body  # furniture is not in the text ...
     apart = page.split('id="h-removed"')[1]
-    assert (
-        "See also: Harbour fees rise again" in apart and "related-link" in apart
-    )  # ... but shown apart
+    assert "See also: Harbour fees rise again" in apart and "related-link" in apart  # ... but shown apart
 
 
 def test_web_article_page_says_when_markers_were_not_analysed(source: MemorySource) -> None:
@@ -450,7 +450,7 @@ def test_web_analyse_api_returns_job_and_progress() -> None:
 
 
 def test_web_job_page_shows_progress_then_failure() -> None:
-    def broken(inputs: Any, stages: Any) -> Report:
+    def broken(inputs: Any, stages: Any, options: Any) -> Report:
         time.sleep(0.3)
         raise RuntimeError("the analyser broke on purpose")
 
@@ -467,7 +467,7 @@ def test_web_job_page_shows_progress_then_failure() -> None:
 def test_web_analyse_refuses_work_past_the_queue_with_429() -> None:
     release = threading.Event()
 
-    def slow(inputs: Any, stages: Any) -> Report:
+    def slow(inputs: Any, stages: Any, options: Any) -> Report:
         assert release.wait(30), "the test never released the analyser"
         return make_report([])
 
@@ -506,6 +506,63 @@ def test_web_story_analysis_is_saved_to_the_source() -> None:
     done = call(app, "GET", f"/analyse/{job_id}")
     assert done.status_code == 303 and done.headers["location"] == "/stories/t1"
     assert "Read each article" in call(app, "GET", "/stories/t1").text
+
+
+def test_web_story_options_are_used_and_cached_apart() -> None:
+    src = ArticleSource()
+    src.add(StoryRow("t1", "Ferry story", 2, ["North Herald", "South Post"], "2024-05-02", "2024-05-02"))
+    src.articles["t1"] = bridge_report().articles[:2]
+    seen: list[Options] = []
+
+    def analyser(inputs: Any, stages: Any, options: Options) -> Report:
+        seen.append(options)
+        return make_report(list(inputs))
+
+    app = create_app(source=src, analyser=analyser, stages=lambda: [])
+    assert wait_for_job(app, call(app, "POST", "/stories/t1/analyse").headers["location"].rsplit("/", 1)[1])
+    pending = call(app, "GET", "/stories/t1?summary-sentences=2&model_name=/etc/passwd")
+    assert "not been analysed with these options" in pending.text and "summary_sentences=2" in pending.text
+    assert '/stories/t1/analyse?summary_sentences=2"' in pending.text
+    api = call(app, "GET", "/api/stories/t1/report?summary_sentences=2")
+    assert api.status_code == 409 and "--summary-sentences 2" in api.json()["detail"]
+    reply = call(app, "POST", "/stories/t1/analyse?summary_sentences=2&model_name=/etc/passwd")
+    job_id = reply.headers["location"].rsplit("/", 1)[1]
+    assert wait_for_job(app, job_id)["state"] == "done"
+    assert call(app, "GET", f"/analyse/{job_id}").headers["location"] == "/stories/t1?summary_sentences=2"
+    assert [o.summary_sentences for o in seen] == [Options().summary_sentences, 2]
+    assert seen[1].model_name == Options().model_name  # text settings never come from a request
+    assert src.get_report("t1", replace(Options(), summary_sentences=2)) is not None
+    assert src.get_report("t1") is not None
+    assert call(app, "GET", "/api/stories/t1/report?summary_sentences=2").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("claim_threshold=abc", "claim_threshold must be a number"), ("use_babe=maybe", "use_babe must be yes")],
+)
+def test_web_bad_options_are_refused_with_the_setting_named(app: Any, query: str, message: str) -> None:
+    page = call(app, "GET", f"/stories/s1?{query}")
+    assert page.status_code == 400 and message in page.text
+    api = call(app, "GET", f"/api/stories/s1/report?{query}")
+    assert api.status_code == 400 and message in api.json()["detail"]
+
+
+def test_web_analyse_form_passes_options() -> None:
+    seen: list[Options] = []
+
+    def analyser(inputs: Any, stages: Any, options: Options) -> Report:
+        seen.append(options)
+        return make_report([])
+
+    app = create_app(analyser=analyser, stages=lambda: [])
+    form = call(app, "GET", "/analyse").text
+    assert 'name="summary_sentences"' in form and 'name="model_name"' not in form
+    reply = call(app, "POST", "/api/analyse", data={"text": ["Some text."], "summary_sentences": "1"})
+    assert wait_for_job(app, reply.json()["id"])["state"] == "done"
+    assert seen[0].summary_sentences == 1
+    bad = call(app, "POST", "/analyse", data={"text": ["Some text."], "well_supported": "two"})
+    assert bad.status_code == 400 and "well_supported must be a int" not in bad.text
+    assert "well_supported must be an integer" in bad.text
 
 
 def test_web_display_name_drops_paths_and_control_characters() -> None:

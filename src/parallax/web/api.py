@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from parallax.codec import report_to_dict
 from parallax.report_schema import load_report_schema
+from parallax.web.options import options_from_params, options_params
 from parallax.web.pages import need_job, need_source, read_analyse_form, start_analysis
 from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow
 from parallax.web.uploads import check_inputs
@@ -101,9 +102,15 @@ def get_story_report(request: Request, story_id: str) -> Response:
     source = need_source(request)
     if source.get_story(story_id) is None:
         raise HTTPException(404, f"no story '{story_id}'")
-    report = source.get_report(story_id)
+    options = options_from_params(request.query_params)
+    report = source.get_report(story_id, options)
     if report is None:
-        raise HTTPException(409, f"story '{story_id}' is not analysed yet (run `parallax story {story_id}`)")
+        flags = "".join(f" --{k.replace('_', '-')} {v}" for k, v in options_params(options).items())
+        raise HTTPException(
+            409,
+            f"story '{story_id}' is not analysed with these options yet "
+            f"(run `parallax story {story_id}{flags}`)",
+        )
     return JSONResponse(report_to_dict(report))
 
 
@@ -117,11 +124,11 @@ def get_story_report(request: Request, story_id: str) -> Response:
 )
 async def post_analyse(request: Request) -> JobStatus:
     limits = request.app.state.limits
-    pasted, uploads, problems = await read_analyse_form(request, limits)
+    pasted, uploads, problems, options = await read_analyse_form(request, limits)
     problems = problems or check_inputs(pasted, uploads, limits)
     if problems:
         raise HTTPException(400, " ".join(problems))
-    job = start_analysis(request, pasted, uploads)
+    job = start_analysis(request, pasted, uploads, options)
     return JobStatus(**job.to_dict())
 
 

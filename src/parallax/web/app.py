@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parallax.model import Report
+from parallax.options import Options
 from parallax.render.sections import anchor
 from parallax.render.templating import make_environment
 from parallax.stage import Stage
@@ -42,14 +43,14 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
-Analyser = Callable[[Sequence[Any], Sequence[Stage] | None], Report]
+Analyser = Callable[[Sequence[Any], Sequence[Stage] | None, Options], Report]
 
 
-def run_analysis(inputs: Sequence[Any], stages: Sequence[Stage] | None) -> Report:
-    """The default analyser: ``parallax.analyze`` with the given stages."""
+def run_analysis(inputs: Sequence[Any], stages: Sequence[Stage] | None, options: Options) -> Report:
+    """The default analyser: ``parallax.analyze`` with the given stages and options."""
     import parallax
 
-    return parallax.analyze(inputs, stages=stages)
+    return parallax.analyze(inputs, options, stages=stages)
 
 
 def default_stages() -> list[Stage]:

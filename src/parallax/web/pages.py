@@ -17,11 +17,13 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from parallax.model import Article, Report
+from parallax.options import Options
 from parallax.render.html import read_css, story_title
 from parallax.render.sections import load_sections
 from parallax.stage import Stage
 from parallax.web.app import render_page
 from parallax.web.jobs import Job
+from parallax.web.options import options_from_params, options_params, web_settings
 from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow, StorySource
 from parallax.web.uploads import Limits, Pasted, Upload, check_inputs, remove_inputs, write_inputs
 from parallax.web.views import build_article_view, build_story_sections, describe_claim, support_class
@@ -113,28 +115,36 @@ def story_page(request: Request, story_id: str) -> Response:
     row = source.get_story(story_id)
     if row is None:
         raise HTTPException(404, f"There is no story '{story_id}' in this corpus.")
-    report = source.get_report(story_id)
+    options = options_from_params(request.query_params)
+    report = source.get_report(story_id, options)
     if report is None:
-        return render_page(request, "story_pending.html.j2", row=row)
-    return HTMLResponse(render_story_cached(request, row, report))
+        return render_page(request, "story_pending.html.j2", row=row, options=options_params(options))
+    return HTMLResponse(render_story_cached(request, row, report, options))
 
 
-def render_story_cached(request: Request, row: StoryRow, report: Report) -> str:
+def with_options(path: str, options: Options) -> str:
+    """A local path carrying the non-default analysis options as its query."""
+    params = options_params(options)
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def render_story_cached(request: Request, row: StoryRow, report: Report, options: Options) -> str:
     """A story page's HTML, kept while the source hands out the same Report object.
 
     Rendering every section of a large story takes a while; the page changes
     only when the analysis (a new Report object) or the story row changes.
     """
-    cache: OrderedDict[str, tuple[Report, StoryRow, str]] = request.app.state.page_cache
+    cache: OrderedDict[tuple[str, Options], tuple[Report, StoryRow, str]] = request.app.state.page_cache
+    key = (row.id, options)
     with PAGE_LOCK:
-        held = cache.get(row.id)
+        held = cache.get(key)
         if held is not None and held[0] is report and held[1] == row:
-            cache.move_to_end(row.id)
+            cache.move_to_end(key)
             return held[2]
     context = story_context(report, f"/stories/{row.id}")
     html = bytes(render_page(request, "story.html.j2", row=row, saved=True, **context).body).decode()
     with PAGE_LOCK:
-        cache[row.id] = (report, replace(row), html)
+        cache[key] = (report, replace(row), html)
         while len(cache) > KEEP_PAGES:
             cache.popitem(last=False)
     return html
@@ -164,7 +174,7 @@ def article_response(request: Request, report: Report, article_id: str, base: st
 @router.get("/stories/{story_id}/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, story_id: str, article_id: str) -> Response:
     source = need_source(request)
-    report = source.get_report(story_id)
+    report = source.get_report(story_id, options_from_params(request.query_params))
     if report is None:
         raise HTTPException(404, f"Story '{story_id}' does not exist or has not been analysed yet.")
     return article_response(request, report, article_id, f"/stories/{story_id}", story_title(report))
@@ -179,17 +189,18 @@ def analyse_story(request: Request, story_id: str) -> Response:
         raise HTTPException(404, f"There is no story '{story_id}' in this corpus.")
     articles = load_story_articles(source, row)
     analyser = request.app.state.analyser
+    options = options_from_params(request.query_params)  # the button's action carries them
 
     def work(stages: Sequence[Stage], job: Job) -> Report:
-        report: Report = analyser(articles, stages)
+        report: Report = analyser(articles, stages, options)
         return report
 
     job = request.app.state.jobs.submit(
         row.title,
         work,
         request.app.state.stages,
-        on_done=lambda report: source.save_report(row.id, report),
-        after=f"/stories/{row.id}",
+        on_done=lambda report: source.save_report(row.id, report, options),
+        after=with_options(f"/stories/{row.id}", options),
     )
     return RedirectResponse(f"/analyse/{job.id}", status_code=303)
 
@@ -213,11 +224,27 @@ def load_story_articles(source: StorySource, row: StoryRow) -> list[Article]:
 
 @router.get("/analyse", response_class=HTMLResponse)
 def analyse_form(request: Request) -> Response:
-    return render_page(request, "analyse.html.j2", problems=[], limits=request.app.state.limits, pasted=[])
+    return render_analyse_form(request, [], [])
 
 
-async def read_analyse_form(request: Request, limits: Limits) -> tuple[list[Pasted], list[Upload], list[str]]:
-    """Pasted articles and uploads from the Analyse form, and what was wrong with the request."""
+def render_analyse_form(
+    request: Request, problems: list[str], pasted: list[Pasted], status_code: int = 200
+) -> Response:
+    return render_page(
+        request,
+        "analyse.html.j2",
+        status_code=status_code,
+        problems=problems,
+        limits=request.app.state.limits,
+        pasted=pasted,
+        settings=web_settings(),
+    )
+
+
+async def read_analyse_form(
+    request: Request, limits: Limits
+) -> tuple[list[Pasted], list[Upload], list[str], Options]:
+    """Pasted articles, uploads and analysis options from the Analyse form, and what was wrong."""
     try:
         form = await request.form(
             max_files=limits.max_files * 5,
@@ -225,9 +252,9 @@ async def read_analyse_form(request: Request, limits: Limits) -> tuple[list[Past
             max_part_size=limits.max_pasted_chars * 4 + 1024,
         )
     except MultiPartException as exc:
-        return [], [], [f"The form could not be read: {exc.message}"]
+        return [], [], [f"The form could not be read: {exc.message}"], Options()
     except HTTPException as exc:
-        return [], [], [f"The form could not be read: {exc.detail}"]
+        return [], [], [f"The form could not be read: {exc.detail}"], Options()
     texts = [str(v) for v in form.getlist("text")]
     titles = [str(v) for v in form.getlist("title")]
     outlets = [str(v) for v in form.getlist("outlet")]
@@ -249,18 +276,23 @@ async def read_analyse_form(request: Request, limits: Limits) -> tuple[list[Past
         if not item.filename and not data:
             continue  # the file field was left empty
         uploads.append(Upload(name=item.filename or "", data=data))
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     await form.close()
-    return pasted, uploads, []
+    try:
+        options = options_from_params(fields)
+    except HTTPException as exc:
+        return pasted, uploads, [str(exc.detail)], Options()
+    return pasted, uploads, [], options
 
 
-def start_analysis(request: Request, pasted: list[Pasted], uploads: list[Upload]) -> Job:
+def start_analysis(request: Request, pasted: list[Pasted], uploads: list[Upload], options: Options) -> Job:
     """Write the inputs to a private folder and analyse them in the background."""
     inputs = write_inputs(pasted, uploads)
     analyser = request.app.state.analyser
 
     def work(stages: Sequence[Stage], job: Job) -> Report:
         try:
-            report: Report = analyser(inputs.paths, stages)
+            report: Report = analyser(inputs.paths, stages, options)
         finally:
             remove_inputs(inputs)
         for article in report.articles:
@@ -279,13 +311,11 @@ def start_analysis(request: Request, pasted: list[Pasted], uploads: list[Upload]
 @router.post("/analyse", response_class=HTMLResponse)
 async def analyse_submit(request: Request) -> Response:
     limits: Limits = request.app.state.limits
-    pasted, uploads, problems = await read_analyse_form(request, limits)
+    pasted, uploads, problems, options = await read_analyse_form(request, limits)
     problems = problems or check_inputs(pasted, uploads, limits)
     if problems:
-        return render_page(
-            request, "analyse.html.j2", status_code=400, problems=problems, limits=limits, pasted=pasted
-        )
-    job = start_analysis(request, pasted, uploads)
+        return render_analyse_form(request, problems, pasted, status_code=400)
+    job = start_analysis(request, pasted, uploads, options)
     return RedirectResponse(f"/analyse/{job.id}", status_code=303)
 
 

@@ -4,8 +4,9 @@ The app never talks to a database directly. It asks a ``StorySource``:
 
 - ``find_stories(query)``   one page of stories matching a search, with the total count;
 - ``get_story(story_id)``   one story's row, or None;
-- ``get_report(story_id)``  the story's cached analysis, or None when none is cached;
-- ``save_report(story_id, report)``  cache an analysis made by the web app;
+- ``get_report(story_id, options)``  the story's cached analysis made with those
+  options (None: the defaults), or None when none is cached;
+- ``save_report(story_id, report, options)``  cache an analysis made by the web app;
 - ``list_outlets()``        every outlet name, for the filter;
 - ``close()``.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from parallax.model import Report
+from parallax.options import Options
 
 SORTS = ("recent", "size", "oldest", "title")
 PAGE_SIZE = 50
@@ -63,9 +65,9 @@ class StorySource(Protocol):
 
     def get_story(self, story_id: str) -> StoryRow | None: ...
 
-    def get_report(self, story_id: str) -> Report | None: ...
+    def get_report(self, story_id: str, options: Options | None = None) -> Report | None: ...
 
-    def save_report(self, story_id: str, report: Report) -> None: ...
+    def save_report(self, story_id: str, report: Report, options: Options | None = None) -> None: ...
 
     def list_outlets(self) -> list[str]: ...
 
@@ -161,7 +163,7 @@ class MemorySource:
 
     def __init__(self) -> None:
         self.rows: dict[str, StoryRow] = {}
-        self.reports: dict[str, Report] = {}
+        self.reports: dict[tuple[str, Options], Report] = {}
         self.index: StoryIndex | None = None
 
     def add(self, row: StoryRow, report: Report | None = None) -> None:
@@ -186,11 +188,11 @@ class MemorySource:
     def get_story(self, story_id: str) -> StoryRow | None:
         return self.rows.get(story_id)
 
-    def get_report(self, story_id: str) -> Report | None:
-        return self.reports.get(story_id)
+    def get_report(self, story_id: str, options: Options | None = None) -> Report | None:
+        return self.reports.get((story_id, options or Options()))
 
-    def save_report(self, story_id: str, report: Report) -> None:
-        self.reports[story_id] = report
+    def save_report(self, story_id: str, report: Report, options: Options | None = None) -> None:
+        self.reports[(story_id, options or Options())] = report
         if story_id in self.rows:
             self.rows[story_id].analysed = True
 

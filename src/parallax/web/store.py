@@ -29,6 +29,7 @@ from parallax.corpus.rows import StoryRecord
 from parallax.corpus.store import Store, open_store
 from parallax.errors import StoreError
 from parallax.model import Article, Report
+from parallax.options import Options
 from parallax.web.source import StoryIndex, StoryPage, StoryQuery, StoryRow
 
 ROW_SECONDS = 30.0
@@ -74,7 +75,8 @@ class StoreSource:
         self.reading = threading.Lock()  # held by the one request reading the story rows
         self.index = StoryIndex([])
         self.read_at = float("-inf")
-        self.reports: OrderedDict[str, Report] = OrderedDict()
+        # Recent reports by (story id, options): a story analysed with other options is another entry.
+        self.reports: OrderedDict[tuple[str, Options], Report] = OrderedDict()
 
     def call(self, method: Callable[..., T], *args: Any) -> T:
         """Run ``method`` (one of the store's) on the store's own thread."""
@@ -96,8 +98,9 @@ class StoreSource:
                 return
             rows = self.call(self.read_rows)
             with self.lock:
+                held = {sid for sid, _ in self.reports}
                 for row in rows:
-                    row.analysed = row.analysed or row.id in self.reports
+                    row.analysed = row.analysed or row.id in held
                 self.index = StoryIndex(rows)
                 self.read_at = time.monotonic()
         finally:
@@ -118,28 +121,34 @@ class StoreSource:
             row = self.index.by_id.get(story_id)
         return row
 
-    def get_report(self, story_id: str) -> Report | None:
+    def get_report(self, story_id: str, options: Options | None = None) -> Report | None:
+        key = (story_id, options or Options())
         with self.lock:
-            if story_id in self.reports:
-                self.reports.move_to_end(story_id)
-                return self.reports[story_id]
-        report = self.call(self.store.load_analysis, story_id)
+            if key in self.reports:
+                self.reports.move_to_end(key)
+                return self.reports[key]
+        report = self.call(self.store.load_analysis, story_id, key[1])
         if report is not None:
-            self.remember(story_id, report)
+            self.remember(key, report)
         return report
 
-    def remember(self, story_id: str, report: Report) -> None:
+    def remember(self, key: tuple[str, Options], report: Report) -> None:
+        story_id = key[0]
         with self.lock:
-            self.reports[story_id] = report
-            self.reports.move_to_end(story_id)
+            self.reports[key] = report
+            self.reports.move_to_end(key)
             while len(self.reports) > KEEP_REPORTS:
                 self.reports.popitem(last=False)
             if story_id in self.index.by_id:
                 self.index.by_id[story_id].analysed = True
 
-    def save_report(self, story_id: str, report: Report) -> None:
-        self.call(self.store.save_analysis, story_id, report)
-        self.remember(story_id, report)
+    def save_report(self, story_id: str, report: Report, options: Options | None = None) -> None:
+        options = options or Options()
+        self.call(self.store.save_analysis, story_id, report, options)
+        with self.lock:  # the store keeps one analysis per story: forget the others held here
+            for key in [k for k in self.reports if k[0] == story_id]:
+                del self.reports[key]
+        self.remember((story_id, options), report)
 
     def get_articles(self, story_id: str) -> list[Article]:
         return self.call(self.store.get_story_articles, story_id)
