@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import parallax
+from conftest import need_shared
 from parallax import contracts, pipeline
 from parallax.errors import PipelineError
 from parallax.options import Options
@@ -89,10 +90,14 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-@pytest.fixture(scope="module")
-def stage_runs(example_dir: Path) -> list[tuple[Stage, Context, dict[str, list[Any]]]]:
-    """Each default stage with the context it started from and the fields after it ran."""
-    report = parallax.analyze([example_dir], stages=[])
+@pytest.fixture(scope="module", params=["example", "seeds"])
+def stage_runs(
+    request: pytest.FixtureRequest, example_dir: Path
+) -> list[tuple[Stage, Context, dict[str, list[Any]]]]:
+    """Each default stage with the context it started from and the fields after it ran, on the
+    bundled example and on the seeds (which have number comparisons, copies and syndication)."""
+    story = example_dir if request.param == "example" else need_shared("seeds")
+    report = parallax.analyze([story], stages=[])
     ctx = Context(report, Options())
     runs = []
     for st in pipeline.build(pipeline.default_stages()):

@@ -266,7 +266,14 @@ def flag_markers(
 
 
 @stage(
-    requires=("article.sentences", "article.outlet", "report.entities", "report.claims", "report.notes"),
+    requires=(
+        "article.sentences",
+        "article.outlet",
+        "sentence.entities",
+        "report.entities",
+        "report.claims",
+        "report.notes",
+    ),
     provides=("report.markers", "report.notes"),
 )
 def flag_judgement_words(ctx: Context) -> None:

@@ -546,7 +546,7 @@ def spacy_parser(name: str) -> Callable[[str], Any]:
 
 
 @stage(
-    requires=("article.sentences", "article.outlet", "article.warnings"),
+    requires=("article.kept", "article.sentences", "article.outlet", "article.warnings"),
     provides=("report.quotes", "report.quote_matches", "article.warnings"),
 )
 def compare_quote_wording(ctx: Context) -> None:
