@@ -51,6 +51,8 @@ def test_resources_babe_path_that_does_not_exist_says_so(
     monkeypatch.delenv(BABE_VARIABLE, raising=False)
     with pytest.raises(LexiconUnavailable, match="does not exist"):
         find_babe(str(tmp_path / "nowhere"))
+    with pytest.raises(LexiconUnavailable, match="PARALLAX_BABE"):  # before any stage runs
+        Context(Report(), Options(babe_path=str(tmp_path / "nowhere")))
 
 
 def test_resources_judgement_words_follow_loaded_threshold(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -97,7 +97,7 @@ def check_setting(name: str, kind: Any, value: Any, meta: Any) -> None:
     if kind in (int, float) and (
         value != value or (low is not None and value < low) or (high is not None and value > high)
     ):
-        raise OptionsError(f"{where} must be {describe_range(low, high)}, got {value!r}")
+        raise OptionsError(f"{where} must be {describe_range(low, high)}, got {value:g}")
 
 
 def describe_options() -> list[tuple[str, Any, str]]:

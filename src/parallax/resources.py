@@ -31,6 +31,11 @@ class Resources:
 
     @classmethod
     def for_options(cls, options: Options) -> Resources:
+        """The resources of a new run; a BABE path that does not exist fails here, before any stage."""
+        if options.use_babe:
+            from parallax.lexicons import find_babe
+
+            find_babe(options.babe_path)
         return cls(options)
 
     @cached_property
