@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Report, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
+# The figures in docs/benchmarks.md use BABE's biased words: point at the shared copy
+# unless PARALLAX_BABE already names one (Parallax never searches for BABE itself).
+BABE = ROOT.parent / "shared" / "datasets" / "babe"
+if BABE.exists():
+    os.environ.setdefault("PARALLAX_BABE", str(BABE))
 ANNOTATION = ROOT / "tests" / "data" / "seed_claims.json"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -25,6 +26,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The figures in docs/benchmarks.md use BABE's biased words: point at the shared copy
+# unless PARALLAX_BABE already names one (Parallax never searches for BABE itself).
+BABE = ROOT.parent / "shared" / "datasets" / "babe"
+if BABE.exists():
+    os.environ.setdefault("PARALLAX_BABE", str(BABE))
 sys.path.insert(0, str(ROOT / "src"))
 
 GOLD = ROOT / "tests" / "data" / "framing_gold.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from parallax.model import Article, Entity, Report, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+# Parallax uses BABE only when pointed at it; the quality floors were set with BABE's
+# biased words in the loaded-word lexicon, so point at the shared copy when there is one.
+BABE = ROOT.parent / "shared" / "datasets" / "babe"
+if BABE.exists():
+    os.environ.setdefault("PARALLAX_BABE", str(BABE))
 
 
 def shared_path(*parts: str) -> Path:

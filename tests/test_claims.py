@@ -18,13 +18,29 @@ from conftest import ROOT, floor, need_shared
 from parallax.analysis.claims import choose_text, group_claims, measure_plainness
 from parallax.analysis.coverage import compare_coverage
 from parallax.analysis.embed import embed_sentences
+from parallax.analysis.independence import count_independent_sources
+from parallax.analysis.reuse import detect_reuse
 from parallax.analysis.sentences import split_sentences
+from parallax.analysis.sources import find_cited_sources
 from parallax.analysis.summary import summarise
+from parallax.analysis.syndication import find_syndication
 from parallax.clean.furniture import clean_articles
 from parallax.model import Article, Claim, Mention, Report
 from parallax.options import Options
+from parallax.resources import Resources
 
-MY_STAGES = [clean_articles, split_sentences, embed_sentences, group_claims, compare_coverage, summarise]
+MY_STAGES = [
+    clean_articles,
+    split_sentences,
+    detect_reuse,  # reuse, syndication and cited sources feed the independent-source counts
+    find_syndication,
+    find_cited_sources,
+    embed_sentences,
+    group_claims,
+    count_independent_sources,  # the summary ranks claims by independent sources
+    compare_coverage,
+    summarise,
+]
 
 # A small story written for these tests: three outlets on one council meeting.
 TRAM_STORY = {
@@ -117,9 +133,10 @@ def test_claims_coverage_exclusives_and_omissions(tram_report: Report) -> None:
 def test_claims_plainest_wording_is_chosen() -> None:
     plain = "Officials confirmed that the bridge reopened on Sunday."
     loaded = "Officials reportedly claimed the \u201cdisastrous\u201d bridge finally reopened on Sunday."
-    assert measure_plainness(plain) < measure_plainness(loaded)
+    judged = Resources(Options()).judgement_words
+    assert measure_plainness(plain, judged) < measure_plainness(loaded, judged)
     mentions = [Mention("a1", "a1:s0", loaded, 0, len(loaded)), Mention("a2", "a2:s0", plain, 0, len(plain))]
-    assert choose_text(mentions) == plain
+    assert choose_text(mentions, judged) == plain
 
 
 def test_claims_short_fragments_are_not_claims(seed_report: Report) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parallax.analysis.damage import check_quotes, check_sentences, check_spellings, find_damage
+from parallax.analysis.entities import merge_entities
 from parallax.model import Article, Entity, Report, Sentence
 
 
@@ -107,7 +108,7 @@ def test_damage_name_spelled_against_majority() -> None:
         make("a3", ["Minister Yoav Gallant visited the north."], ["Yoav Gallant"]),
         make("a4", ["Defense Minister Yoav Galland backed a strike."], ["Yoav Galland"]),
     ]
-    report = Report(articles=articles)
+    report = Report(articles=articles, entities=merge_entities(articles))
     found = check_spellings(report)
     assert set(found) == {"a4"}
     [warning] = found["a4"]

@@ -83,7 +83,7 @@ def test_parsing_sentences_reuse_the_sentence_stage_parse() -> None:
 def test_parsing_remember_sentences_skips_sentences_outside_pieces() -> None:
     nlp = CountingNlp()
     ctx = Context(report=Report(articles=[]), options=Options())
-    ctx.extras["parsing.parser"] = SharedParser(nlp)
+    ctx.resources.parser = SharedParser(nlp)
     article = Article(
         id="a1", source="t", title="", outlet="T", published="", language="en", original="Hi there. Bye."
     )

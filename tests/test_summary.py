@@ -6,6 +6,10 @@ import numpy as np
 
 from parallax.analysis.summary import is_quotation, measure_support, write_summary
 from parallax.model import Article, Claim, Mention, Report, Sentence
+from parallax.options import Options
+from parallax.resources import Resources
+
+JUDGED = Resources(Options()).judgement_words
 
 
 def make_report(
@@ -59,7 +63,7 @@ def test_summary_picks_best_supported_in_story_order() -> None:
             ("The mayor thanked the engineers at a ceremony.", ["a2", "a3"], 9),
         ]
     )
-    summary = write_summary(report, 3)
+    summary = write_summary(report, 3, JUDGED)
     assert [s.claims for s in summary] == [["c2"], ["c1"], ["c4"]]  # story order, singleton left out
     assert summary[1].articles == ["a1", "a2", "a3"]
     for sentence in summary:
@@ -74,7 +78,7 @@ def test_summary_prefers_independent_sources_when_known() -> None:
     ]
     report = make_report(specs, independent={"c1": 1, "c2": 2})
     assert measure_support(report.claims[0]) == 1 and measure_support(report.claims[1]) == 2
-    assert write_summary(report, 1)[0].claims == ["c2"]
+    assert write_summary(report, 1, JUDGED)[0].claims == ["c2"]
 
 
 def test_summary_prefers_the_lead_at_equal_support() -> None:
@@ -88,7 +92,7 @@ def test_summary_prefers_the_lead_at_equal_support() -> None:
     for article in report.articles:  # eight more sentences between the two claims
         fillers = [Sentence(f"{article.id}:f{k}", article.id, k, "Filler.", 0, 7) for k in range(1, 9)]
         article.sentences += fillers
-    assert write_summary(report, 1)[0].claims == ["c2"]
+    assert write_summary(report, 1, JUDGED)[0].claims == ["c2"]
 
 
 def test_summary_does_not_repeat_itself() -> None:
@@ -100,7 +104,7 @@ def test_summary_does_not_repeat_itself() -> None:
         ]
     )
     vectors = {"c1": np.array([1.0, 0.0]), "c2": np.array([0.99, 0.14]), "c3": np.array([0.0, 1.0])}
-    summary = write_summary(report, 3, vectors)
+    summary = write_summary(report, 3, JUDGED, vectors)
     assert len(summary) == 2
     assert summary[0].claims == ["c1", "c2"] and summary[0].articles == ["a1", "a2", "a3", "a4"]
 
@@ -112,7 +116,7 @@ def test_summary_avoids_quotations_at_equal_support() -> None:
             ("The bridge carries about 30,000 cars a day.", ["a1", "a2"], 1),
         ]
     )
-    (only,) = write_summary(report, 1)
+    (only,) = write_summary(report, 1, JUDGED)
     assert only.claims == ["c2"] and not is_quotation(only.text)
 
 
@@ -146,7 +150,7 @@ def test_summary_skips_same_topic_near_repeats_without_citing_them() -> None:
         "c4": np.array([0.0, 0.0, 1.0, 0.0]),
         "c5": np.array([0.0, 0.0, 0.0, 1.0]),
     }
-    summary = write_summary(report, 4, vectors)
+    summary = write_summary(report, 4, JUDGED, vectors)
     cited = [cid for s in summary for cid in s.claims]
     assert "c3" not in cited and len(summary) == 4  # a fifth claim fills the place
     assert {"c1", "c2", "c4", "c5"} == set(cited)

@@ -258,6 +258,19 @@ def with_setting_flags(command: Any, params: list[inspect.Parameter], doc: str |
 app.command("analyze")(build_analyze())
 
 
+@app.command("stages")
+def stages_command() -> None:
+    """Print the analysis stages in order: what each needs, what it provides, what it does."""
+    from rich.table import Table
+
+    from parallax.pipeline import describe_stages
+
+    table = Table("stage", "needs", "provides", "what it does", show_lines=True, highlight=False)
+    for row in describe_stages():
+        table.add_row(*row)
+    Console(highlight=False, markup=False, emoji=False).print(table)
+
+
 def setting_flags() -> list[str]:
     """The CLI flag of every Options setting (for the docs test)."""
     return ["--" + f.name.replace("_", "-") for f in fields(Options)]

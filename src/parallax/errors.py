@@ -25,3 +25,7 @@ class PipelineError(ParallaxError):
 
 class StoreError(ParallaxError):
     """The corpus store could not be opened, read or written."""
+
+
+class OptionsError(ParallaxError, ValueError):
+    """An analysis setting has a value of the wrong type or outside its allowed range."""

@@ -24,13 +24,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from parallax.errors import PipelineError
+from parallax.contracts import check_contracts
 from parallax.model import Report
 from parallax.options import Options
 from parallax.stage import Context, Stage
-
-# Facts every analysis starts with.
-GIVEN = ("articles",)
 
 
 def default_stages() -> list[Stage]:
@@ -74,16 +71,9 @@ def default_stages() -> list[Stage]:
 
 
 def build(stages: Sequence[Stage]) -> list[Stage]:
-    """Check that every stage's prerequisites are provided by an earlier stage."""
-    have = set(GIVEN)
-    for st in stages:
-        missing = [r for r in st.requires if r not in have]
-        if missing:
-            raise PipelineError(
-                f"stage '{st.name}' needs {', '.join(missing)}, which no earlier stage provides; "
-                "put the stage that provides it first"
-            )
-        have.update(st.provides)
+    """Check the stages' contracts: every path names a model field, and every field a stage
+    needs is given by the input or provided by an earlier stage (``parallax.contracts``)."""
+    check_contracts(stages)
     return list(stages)
 
 
@@ -96,3 +86,9 @@ def run(report: Report, options: Options, stages: Sequence[Stage] | None = None)
         report.timings[st.name] = round(time.perf_counter() - began, 4)
         report.stages.append(st.name)
     return report
+
+
+def describe_stages(stages: Sequence[Stage] | None = None) -> list[tuple[str, str, str, str]]:
+    """(name, needs, provides, one-line description) per stage, in order, after checking the contracts."""
+    checked = build(stages if stages is not None else default_stages())
+    return [(st.name, ", ".join(st.requires), ", ".join(st.provides), st.description) for st in checked]

@@ -21,13 +21,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from parallax.analysis.embed import embed_texts
-from parallax.lexicons import load_attribution_verbs, load_hedges, load_loaded_lexicon
+from parallax.lexicons import load_hedges
 from parallax.model import Article, Claim, Mention, Sentence
 from parallax.stage import Context, stage
 
@@ -371,21 +369,13 @@ def cluster_sentences(
     return [sorted(m) for m in members.values()], pairs
 
 
-@cache
-def judgement_words() -> frozenset[str]:
-    """Words that carry judgement: the loaded-word lexicon and judgement-laden attribution verbs."""
-    loaded = load_loaded_lexicon().words
-    verbs = {form for form, verb in load_attribution_verbs().items() if verb.judgement}
-    return frozenset(loaded) | frozenset(verbs)
-
-
-def measure_plainness(text: str) -> float:
-    """A penalty (lower is plainer): quote marks, loaded or hedged words, odd length, damage."""
+def measure_plainness(text: str, judged: frozenset[str]) -> float:
+    """A penalty (lower is plainer): quote marks, ``judged`` words (``Resources.judgement_words``:
+    loaded words and judgement-laden verbs) or hedges, odd length, damage."""
     stripped = text.strip()
     words = _WORD.findall(stripped.lower())
     penalty = 0.0
     penalty += 0.5 * sum(stripped.count(q) for q in QUOTE_MARKS)
-    judged = judgement_words()
     penalty += 1.5 * sum(1 for w in words if w in judged)
     lowered = f" {stripped.lower()} "
     penalty += 1.5 * sum(1 for h in load_hedges() if f" {h} " in lowered)
@@ -412,7 +402,9 @@ def has_unbalanced_quotes(text: str) -> bool:
     return text.count("‘") > text.count("’")  # ’ also serves as an apostrophe
 
 
-def choose_text(mentions: Sequence[Mention], centrality: Sequence[float] | None = None) -> str:
+def choose_text(
+    mentions: Sequence[Mention], judged: frozenset[str], centrality: Sequence[float] | None = None
+) -> str:
     """The plainest mention's text (ties go to the earliest).
 
     ``centrality`` (mean similarity of each mention to the others) favours the
@@ -421,7 +413,7 @@ def choose_text(mentions: Sequence[Mention], centrality: Sequence[float] | None 
     central = centrality or [0.0] * len(mentions)
 
     def cost(k: int) -> tuple[float, int]:
-        return measure_plainness(mentions[k].text) - CENTRALITY_WEIGHT * central[k], k
+        return measure_plainness(mentions[k].text, judged) - CENTRALITY_WEIGHT * central[k], k
 
     best = min(range(len(mentions)), key=cost)
     return " ".join(mentions[best].text.split())
@@ -432,6 +424,7 @@ def build_claims(
     sentences: Sequence[Sentence],
     clusters: Sequence[Sequence[int]],
     pairs: PairScores,
+    judged: frozenset[str],
 ) -> list[Claim]:
     """Claims from clusters, ordered by support then first appearance, ids c1, c2, ..."""
     order = {a.id: n for n, a in enumerate(report_articles)}
@@ -455,7 +448,7 @@ def build_claims(
         score = round(float(np.mean(links)), 4) if links else 1.0
         claim = Claim(
             id="",
-            text=choose_text(mentions, centrality),
+            text=choose_text(mentions, judged, centrality),
             articles=article_ids,
             outlets=outlets,
             mentions=mentions,
@@ -538,9 +531,20 @@ def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
     return anchors
 
 
-@stage(requires=("sentences", "vectors"), provides=("claims",))
+@stage(
+    requires=(
+        "article.sentences",
+        "article.outlet",
+        "article.published",
+        "sentence.norm",
+        "sentence.entities",
+        "sentence.numbers",
+        "ctx.vectors",
+    ),
+    provides=("report.claims", "claim.score", "ctx.claim_vectors"),
+)
 def group_claims(ctx: Context) -> None:
-    """Fill ``Report.claims``: every eligible sentence belongs to exactly one claim."""
+    """Group sentences from different articles that state the same fact into claims."""
     report = ctx.report
     every = ctx.sentences()
     vectors = ctx.vectors if ctx.vectors is not None else np.zeros((0, 1), dtype=np.float32)
@@ -548,6 +552,7 @@ def group_claims(ctx: Context) -> None:
     sentences = [every[n] for n in keep]
     if not sentences:
         report.claims = []
+        ctx.claim_vectors = {}
         return
     matrix = vectors[keep]
     cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
@@ -559,18 +564,18 @@ def group_claims(ctx: Context) -> None:
 
     def embed_heads(positions: list[int]) -> dict[int, np.ndarray]:
         wanted = [k for k in positions if k in heads]
-        found = embed_texts([heads[k] for k in wanted], ctx.options.model_name, ctx.options.batch_size)
+        found = ctx.resources.embed([heads[k] for k in wanted])
         return dict(zip(wanted, found, strict=True))
 
     clusters, pairs = cluster_sentences(
         articles, cosines, features, ctx.options.claim_threshold, embed_heads, matrix
     )
     clusters = attach_repeats(clusters, articles, cosines, features)
-    report.claims = build_claims(report.articles, sentences, clusters, pairs)
+    report.claims = build_claims(report.articles, sentences, clusters, pairs, ctx.resources.judgement_words)
     # Claim vectors (mean of mention vectors) for later stages, e.g. the summary's redundancy check.
     row = {s.id: n for n, s in enumerate(sentences)}
     claim_vectors = {}
     for claim in report.claims:
         mean = matrix[[row[m.sentence] for m in claim.mentions]].mean(axis=0)
         claim_vectors[claim.id] = mean / (np.linalg.norm(mean) or 1.0)
-    ctx.extras["claim_vectors"] = claim_vectors
+    ctx.claim_vectors = claim_vectors

@@ -16,7 +16,7 @@ def find_omissions(article: Article, claims: list[Claim], well_supported: int) -
     return [c.id for c in claims if len(c.outlets) >= well_supported and article.id not in c.articles]
 
 
-@stage(requires=("claims",), provides=("coverage",))
+@stage(requires=("report.claims",), provides=("article.exclusive_claims", "article.omitted_claims"))
 def compare_coverage(ctx: Context) -> None:
     """Fill ``Article.exclusive_claims`` and ``Article.omitted_claims``."""
     claims = ctx.report.claims

@@ -8,8 +8,7 @@ Each finding becomes an ``ArticleWarning`` on its article:
 * ``truncated-sentence``: a sentence that stops on a function word, a comma or
   an open quotation, as text cut off in transfer does;
 * ``name-spelling``: a person's name spelled differently from the majority of
-  the other outlets (entity merging in analysis/entities.py when present, else a
-  rapidfuzz comparison of PERSON names);
+  the other outlets (the spelling notes of the merged entities, ``report.entities``);
 * ``unparsable-sentence``: a sentence that does not read as one: it starts in
   lower case, a bracket is followed by a new sentence start, a word is doubled,
   or a capitalised fragment sits between sentences.
@@ -20,8 +19,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-
-from rapidfuzz import fuzz
 
 from parallax.lexicons import stop_words
 from parallax.model import Article, ArticleWarning, Report, Span, WarningKind
@@ -219,22 +216,11 @@ def _same_line(original: str, a: int, b: int) -> bool:
     return "\n" not in original[a:b]
 
 
-def _person_names(article: Article) -> list[tuple[str, int, int]]:
-    return [(e.text, e.start, e.end) for s in article.sentences for e in s.entities if e.label == "PERSON"]
-
-
-def _surnames(name: str) -> list[str]:
-    words = re.findall(r"[A-Z][\w-]{3,}", re.sub(r"[’']s$", "", name))
-    return words[-1:] if words else []
-
-
 def check_spellings(report: Report, articles: list[Article] | None = None) -> dict[str, list[ArticleWarning]]:
     """Names an article spells differently from the other outlets' majority, per article id."""
     articles = articles if articles is not None else report.articles
     found: dict[str, list[ArticleWarning]] = defaultdict(list)
-    notes = _entity_notes(report, articles)
-    if notes is None:
-        notes = _fuzzy_notes(articles)
+    notes = _entity_notes(report)
     by_id = {a.id: a for a in articles}
     for article_id, spelling, majority, outlets in notes:
         article = by_id[article_id]
@@ -252,40 +238,14 @@ def check_spellings(report: Report, articles: list[Article] | None = None) -> di
     return found
 
 
-def _entity_notes(report: Report, articles: list[Article]) -> list[tuple[str, str, str, list[str]]] | None:
-    """Spelling notes from analysis/entities.py (its merged entities), or None when it is unavailable."""
-    entities = report.entities
-    if not entities:
-        try:
-            from parallax.analysis.entities import merge_entities
-        except ImportError:
-            return None
-        entities = merge_entities(articles)
+def _entity_notes(report: Report) -> list[tuple[str, str, str, list[str]]]:
+    """Spelling notes of the merged PERSON entities (``report.entities``, from analysis/entities.py)."""
     return [
         (note.article, note.spelling, note.majority, note.majority_outlets)
-        for entity in entities
+        for entity in report.entities
         if entity.label == "PERSON"
         for note in entity.spelling_notes
     ]
-
-
-def _fuzzy_notes(articles: list[Article]) -> list[tuple[str, str, str, list[str]]]:
-    """Surnames of PERSON entities one fuzzy step from a spelling most other outlets use."""
-    users: dict[str, set[str]] = defaultdict(set)
-    labels = {a.id: a.label for a in articles}
-    for article in articles:
-        for name, _, _ in _person_names(article):
-            for word in _surnames(name):
-                users[word].add(article.id)
-    notes = []
-    for word, ids in users.items():
-        for other, other_ids in users.items():
-            if other == word or other_ids & ids or len(other_ids) < 2 or len(other_ids) <= len(ids):
-                continue
-            if other[0] == word[0] and fuzz.ratio(word, other) >= 80:
-                for article_id in sorted(ids):
-                    notes.append((article_id, word, other, sorted(labels[i] for i in other_ids)))
-    return notes
 
 
 def find_damage(report: Report) -> dict[str, list[ArticleWarning]]:
@@ -301,7 +261,10 @@ def find_damage(report: Report) -> dict[str, list[ArticleWarning]]:
     return found
 
 
-@stage(requires=("sentences",), provides=("damage",))
+@stage(
+    requires=("article.sentences", "report.entities", "article.warnings"),
+    provides=("article.warnings",),
+)
 def flag_damage(ctx: Context) -> None:
     """Warnings for garbled quotes, truncated or unparsable sentences and odd name spellings."""
     for article_id, warnings in find_damage(ctx.report).items():

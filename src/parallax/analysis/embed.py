@@ -62,8 +62,7 @@ def choose_threads() -> int:
     return max(1, min(cores, math.ceil(cores - busy)))  # a part-idle core still helps
 
 
-@stage(requires=("sentences",), provides=("vectors",))
+@stage(requires=("article.sentences", "sentence.norm"), provides=("ctx.vectors",))
 def embed_sentences(ctx: Context) -> None:
-    """Fill ``ctx.vectors`` with one row per sentence."""
-    texts = [s.norm or s.text for s in ctx.sentences()]
-    ctx.vectors = embed_texts(texts, ctx.options.model_name, ctx.options.batch_size)
+    """One sentence vector each (``ctx.vectors``, one unit-length row per sentence)."""
+    ctx.vectors = ctx.resources.embed([s.norm or s.text for s in ctx.sentences()])

@@ -298,7 +298,10 @@ def merge_entities(articles: Sequence[Article]) -> list[MergedEntity]:
     return built
 
 
-@stage(requires=("sentences",), provides=("merged_entities",))
+@stage(
+    requires=("article.sentences", "article.outlet", "sentence.entities"),
+    provides=("report.entities",),
+)
 def match_entities(ctx: Context) -> None:
     """People, organisations and places merged across articles by name variants."""
     ctx.report.entities = merge_entities(ctx.report.articles)

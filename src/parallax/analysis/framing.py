@@ -334,11 +334,21 @@ def compare_framing(
     return result
 
 
-@stage(requires=("sentences", "claims", "merged_entities"), provides=("framing",))
+@stage(
+    requires=(
+        "article.sentences",
+        "article.outlet",
+        "report.claims",
+        "report.entities",
+        "report.quantities",
+        "report.number_comparisons",
+    ),
+    provides=("report.framing",),
+)
 def compare_word_choice(ctx: Context) -> None:
     """How each outlet names the same people, groups, places, events and actions.
 
-    Uses the aligned quantities of the numbers stage as a third source when it ran first.
+    Uses the aligned quantities of the numbers stage as a third source.
     """
     from parallax.analysis.parsing import shared_parser
 
@@ -349,6 +359,6 @@ def compare_word_choice(ctx: Context) -> None:
         report.claims,
         report.entities,
         parse,
-        report.quantities,  # empty when the numbers stage did not run before this one
+        report.quantities,
         report.number_comparisons,
     )

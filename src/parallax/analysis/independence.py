@@ -101,7 +101,10 @@ def count_independent(report: Report, link_score: float = 0.5) -> None:
         claim.independent_sources = len(claim.independent_groups)
 
 
-@stage(requires=("claims", "reuse", "syndication", "sources"), provides=("independence",))
+@stage(
+    requires=("report.claims", "report.reuse", "report.syndication", "report.duplicates", "report.sources"),
+    provides=("claim.independent_sources", "claim.independent_groups", "report.sourcing"),
+)
 def count_independent_sources(ctx: Context) -> None:
     """How many independent sources support each claim (copies and shared origins count once)."""
     count_independent(ctx.report, ctx.options.reuse_link_score)

@@ -265,11 +265,20 @@ def flag_markers(
     return found
 
 
-@stage(requires=("sentences", "merged_entities"), provides=("markers",))
+@stage(
+    requires=(
+        "article.sentences",
+        "article.outlet",
+        "sentence.entities",
+        "report.entities",
+        "report.claims",
+        "report.notes",
+    ),
+    provides=("report.markers", "report.notes"),
+)
 def flag_judgement_words(ctx: Context) -> None:
     """Judgement-laden attribution verbs, hedges, scare quotes and loaded words per article."""
-    options = ctx.options
-    lexicon = load_loaded_lexicon(options.loaded_threshold, options.babe_path, options.use_babe)
+    lexicon = ctx.resources.lexicon
     report = ctx.report
     report.markers = flag_markers(report.articles, report.entities, report.claims, lexicon)
     for line in lexicon.sources:

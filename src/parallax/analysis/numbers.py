@@ -511,7 +511,10 @@ def sentence_of(article: Article, sentence_id: str) -> Sentence | None:
     return None
 
 
-@stage(requires=("sentences", "timeline"), provides=("quantities", "number_comparisons"))
+@stage(
+    requires=("article.sentences", "article.outlet", "article.published", "article.published_inferred"),
+    provides=("report.quantities", "report.number_comparisons"),
+)
 def compare_numbers(ctx: Context) -> None:
     """Quantities with what they count, and where outlets' figures agree, update or differ."""
     report = ctx.report

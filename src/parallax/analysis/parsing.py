@@ -16,8 +16,6 @@ from typing import Any
 from parallax.model import Sentence
 from parallax.stage import Context
 
-_KEY = "parsing.parser"
-
 
 class SharedParser:
     """A spaCy pipeline with a cache of the docs it has produced, keyed by text.
@@ -62,13 +60,8 @@ class SharedParser:
 
 
 def shared_parser(ctx: Context) -> SharedParser:
-    """The analysis's shared parser (created on first use, kept in ``ctx.extras``)."""
-    parser = ctx.extras.get(_KEY)
-    if parser is None:
-        from parallax.models import load_spacy
-
-        parser = ctx.extras[_KEY] = SharedParser(load_spacy(ctx.options.spacy_model))
-    return parser
+    """The run's shared parser (``ctx.resources.parser``, built once per run)."""
+    return ctx.resources.parser
 
 
 def remember_sentences(

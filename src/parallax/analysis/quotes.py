@@ -555,7 +555,10 @@ def spacy_parser(name: str) -> Callable[[str], Any]:
     return lambda text: nlp(text)
 
 
-@stage(requires=("sentences",), provides=("quotes", "quote_matches"))
+@stage(
+    requires=("article.kept", "article.sentences", "article.outlet", "article.warnings"),
+    provides=("report.quotes", "report.quote_matches", "article.warnings"),
+)
 def compare_quote_wording(ctx: Context) -> None:
     """Direct quotes with speakers, and the same quote across outlets."""
     report = ctx.report

@@ -508,7 +508,10 @@ def find_reuse(articles: list[Article], *, min_words: int = MIN_PASSAGE_WORDS) -
     return pairs
 
 
-@stage(requires=("sentences",), provides=("reuse",))
+@stage(
+    requires=("article.kept", "article.sentences", "article.outlet", "article.published"),
+    provides=("report.reuse",),
+)
 def detect_reuse(ctx: Context) -> None:
     """Shared passages between every pair of articles (the copy graph's edges)."""
     ctx.report.reuse = find_reuse(ctx.report.articles, min_words=ctx.options.reuse_min_words)

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from parallax.analysis.parsing import remember_sentences
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
-from parallax.models import load_spacy
 from parallax.stage import Context, stage
 
 # A full stop, question or exclamation mark glued to the next sentence's capital
@@ -188,10 +187,13 @@ def blank_calendar_dates(sentence: Sentence) -> str:
     return "".join(chars)
 
 
-@stage(requires=("clean",), provides=("sentences", "entities"))
+@stage(
+    requires=("article.kept",),
+    provides=("article.sentences", "sentence.norm", "sentence.entities", "sentence.numbers"),
+)
 def split_sentences(ctx: Context) -> None:
     """Sentences with entities and numbers for every article, offsets into the original."""
-    nlp = load_spacy(ctx.options.spacy_model)
+    nlp = ctx.resources.nlp
     plan: list[tuple[Article, list[tuple[int, int]]]] = []
     texts: list[str] = []
     for article in ctx.report.articles:

@@ -417,7 +417,10 @@ def claim_origins(claim: Claim, report: Report) -> dict[str, set[str]]:
     return origins
 
 
-@stage(requires=("sentences",), provides=("sources",))
+@stage(
+    requires=("article.sentences", "sentence.entities"),
+    provides=("report.sources", "report.sourcing"),
+)
 def find_cited_sources(ctx: Context) -> None:
     """Who each article cites (outlets, named people, institutions, anonymous sources)."""
     report = ctx.report

@@ -101,20 +101,28 @@ def is_same_topic(a: Claim, b: Claim, vectors: dict[str, np.ndarray], rare: set[
     return close and bool(find_names(a.text) & find_names(b.text) & rare)
 
 
-def rank_wording(claim: Claim) -> float:
+def rank_wording(claim: Claim, judged: frozenset[str]) -> float:
     """Lower is better: plain wording, and mentions that agree closely (a loosely grouped
     claim is a riskier summary sentence than a tight one)."""
     cohesion = min(claim.score, 1.0) if len(claim.mentions) > 1 else 0.0
-    return measure_plainness(claim.text) - COHESION_WEIGHT * cohesion
+    return measure_plainness(claim.text, judged) - COHESION_WEIGHT * cohesion
 
 
 def write_summary(
-    report: Report, count: int, vectors: dict[str, np.ndarray] | None = None
+    report: Report,
+    count: int,
+    judged: frozenset[str],
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> list[SummarySentence]:
-    """Up to ``count`` summary sentences from the report's claims, in story order."""
+    """Up to ``count`` summary sentences from the report's claims, in story order.
+
+    ``judged`` are the words that make a wording less plain (``Resources.judgement_words``).
+    """
     vectors = vectors or {}
     weight = {c.id: weigh_claim(report, c) for c in report.claims}
-    ranked = sorted(report.claims, key=lambda c: (-weight[c.id], is_quotation(c.text), rank_wording(c)))
+    ranked = sorted(
+        report.claims, key=lambda c: (-weight[c.id], is_quotation(c.text), rank_wording(c, judged))
+    )
     # A quotation reads as a summary sentence only when nothing plainer is left ("..., she said").
     multi = [c for c in ranked if len(c.outlets) > 1]
     plain = [c for c in multi if not is_quotation(c.text)]
@@ -141,9 +149,18 @@ def write_summary(
     return summary
 
 
-@stage(requires=("claims",), provides=("summary",))
+@stage(
+    requires=(
+        "article.sentences",
+        "report.claims",
+        "claim.score",
+        "claim.independent_sources",
+        "ctx.claim_vectors",
+    ),
+    provides=("report.summary",),
+)
 def summarise(ctx: Context) -> None:
-    """Fill ``Report.summary`` with ``Options.summary_sentences`` cited sentences."""
+    """A neutral summary of ``Options.summary_sentences`` sentences from the best-supported claims."""
     ctx.report.summary = write_summary(
-        ctx.report, ctx.options.summary_sentences, ctx.extras.get("claim_vectors")
+        ctx.report, ctx.options.summary_sentences, ctx.resources.judgement_words, ctx.claim_vectors
     )

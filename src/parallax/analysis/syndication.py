@@ -169,7 +169,10 @@ def group_duplicates(
     return groups
 
 
-@stage(requires=("sentences", "reuse"), provides=("syndication",))
+@stage(
+    requires=("article.sentences", "article.outlet", "article.provenance", "report.reuse"),
+    provides=("report.syndication", "report.duplicates"),
+)
 def find_syndication(ctx: Context) -> None:
     """Syndication notices in each article, and groups of near-identical or agency-story articles."""
     report = ctx.report

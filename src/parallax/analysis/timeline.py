@@ -441,7 +441,22 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
     return entries
 
 
-@stage(requires=("sentences",), provides=("timeline", "publication_dates"))
+@stage(
+    requires=(
+        "article.sentences",
+        "article.outlet",
+        "article.captions",
+        "article.published",
+        "report.notes",
+    ),
+    provides=(
+        "report.timeline",
+        "article.published",
+        "article.published_inferred",
+        "article.meta",
+        "report.notes",
+    ),
+)
 def build_dated_timeline(ctx: Context) -> None:
     """Dated events from explicit, weekday and relative dates; infer missing publication dates."""
     report = ctx.report

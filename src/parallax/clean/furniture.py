@@ -56,7 +56,19 @@ class Page:
     last_reporting: int  # index of the last line long enough to be reporting (-1: none)
 
 
-@stage(requires=("articles",), provides=("clean",))
+@stage(
+    requires=("report.articles", "article.outlet", "article.published", "article.warnings"),
+    provides=(
+        "article.outlet",
+        "article.text",
+        "article.kept",
+        "article.removed",
+        "article.captions",
+        "article.provenance",
+        "article.published",
+        "article.warnings",
+    ),
+)
 def clean_articles(ctx: Context) -> None:
     """Take page furniture out of every article's body, listing each removal with its reason."""
     for article in ctx.report.articles:

@@ -4,12 +4,14 @@
 * Loaded words: the VADER sentiment lexicon (Hutto & Gilbert 2014, MIT licence), read
   at run time from the installed ``vaderSentiment`` package, optionally extended with
   single words marked as biased in BABE (Spinde et al. 2021). BABE is AGPL-3.0, so no
-  list derived from it is shipped: it is derived at run time from a local copy.
+  list derived from it is shipped: it is derived at run time from a local copy, and
+  only when the user points at one (the ``babe_path`` setting or ``PARALLAX_BABE``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -25,6 +27,7 @@ VADER_PACKAGE = "vaderSentiment"
 VADER_FILE = "vader_lexicon.txt"
 VADER_SOURCE = "VADER (Hutto & Gilbert 2014, MIT)"
 BABE_SOURCE = "BABE biased words (Spinde et al. 2021, AGPL-3.0)"
+BABE_VARIABLE = "PARALLAX_BABE"  # the environment variable that can point at BABE
 
 
 class LexiconUnavailable(ParallaxError):
@@ -150,30 +153,40 @@ def derive_babe_words(
     }
 
 
-def find_babe(explicit: str = "") -> Path | None:
-    """BABE's sentences.jsonl: an explicit path, else ../shared beside the repository or the cwd."""
-    if explicit:
-        path = Path(explicit).expanduser()
-        path = path / "sentences.jsonl" if path.is_dir() else path
-        if not path.exists():
-            raise LexiconUnavailable(f"BABE file {path} does not exist; give sentences.jsonl or its folder")
-        return path
-    here = Path(__file__).resolve()
-    for root in (here.parents[3], Path.cwd()):
-        candidate = root.parent / "shared" / "datasets" / "babe" / "sentences.jsonl"
-        if candidate.exists():
-            return candidate
-    return None
+def find_babe(given: str = "") -> Path | None:
+    """BABE's sentences.jsonl from ``given`` (the file or its folder), else from the
+    ``PARALLAX_BABE`` environment variable; None when neither points anywhere.
+
+    BABE is never searched for: the same input gives the same report wherever it runs.
+    """
+    given = given or os.environ.get(BABE_VARIABLE, "")
+    if not given:
+        return None
+    path = Path(given).expanduser()
+    path = path / "sentences.jsonl" if path.is_dir() else path
+    if not path.exists():
+        raise LexiconUnavailable(
+            f"BABE file {path} does not exist; give BABE's sentences.jsonl or its folder "
+            f"(babe_path, or the {BABE_VARIABLE} environment variable)"
+        )
+    return path
+
+
+def load_loaded_lexicon(threshold: float = 2.0, babe: str = "", use_babe: bool = True) -> LoadedLexicon:
+    """VADER words of strong valence, plus BABE's biased words when ``babe`` (or PARALLAX_BABE)
+    points at a copy of BABE and ``use_babe`` is set."""
+    path = find_babe(babe) if use_babe else None
+    return build_loaded_lexicon(threshold, str(path) if path else "", use_babe)
 
 
 @cache
-def load_loaded_lexicon(threshold: float = 2.0, babe: str = "", use_babe: bool = True) -> LoadedLexicon:
-    """VADER words of strong valence, plus BABE's biased words when a copy of BABE is found."""
+def build_loaded_lexicon(threshold: float, babe_file: str, use_babe: bool = False) -> LoadedLexicon:
+    """The loaded-word lexicon for a threshold and a BABE file ("" for none); cached per process."""
     lexicon = LoadedLexicon()
     for word in sorted(select_vader_words(threshold)):
         lexicon.words[word] = VADER_SOURCE
     lexicon.sources.append(f"{VADER_SOURCE}: {len(lexicon.words)} words with |valence| >= {threshold}")
-    path = find_babe(babe) if use_babe else None
+    path = Path(babe_file) if babe_file else None
     if path is not None:
         extra = derive_babe_words(read_babe_rows(path))
         added = 0
@@ -183,5 +196,7 @@ def load_loaded_lexicon(threshold: float = 2.0, babe: str = "", use_babe: bool =
                 added += 1
         lexicon.sources.append(f"{BABE_SOURCE}: {added} more words, derived at run time from {path.name}")
     elif use_babe:
-        lexicon.sources.append("BABE not found: loaded words come from VADER only")
+        lexicon.sources.append(
+            f"BABE not given (babe_path or {BABE_VARIABLE}): loaded words come from VADER only"
+        )
     return lexicon
