@@ -75,7 +75,8 @@ def test_cli_analyze_format_from_suffix(tmp_path: Path, calls: list) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     result = runner.invoke(app, ["analyze", "x", "-o", str(tmp_path / "r.json"), "-f", "md"])
-    assert not (tmp_path / "r.json").read_text(encoding="utf-8").startswith("{")  # explicit format wins
+    assert result.exit_code == 2 and not (tmp_path / "r.json").exists()  # a Markdown report named .json
+    assert "'.json', which is for the json format, but the report is md" in result.stderr
 
 
 def test_cli_analyze_json_to_stdout(calls: list) -> None:

@@ -11,7 +11,7 @@
 * a timeout per request and a cap on the body size, enforced while streaming.
 
 ``read_url_list`` reads a ``.urls`` file (one URL per line, ``#`` comments) and
-yields one Article or RecordError per URL.
+yields one Article or Skipped per URL.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ import httpx
 from parallax import __version__
 from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.html import read_html
-from parallax.ingest.records import Item, RecordError
+from parallax.ingest.records import Item
+from parallax.model import Skipped
 
 USER_AGENT = f"parallax-news/{__version__} (news comparison; respects robots.txt)"
 MAX_REDIRECTS = 5
@@ -199,7 +200,7 @@ def fetch_items(url: str, fetcher: Fetcher) -> Iterator[Item]:
     try:
         got = fetcher.fetch(url)
     except FetchError as exc:
-        yield RecordError(url, None, f"not fetched: {exc}")
+        yield Skipped(url, f"not fetched: {exc}")
         return
     if is_feed(got.content_type, got.body):
         from parallax.ingest.feeds import read_feed_bytes
@@ -209,14 +210,14 @@ def fetch_items(url: str, fetcher: Fetcher) -> Iterator[Item]:
     try:
         text = decode_bytes(got.body)
     except UnreadableInput as exc:
-        yield RecordError(url, None, str(exc))
+        yield Skipped(url, str(exc))
         return
     articles, skipped = read_html(text, url)
     for article in articles:
         article.meta.setdefault("url", got.url)
         yield article
     for skip in skipped:
-        yield RecordError(url, None, skip.reason)
+        yield Skipped(url, skip.reason)
 
 
 def read_url_list(path: Path, fetcher: Fetcher) -> Iterator[Item]:
@@ -224,14 +225,14 @@ def read_url_list(path: Path, fetcher: Fetcher) -> Iterator[Item]:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
-        yield RecordError(str(path), None, f"cannot read the URL list ({exc.strerror or exc})")
+        yield Skipped(str(path), f"cannot read the URL list ({exc.strerror or exc})")
         return
     for line_no, line in enumerate(lines, 1):
         url = line.strip()
         if not url or url.startswith("#"):
             continue
         for item in fetch_items(url, fetcher):
-            if isinstance(item, RecordError) and item.record is None:
-                yield RecordError(str(path), f"line {line_no} ({url})", item.reason)
+            if isinstance(item, Skipped) and item.source == url:
+                yield Skipped(f"{path}#{line_no}", f"line {line_no} ({url}): {item.reason}")
             else:
                 yield item
