@@ -147,6 +147,7 @@ class Fetcher:
 
     def fetch(self, url: str) -> Fetched:
         """The body of ``url`` after every check; FetchError with the reason otherwise."""
+        check_syntax(url)
         if not self.allowed_by_robots(url):
             raise FetchError("robots.txt of the site disallows fetching this URL")
         return self.get(url, check_robots=True)
@@ -160,6 +161,7 @@ class Fetcher:
                 with self.client.stream("GET", url) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = urljoin(url, response.headers["location"])
+                        check_syntax(url)
                         if check_robots and not self.allowed_by_robots(url):
                             raise FetchError("robots.txt of the site disallows the redirect target")
                         continue
@@ -182,9 +184,18 @@ class Fetcher:
                     )
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out after {self.settings.timeout:g} s") from exc
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(f"the request failed ({type(exc).__name__}: {exc})") from exc
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+
+
+def check_syntax(url: str) -> None:
+    """FetchError when ``url`` cannot even be split into its parts (a bad IPv6 host, a bad port)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL ({exc})") from exc
 
 
 def is_feed(content_type: str, body: bytes) -> bool:
@@ -227,12 +238,16 @@ def read_url_list(path: Path, fetcher: Fetcher) -> Iterator[Item]:
     except OSError as exc:
         yield Skipped(str(path), f"cannot read the URL list ({exc.strerror or exc})")
         return
+    listed = 0
     for line_no, line in enumerate(lines, 1):
         url = line.strip()
         if not url or url.startswith("#"):
             continue
+        listed += 1
         for item in fetch_items(url, fetcher):
             if isinstance(item, Skipped) and item.source == url:
                 yield Skipped(f"{path}#{line_no}", f"line {line_no} ({url}): {item.reason}")
             else:
                 yield item
+    if not listed:
+        yield Skipped(str(path), "no URLs in the list (only blank lines and # comments)")

@@ -61,6 +61,9 @@ def read_warc(path: Path) -> Iterator[Item]:
         stopped = int(getattr(iterator, "offset", size) or 0)
         if stopped < size:  # warcio ends quietly on a cut-off gzip member: the bytes left over tell
             yield damaged(source, read, stopped, f"{size - stopped} bytes at the end could not be read")
+        elif read == 0:
+            what = "empty file" if size == 0 else "no HTML response records in the archive"
+            yield Skipped(source, f"{what}: no web pages to read")
 
 
 def check_record(record: Any) -> None:
