@@ -45,13 +45,11 @@ def page(title: str, body: str) -> bytes:
     return f"{head}<body><article><h1>{title}</h1>{paragraphs}</article></body></html>".encode()
 
 
-def write_warc(path: Path, pages: list[tuple[str, bytes]]) -> Path:
+def write_warc(path: Path, pages: list[tuple[str, bytes]], kind: str = "text/html; charset=utf-8") -> Path:
     with path.open("wb") as handle:
         writer = WARCWriter(handle, gzip=True)
         for url, body in pages:
-            headers = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
             writer.write_record(
                 writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers)
             )
@@ -174,14 +172,14 @@ def test_ingest_sources_oversized_text_is_capped_with_a_note(tmp_path: Path) -> 
 def test_ingest_sources_one_bad_record_does_not_stop_the_store(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     good = [json.dumps({"id": f"r{i}", "text": f"{HARBOUR} Report number {i}."}) for i in range(3)]
-    path.write_text(
-        "\n".join([good[0], '{"id": "bad", "text": "Broken \\ud800 text here."}', *good[1:]]) + "\n"
-    )
+    bad = '{"id": "bad", "outlet": "Wire \\udc00", "tag": "\\ud800", "text": "Broken \\ud800 text here."}'
+    path.write_text("\n".join([good[0], bad, *good[1:]]) + "\n")
     with open_store(str(tmp_path / "c.db")) as store:
         summary = ingest(store, [str(path)], cluster=False)
         assert (summary.read, summary.added, summary.errors) == (4, 4, 0)
-        (bad,) = [a for a in store.iter_articles() if a.input_id == "bad"]
-        assert bad.text == "Broken \ufffd text here." and NOTES_KEY in bad.meta
+        (stored,) = [a for a in store.iter_articles() if a.input_id == "bad"]
+        assert stored.text == "Broken \ufffd text here." and stored.outlet == "Wire \ufffd"
+        assert stored.meta["tag"] == "\ufffd" and "3 invalid characters" in stored.meta[NOTES_KEY][0]
 
 
 def test_ingest_sources_hidden_files_one_rule(tmp_path: Path) -> None:
@@ -211,9 +209,22 @@ def test_ingest_sources_suffixes_and_uploads() -> None:
 
 def test_ingest_sources_analyze_reads_urls_and_url_lists_like_ingest(tmp_path: Path) -> None:
     listing = tmp_path / "list.urls"
-    listing.write_text("# nothing fetchable\nftp://example.invalid/x\n")
+    listing.write_text("# nothing fetchable\nftp://example.invalid/x\nhttp://[::1/bad\n")
     articles, skipped = read_sources([listing, "http://127.0.0.1:9/none"])
     assert articles == []
     reasons = {s.source: s.reason for s in skipped}
     assert "only http and https" in reasons[f"{listing}#2"]
     assert "loopback" in reasons["http://127.0.0.1:9/none"]
+    assert "not a valid URL" in reasons[f"{listing}#3"]
+
+
+def test_ingest_sources_files_with_nothing_in_them_are_accounted_for(tmp_path: Path) -> None:
+    (tmp_path / "none.urls").write_text("# only a comment\n\n")
+    (tmp_path / "empty.warc.gz").write_bytes(b"")
+    write_warc(tmp_path / "images.warc.gz", [("https://x.example/a.png", b"\x89PNG")], kind="image/png")
+    articles, skipped = read_sources([tmp_path])
+    assert articles == []
+    reasons = {Path(s.source).name: s.reason for s in skipped}
+    assert reasons["none.urls"].startswith("no URLs in the list")
+    assert reasons["empty.warc.gz"].startswith("empty file")
+    assert reasons["images.warc.gz"].startswith("no HTML response records")
