@@ -104,10 +104,10 @@ def analyse_seeds(seeds: Path) -> Any:
     from parallax.analysis.sentences import split_sentences
     from parallax.analysis.timeline import build_dated_timeline
     from parallax.clean.furniture import clean_articles
-    from parallax.ingest import prepare, read_paths
+    from parallax.ingest import prepare, read_sources
     from parallax.options import Options
 
-    articles, skipped = read_paths([seeds])
+    articles, skipped = read_sources([seeds])
     report = prepare(articles, skipped)
     stages = [clean_articles, split_sentences, build_dated_timeline, compare_quote_wording, compare_numbers]
     return pipeline.run(report, Options(), stages)

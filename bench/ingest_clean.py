@@ -19,8 +19,8 @@ from pathlib import Path
 
 from parallax.clean.evaluate import empty_score, score_removals
 from parallax.clean.furniture import clean_article
-from parallax.ingest import prepare, read_paths
-from parallax.ingest.jsonl import record_to_article
+from parallax.ingest import prepare, read_sources
+from parallax.ingest.records import record_to_article
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "clean_seed_furniture.json"
@@ -28,7 +28,7 @@ GOLD = ROOT / "tests" / "data" / "clean_seed_furniture.json"
 
 def bench_seeds(seeds: Path) -> None:
     began = time.perf_counter()
-    articles, skipped = read_paths([seeds])
+    articles, skipped = read_sources([seeds])
     read_s = time.perf_counter() - began
     report = prepare(articles, skipped)
     began = time.perf_counter()

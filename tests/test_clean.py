@@ -13,7 +13,7 @@ from parallax.clean import rules
 from parallax.clean.evaluate import empty_score, score_removals
 from parallax.clean.furniture import clean_article, clean_articles
 from parallax.clean.normalise import join_spans, map_clean_offset, map_clean_range, normalise_for_matching
-from parallax.ingest import prepare, read_paths
+from parallax.ingest import prepare, read_sources
 from parallax.model import Article, Removed, Report
 from parallax.options import Options
 from parallax.stage import Context
@@ -35,7 +35,7 @@ def article_from(text: str, title: str = "") -> Article:
 
 
 def read_clean(path: Path) -> Article:
-    articles, skipped = read_paths([path])
+    articles, skipped = read_sources([path])
     assert skipped == []
     clean_article(articles[0])
     return articles[0]
@@ -363,7 +363,7 @@ def test_clean_never_empties_an_article_of_headline_shaped_lines() -> None:
 
 
 def test_clean_stage_cleans_every_article_and_is_repeatable() -> None:
-    articles, skipped = read_paths([DATA / "clean_wire_story.txt", DATA / "clean_blog_post.md"])
+    articles, skipped = read_sources([DATA / "clean_wire_story.txt", DATA / "clean_blog_post.md"])
     report: Report = prepare(articles, skipped)
     ctx = Context(report=report, options=Options())
     assert "article.text" in clean_articles.provides and "article.kept" in clean_articles.provides
@@ -420,7 +420,7 @@ SEED_NEEDLES = {
 
 @pytest.fixture(scope="module")
 def seed_articles(seeds_dir: Path) -> dict[str, Article]:
-    articles, skipped = read_paths([seeds_dir])
+    articles, skipped = read_sources([seeds_dir])
     assert skipped == []
     report = prepare(articles, skipped)
     clean_articles(Context(report=report, options=Options()))

@@ -75,7 +75,8 @@ def test_cli_analyze_format_from_suffix(tmp_path: Path, calls: list) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     result = runner.invoke(app, ["analyze", "x", "-o", str(tmp_path / "r.json"), "-f", "md"])
-    assert not (tmp_path / "r.json").read_text(encoding="utf-8").startswith("{")  # explicit format wins
+    assert result.exit_code == 2 and not (tmp_path / "r.json").exists()  # a Markdown report named .json
+    assert "'.json', which is for the json format, but the report is md" in result.stderr
 
 
 def test_cli_analyze_json_to_stdout(calls: list) -> None:
@@ -249,3 +250,25 @@ def test_cli_end_to_end_hostile_input_runs_nothing(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in html  # shown, escaped
     md = runner.invoke(app, ["analyze", str(folder), "-f", "md"]).stdout
     assert not re.search(r"(?<!\\)[<>]", md)  # every angle bracket escaped: no raw HTML
+
+
+def test_cli_analyze_refuses_an_output_suffix_that_is_no_report_format(tmp_path: Path, calls: list) -> None:
+    out = tmp_path / "report.docx"
+    result = runner.invoke(app, ["analyze", "x", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists() and calls == []
+    assert "'.docx', which is not a report format, but the report is text" in result.stderr
+    assert "--format" in result.stderr
+
+
+def test_cli_analyze_never_overwrites_an_input(tmp_path: Path, calls: list) -> None:
+    story = tmp_path / "story"
+    story.mkdir()
+    given = story / "a.txt"
+    given.write_text("The original article.", encoding="utf-8")
+    for out, inputs in ((given, [str(given)]), (given, [str(story)]), (story / "a.txt", [str(story) + "/"])):
+        result = runner.invoke(app, ["analyze", *inputs, "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "is one of the inputs" in result.stderr and "not overwritten" in result.stderr
+    assert given.read_text(encoding="utf-8") == "The original article." and calls == []
+    fresh = story / "report.txt"  # a new file beside the inputs overwrites nothing
+    assert runner.invoke(app, ["analyze", str(story), "-o", str(fresh)]).exit_code == 0

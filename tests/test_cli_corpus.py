@@ -236,6 +236,7 @@ def test_cli_corpus_ingest_of_the_example_lists_the_outlets_analyze_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_dir: Path
 ) -> None:
     from parallax.ingest import read_file
+    from parallax.model import Article
 
     monkeypatch.setattr(stories_module, "default_embedder", bag_embedder)
     db = tmp_path / "example.db"
@@ -249,7 +250,7 @@ def test_cli_corpus_ingest_of_the_example_lists_the_outlets_analyze_finds(
     expected: set[str] = set()
     read_outlets: set[str] = set()
     for path in sorted(example_dir.iterdir()):
-        for article in read_file(path)[0]:
+        for article in (item for item in read_file(path) if isinstance(item, Article)):
             if article.outlet:
                 read_outlets.add(article.outlet)
             clean_article(article)

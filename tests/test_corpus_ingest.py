@@ -20,7 +20,8 @@ import pytest
 from parallax.corpus.ingest import ingest
 from parallax.corpus.store import open_store
 from parallax.errors import StoreError
-from parallax.ingest.records import RecordError, read_records
+from parallax.ingest.records import read_jsonl_file
+from parallax.model import Skipped
 
 DIM = 384
 WORDS = "harbour council budget storm ferry strike election court hospital bridge museum river".split()  # noqa: SIM905
@@ -75,9 +76,9 @@ def test_corpus_ingest_counts_malformed_lines_and_keeps_the_rest(tmp_path: Path)
         assert (summary.read, summary.added, summary.errors) == (3, 3, 3)
         errors = store.ingest_errors()
         reasons = {rec: why for _, rec, why in errors}
-        assert reasons["line 2"].startswith("malformed JSON")
-        assert "not an object" in reasons["line 4"]
-        assert "no article text" in reasons["line 5 (id x)"]
+        assert reasons["2"].startswith("line 2: invalid JSON")
+        assert "not an object" in reasons["4"]
+        assert "no article text" in reasons["5"] and "id x" in reasons["5"]
         (stored,) = [a for a in store.iter_articles() if a.input_id == "r2"]
         assert stored.meta == {"topic": "politics"} and stored.outlet == "Outlet 2"
         assert summary.clustering.clustered == 3 and store.count_pending() == 0
@@ -109,8 +110,8 @@ def test_corpus_ingest_truncated_gzip_keeps_what_was_readable(tmp_path: Path) ->
     data = full.read_bytes()
     cut = tmp_path / "cut.jsonl.gz"
     cut.write_bytes(data[: len(data) // 2])
-    items = list(read_records(cut))
-    errors = [i for i in items if isinstance(i, RecordError)]
+    items = list(read_jsonl_file(cut))
+    errors = [i for i in items if isinstance(i, Skipped)]
     assert len(errors) == 1 and "truncated" in errors[0].reason
     assert 0 < len(items) - 1 < 200
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parallax.ingest.feeds import html_to_text, read_feed, read_feed_bytes
-from parallax.ingest.records import RecordError
-from parallax.model import Article
+from parallax.model import Article, Skipped
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Harbour Gazette</title><link>https://gazette.example/</link>
@@ -24,8 +23,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 </feed>"""  # noqa: E501
 
 
-def articles_and_errors(items: list[Article | RecordError]) -> tuple[list[Article], list[RecordError]]:
-    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, RecordError)]
+def articles_and_errors(items: list[Article | Skipped]) -> tuple[list[Article], list[Skipped]]:
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Skipped)]
 
 
 def test_feeds_rss_entries_become_articles(tmp_path: Path) -> None:
@@ -41,7 +40,8 @@ def test_feeds_rss_entries_become_articles(tmp_path: Path) -> None:
         "\n\nSailings resume at noon."
     )
     (empty,) = errors
-    assert "no article text" in empty.reason and "https://gazette.example/empty" in (empty.record or "")
+    assert "no article text" in empty.reason
+    assert "https://gazette.example/empty" in empty.reason
 
 
 def test_feeds_atom_prefers_full_content_over_summary() -> None:
@@ -69,7 +69,7 @@ def test_feeds_truncated_feed_keeps_readable_entries_and_notes_the_damage() -> N
 
 def test_feeds_missing_file_is_reported(tmp_path: Path) -> None:
     (error,) = list(read_feed(tmp_path / "absent.rss"))
-    assert isinstance(error, RecordError) and "cannot read the feed" in error.reason
+    assert isinstance(error, Skipped) and "cannot read the feed" in error.reason
 
 
 def test_feeds_html_to_text_drops_markup_and_scripts() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 import parallax
 from parallax.errors import NothingToAnalyse
-from parallax.ingest import describe_skipped, prepare, read_paths
+from parallax.ingest import describe_skipped, prepare, read_sources
 from parallax.ingest.common import detect_language, parse_date
 from parallax.ingest.text import find_title
 from parallax.model import Article
@@ -44,7 +44,7 @@ def reasons(skipped: list) -> dict[str, str]:
 
 
 def test_ingest_text_first_short_line_is_title(tmp_path: Path) -> None:
-    articles, skipped = read_paths([write(tmp_path, "road.txt", STORY)])
+    articles, skipped = read_sources([write(tmp_path, "road.txt", STORY)])
     assert skipped == []
     [article] = articles
     assert article.title == "Storm closes the coastal road"
@@ -62,12 +62,12 @@ def test_ingest_text_sentence_first_line_is_not_title() -> None:
 
 
 def test_ingest_markdown_heading_is_title(tmp_path: Path) -> None:
-    articles, _ = read_paths([DATA / "clean_blog_post.md"])
+    articles, _ = read_sources([DATA / "clean_blog_post.md"])
     assert articles[0].title == "Night trains return to the northern line"
 
 
 def test_ingest_html_main_text_and_metadata() -> None:
-    articles, skipped = read_paths([DATA / "ingest_story.html"])
+    articles, skipped = read_sources([DATA / "ingest_story.html"])
     assert skipped == []
     [article] = articles
     assert article.title == "Lighthouse keeper rescues stranded kayakers"
@@ -83,13 +83,13 @@ def test_ingest_html_without_text_is_skipped(tmp_path: Path) -> None:
     path = write(
         tmp_path, "blank.html", "<html><head><title>x</title></head><body><nav>Home</nav></body></html>"
     )
-    articles, skipped = read_paths([path])
+    articles, skipped = read_sources([path])
     assert articles == []
     assert "no article text" in skipped[0].reason
 
 
 def test_ingest_json_list_and_single_object() -> None:
-    articles, skipped = read_paths([DATA / "ingest_records.json", DATA / "ingest_single.json"])
+    articles, skipped = read_sources([DATA / "ingest_records.json", DATA / "ingest_single.json"])
     assert skipped == []
     assert [a.source.rsplit("/", 1)[-1] for a in articles] == [
         "ingest_records.json#1",
@@ -109,7 +109,7 @@ def test_ingest_json_list_and_single_object() -> None:
 
 
 def test_ingest_jsonl_records_bad_lines_and_meta() -> None:
-    articles, skipped = read_paths([DATA / "ingest_records.jsonl"])
+    articles, skipped = read_sources([DATA / "ingest_records.jsonl"])
     assert [a.source.rsplit("#", 1)[-1] for a in articles] == ["1", "4"]
     first, fourth = articles
     assert first.meta == {"section": "Farming", "wordcount": 41, "url": "https://valley-times.example/apples"}
@@ -117,8 +117,8 @@ def test_ingest_jsonl_records_bad_lines_and_meta() -> None:
     assert fourth.published == "2024-10-08"  # "date" with a written month
     why = {s.source.rsplit("#", 1)[-1]: s.reason for s in skipped}
     assert set(why) == {"2", "3"}
-    assert "no text" in why["2"]
-    assert "invalid JSON on line 3" in why["3"]
+    assert "no article text" in why["2"]
+    assert why["3"].startswith("line 3: invalid JSON")
 
 
 def test_ingest_json_not_objects_and_invalid(tmp_path: Path) -> None:
@@ -127,12 +127,12 @@ def test_ingest_json_not_objects_and_invalid(tmp_path: Path) -> None:
     mixed = write(
         tmp_path, "mixed.json", json.dumps([{"text": "A full sentence of reporting here."}, "oops"])
     )
-    articles, skipped = read_paths([bad, scalar, mixed])
+    articles, skipped = read_sources([bad, scalar, mixed])
     assert len(articles) == 1
     why = {Path(s.source).name: s.reason for s in skipped}
-    assert why["bad.json"].startswith("invalid JSON at line 1")
+    assert why["bad.json"].startswith("invalid JSON (") and "column 16" in why["bad.json"]
     assert "not an object" in why["scalar.json"]
-    assert "not a JSON object" in why["mixed.json#2"]
+    assert "not an object" in why["mixed.json#2"]
 
 
 # --- encodings -----------------------------------------------------------------
@@ -143,7 +143,7 @@ FRENCH = "Le café du port était fermé à cause de la grève; l'élève a rép
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
 def test_ingest_detects_single_byte_encodings(tmp_path: Path, encoding: str) -> None:
     text = "Harbour café reopens after repairs\n\n" + FRENCH + "\n" + FRENCH + "\n"
-    articles, skipped = read_paths([write(tmp_path, "fr.txt", text.encode(encoding))])
+    articles, skipped = read_sources([write(tmp_path, "fr.txt", text.encode(encoding))])
     assert skipped == []
     assert "café du port était fermé" in articles[0].original
     assert "Ã" not in articles[0].original
@@ -153,7 +153,7 @@ def test_ingest_cp1252_curly_quotes(tmp_path: Path) -> None:
     text = (
         "The mayor said the plan was “finished” and the council’s vote — taken on Monday — was final.\n" * 3
     )
-    articles, _ = read_paths([write(tmp_path, "quotes.txt", text.encode("cp1252"))])
+    articles, _ = read_sources([write(tmp_path, "quotes.txt", text.encode("cp1252"))])
     assert "“finished”" in articles[0].original
     assert "council’s" in articles[0].original
 
@@ -163,7 +163,7 @@ def test_ingest_repairs_mojibake(tmp_path: Path) -> None:
     clean = "The café owner said the council’s decision — taken on “Monday — was unfair to traders.\n"
     garbled = clean.encode("utf-8").decode("cp1252")  # the classic double-encoding damage
     assert "â€" in garbled
-    articles, _ = read_paths([write(tmp_path, "moji.txt", garbled.encode("utf-8"))])
+    articles, _ = read_sources([write(tmp_path, "moji.txt", garbled.encode("utf-8"))])
     assert articles[0].original == clean
     # Offsets point into the repaired text.
     start = articles[0].original.index("café")
@@ -171,7 +171,7 @@ def test_ingest_repairs_mojibake(tmp_path: Path) -> None:
 
 
 def test_ingest_utf16_with_bom(tmp_path: Path) -> None:
-    articles, _ = read_paths([write(tmp_path, "u16.txt", (FRENCH + "\n").encode("utf-16"))])
+    articles, _ = read_sources([write(tmp_path, "u16.txt", (FRENCH + "\n").encode("utf-16"))])
     assert articles[0].original.strip() == FRENCH
 
 
@@ -187,7 +187,7 @@ def test_ingest_skips_bad_files_with_reasons(tmp_path: Path) -> None:
     write(tmp_path, "e_noise.txt", noise)
     write(tmp_path, "f_report.pdf", b"%PDF-1.4")
     write(tmp_path, "README", "no extension")
-    articles, skipped = read_paths([tmp_path, tmp_path / "missing.txt"])
+    articles, skipped = read_sources([tmp_path, tmp_path / "missing.txt"])
     assert [Path(a.source).name for a in articles] == ["a_story.txt"]
     why = reasons(skipped)
     assert why["b_empty.txt"] == "empty file"
@@ -196,7 +196,7 @@ def test_ingest_skips_bad_files_with_reasons(tmp_path: Path) -> None:
     assert why["e_noise.txt"].startswith("undecodable text")
     assert why["f_report.pdf"].startswith("unsupported file type '.pdf'")
     assert why["README"].startswith("unsupported file type without an extension")
-    assert why["missing.txt"] == "no such file or folder"
+    assert why["missing.txt"] == "no such file, folder or URL"
 
 
 def test_ingest_every_input_accounted_for(tmp_path: Path) -> None:
@@ -210,7 +210,7 @@ def test_ingest_every_input_accounted_for(tmp_path: Path) -> None:
     }
     for name, content in files.items():
         write(tmp_path, name, content)
-    articles, skipped = read_paths([tmp_path])
+    articles, skipped = read_sources([tmp_path])
     seen = sorted(Path(x.source).name for x in [*articles, *skipped])
     assert seen == sorted(Path(name).name for name in files)
     why = reasons(skipped)
@@ -222,7 +222,7 @@ def test_ingest_every_input_accounted_for(tmp_path: Path) -> None:
 def test_ingest_duplicates_ignore_quote_and_space_differences(tmp_path: Path) -> None:
     first = write(tmp_path, "first.txt", "He said “yes” to the plan — twice.\nMore text follows here.\n")
     second = write(tmp_path, "second.txt", 'He said "yes"  to the plan - twice.\nMore text follows here.')
-    articles, skipped = read_paths([first, second])
+    articles, skipped = read_sources([first, second])
     assert len(articles) == 1
     assert skipped[0].reason == f"duplicate of '{first}' (same text)"
 
@@ -233,8 +233,8 @@ def test_ingest_folders_are_recursive_sorted_and_deterministic(tmp_path: Path) -
         if name.endswith(".json"):
             body = json.dumps({"title": "t", "text": body})
         write(tmp_path, name, body)
-    first, _ = read_paths([tmp_path])
-    again, _ = read_paths([tmp_path])
+    first, _ = read_sources([tmp_path])
+    again, _ = read_sources([tmp_path])
     names = [str(Path(a.source).relative_to(tmp_path)) for a in first]
     assert names == ["a.txt", "b/a.txt", "b/z.txt", "c.json"]
     assert [a.source for a in again] == [a.source for a in first]
@@ -242,7 +242,7 @@ def test_ingest_folders_are_recursive_sorted_and_deterministic(tmp_path: Path) -
 
 def test_ingest_empty_folder_is_reported(tmp_path: Path) -> None:
     (tmp_path / "nothing").mkdir()
-    articles, skipped = read_paths([tmp_path / "nothing"])
+    articles, skipped = read_sources([tmp_path / "nothing"])
     assert articles == []
     assert skipped[0].reason == "empty folder: no files in it"
 
@@ -251,7 +251,7 @@ def test_ingest_messages_say_what_happened_to_the_rest(tmp_path: Path) -> None:
     for i in range(4):
         write(tmp_path, f"s{i}.txt", STORY.replace("Tuesday", f"day {i}"))
     write(tmp_path, "x.txt", b"\x00\x01\x02binary")
-    articles, skipped = read_paths([tmp_path])
+    articles, skipped = read_sources([tmp_path])
     report = prepare(articles, skipped)
     assert [s.source for s in report.skipped] == [str(tmp_path / "x.txt")]
     assert describe_skipped(report.skipped, len(report.articles)) == [
@@ -273,7 +273,7 @@ def test_ingest_nothing_readable_raises_clear_error(tmp_path: Path) -> None:
 def test_ingest_prepare_assigns_ids_in_order(tmp_path: Path) -> None:
     for i in range(3):
         write(tmp_path, f"{i}.txt", STORY.replace("Tuesday", f"day {i}"))
-    articles, skipped = read_paths([tmp_path])
+    articles, skipped = read_sources([tmp_path])
     given = Article(
         id="a2", source="api", title="", outlet=None, published=None, language="en", original="x y"
     )
@@ -285,7 +285,7 @@ def test_ingest_prepare_assigns_ids_in_order(tmp_path: Path) -> None:
 
 
 def test_ingest_single_article_note_and_warning(tmp_path: Path) -> None:
-    articles, skipped = read_paths([write(tmp_path, "only.txt", STORY)])
+    articles, skipped = read_sources([write(tmp_path, "only.txt", STORY)])
     report = prepare(articles, skipped)
     assert "only one article: nothing to compare" in report.notes
     assert [w.kind for w in report.articles[0].warnings] == ["single-article"]
@@ -321,13 +321,13 @@ def test_ingest_unparseable_published_kept_in_meta(tmp_path: Path) -> None:
     path = write(
         tmp_path, "r.json", json.dumps({"text": "Some reporting text here.", "published": "last week"})
     )
-    [article], _ = read_paths([path])
+    [article], _ = read_sources([path])
     assert article.published is None
     assert article.meta["published_raw"] == "last week"
 
 
 def test_ingest_reads_the_seeds(seeds_dir: Path) -> None:
-    articles, skipped = read_paths([seeds_dir])
+    articles, skipped = read_sources([seeds_dir])
     files = sorted(p for p in seeds_dir.iterdir() if p.is_file())
     assert skipped == []
     assert [a.source for a in articles] == [str(p) for p in files]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from parallax.ingest.records import RecordError
 from parallax.ingest.urls import (
     Fetcher,
     FetchError,
@@ -26,7 +25,7 @@ from parallax.ingest.urls import (
     read_url_list,
     retry_after_seconds,
 )
-from parallax.model import Article
+from parallax.model import Article, Skipped
 
 ARTICLE = (
     "<html><head><title>Council backs harbour plan</title></head><body><article>"
@@ -260,9 +259,9 @@ def test_urls_retry_after_header_forms() -> None:
 
 def test_urls_http_errors_and_empty_pages_are_reported(server: str) -> None:
     (missing,) = list(fetch_items(server + "/nowhere", local()))
-    assert isinstance(missing, RecordError) and "HTTP 404" in missing.reason
+    assert isinstance(missing, Skipped) and "HTTP 404" in missing.reason
     (empty,) = list(fetch_items(server + "/empty", local()))
-    assert isinstance(empty, RecordError) and "no article text" in empty.reason
+    assert isinstance(empty, Skipped) and "no article text" in empty.reason
 
 
 def test_urls_rate_limit_waits_between_requests_to_one_host() -> None:
@@ -286,6 +285,6 @@ def test_urls_list_file_reports_each_failure_with_its_line(server: str, tmp_path
     listing.write_text(f"# morning list\n{server}/news/harbour\n\n{server}/nowhere\nftp://old.example/x\n")
     items = list(read_url_list(listing, local()))
     articles = [i for i in items if isinstance(i, Article)]
-    errors = [i for i in items if isinstance(i, RecordError)]
+    errors = [i for i in items if isinstance(i, Skipped)]
     assert len(articles) == 1
-    assert [e.record.split(" ")[1] for e in errors if e.record] == ["4", "5"]
+    assert [e.source.rsplit("#", 1)[1] for e in errors if "#" in e.source] == ["4", "5"]

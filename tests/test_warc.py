@@ -8,9 +8,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from parallax.ingest.records import RecordError
 from parallax.ingest.warc import read_warc
-from parallax.model import Article
+from parallax.model import Article, Skipped
 
 
 def page(title: str, paragraphs: list[str]) -> bytes:
@@ -39,8 +38,8 @@ def write_warc(path: Path, pages: list[tuple[str, str, bytes]]) -> None:
             )
 
 
-def split(items: list[Article | RecordError]) -> tuple[list[Article], list[RecordError]]:
-    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, RecordError)]
+def split(items: list[Article | Skipped]) -> tuple[list[Article], list[Skipped]]:
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Skipped)]
 
 
 def make_archive(path: Path) -> None:
@@ -67,7 +66,7 @@ def test_warc_html_records_become_articles(tmp_path: Path) -> None:
     assert "flood was the main news" in articles[0].original and "Home | World" not in articles[0].original
     assert articles[0].source == f"{path}#https://news.example/flood"
     (empty,) = errors  # the image is passed over; the page without text is reported
-    assert "no article text" in empty.reason and "https://news.example/empty" in (empty.record or "")
+    assert "no article text" in empty.reason and "https://news.example/empty" in empty.source
 
 
 def test_warc_uncompressed_archives_are_read(tmp_path: Path) -> None:

@@ -26,20 +26,21 @@ def analyze(
 ) -> Report:
     """Analyse several reports of one story.
 
-    ``articles`` holds Article objects and/or paths (files or folders, read as
-    ``parallax analyze`` reads them). Inputs that cannot be read are listed in
+    ``articles`` holds Article objects and/or sources: paths (files or folders)
+    and http(s) URLs given as strings, read as ``parallax analyze`` and
+    ``parallax ingest`` read them (``parallax.ingest.read_sources``). Inputs that cannot be read are listed in
     ``Report.skipped`` with their reason. Raises NothingToAnalyse when no input
     could be read at all.
     """
     from parallax import pipeline
     from parallax.errors import NothingToAnalyse
-    from parallax.ingest import prepare, read_paths
+    from parallax.ingest import prepare, read_sources
 
     given: list[Article] = []
-    paths: list[str | PathLike[str]] = []
+    sources: list[str | PathLike[str]] = []
     for item in articles:
-        (given if isinstance(item, Article) else paths).append(item)  # type: ignore[arg-type]
-    read, skipped = read_paths(paths) if paths else ([], [])
+        (given if isinstance(item, Article) else sources).append(item)  # type: ignore[arg-type]
+    read, skipped = read_sources(sources) if sources else ([], [])
     report = prepare(given + read, skipped)
     if not report.articles:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped) or "no inputs given"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import sys
 import typing
+from collections.abc import Sequence
 from dataclasses import fields
 from enum import StrEnum
 from pathlib import Path
@@ -53,6 +54,7 @@ SUFFIX_FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".txt": "text",
+    ".text": "text",
 }
 
 
@@ -78,6 +80,40 @@ def choose_format(fmt: str | None, out: Path | None) -> str:
     if out is not None:
         return SUFFIX_FORMATS.get(out.suffix.lower(), "text")
     return "text"
+
+
+def check_output(fmt: str | None, out: Path | None, inputs: Sequence[str] = ()) -> str:
+    """Why the report must not be written to ``out`` ('' when it may).
+
+    The file's extension must name the report's format (a report in text written
+    to ``report.docx`` would look like a Word file and be unreadable as one); a
+    file without an extension takes any format. The output must not be one of
+    the inputs, nor a file inside an input folder (it would be read next time).
+    """
+    if out is None:
+        return ""
+    chosen = choose_format(fmt, out)
+    suffix = out.suffix.lower()
+    if suffix:
+        named = SUFFIX_FORMATS.get(suffix)
+        if named != chosen:
+            fits = ", ".join(s for s, f in SUFFIX_FORMATS.items() if f == chosen)
+            what = f"is for the {named} format" if named else "is not a report format"
+            return (
+                f"the output file '{out}' ends in '{suffix}', which {what}, but the report is {chosen}; "
+                f"name the file with {fits}, or choose the format with --format"
+            )
+    target = out.resolve()
+    for given in inputs:
+        if given.lower().startswith(("http://", "https://")):
+            continue  # a URL is no file
+        source = Path(given).resolve()
+        if target == source or (source.is_dir() and target.is_relative_to(source) and target.exists()):
+            return (
+                f"the output file '{out}' is one of the inputs ({given}); it is not overwritten. "
+                "Write the report somewhere else"
+            )
+    return ""
 
 
 def write_report(report: Report, fmt: str, out: Path | None = None) -> Path | None:
@@ -108,6 +144,9 @@ def emit_report(report: Report, fmt: str | None, output: Path | None, what: str 
     """Write the report as a command's output (format from ``fmt`` or the file's suffix);
     a file that cannot be written ends the command with a message."""
     chosen = choose_format(fmt, output)
+    problem = check_output(fmt, output)
+    if problem:
+        fail(problem, code=2)
     try:
         written = write_report(report, chosen, output)
     except OSError as error:
@@ -153,22 +192,29 @@ def main_callback(
 
 
 def analyze_command(
-    paths: list[Path],
+    paths: list[str],
     fmt: ReportFormat | None,
     output: Path | None,
     **settings: Any,
 ) -> None:
-    """Analyse files and folders holding several reports of one story, and print the report."""
+    """Analyse files, folders and URLs holding several reports of one story, and print the report."""
     import parallax
+    from parallax.ingest import READERS
+    from parallax.ingest.sources import URL_SCHEMES
 
     try:
         options = options_from(settings)
     except (TypeError, ValueError) as error:
         fail(f"invalid option: {error}", code=2)
+    problem = check_output(fmt.value if fmt else None, output, paths)
+    if problem:
+        fail(problem, code=2)
     try:
-        report = parallax.analyze([str(p) for p in paths], options)
+        sources = [p if p.lower().startswith(URL_SCHEMES) else str(Path(p)) for p in paths]
+        report = parallax.analyze(sources, options)
     except NothingToAnalyse as error:
-        fail(f"{error}. Give files or folders holding .txt, .md, .html, .json or .jsonl articles.")
+        kinds = ", ".join(sorted(READERS))
+        fail(f"{error}. Give files or folders holding articles ({kinds}), or http(s) URLs.")
     except ModelUnavailable as error:
         fail(f"a model is unavailable: {error}")
     except ParallaxError as error:
@@ -189,8 +235,11 @@ def build_analyze() -> Any:
             "paths",
             inspect.Parameter.POSITIONAL_OR_KEYWORD,
             annotation=Annotated[
-                list[Path],
-                typer.Argument(help="Files and folders to read (.txt, .md, .html, .json, .jsonl)."),
+                list[str],
+                typer.Argument(
+                    help="Files, folders and http(s) URLs to read: text, Markdown, HTML, JSON, JSON Lines "
+                    "(also .jsonl.gz, .ndjson), feeds, web archives (.warc, .warc.gz) and URL lists (.urls)."
+                ),
             ],
         ),
         inspect.Parameter(

@@ -115,7 +115,7 @@ def ingest_command(
     console.print(Text(f"corpus: {db_target(db)} ({summary.seconds:.1f} s)"))
     if summary.read == 0 and summary.errors:
         for source, record, reason in ingest_errors_tail(db):
-            warn(f"{source}{' ' + record if record else ''}: {reason}")
+            warn(f"{source}{'#' + record if record else ''}: {reason}")
         raise typer.Exit(1)
 
 

@@ -13,31 +13,29 @@ tag gives ("PORT VELDAN, March 12 (Veldan Herald) –") when the source did not
 say them: the story list, the clustering time window and the web filters need
 them. The original text is stored unchanged; analyses clean it again.
 
-Sources: folders (read recursively), ``.jsonl``/``.jsonl.gz`` records, feeds
-(``.rss``, ``.atom``, ``.xml``), web archives (``.warc``, ``.warc.gz``), URL
-lists (``.urls``), http(s) URLs (a feed or a page), and the single-article
-files ``parallax analyze`` reads (``.txt``, ``.md``, ``.html``, ``.json``).
+Sources are read by ``parallax.ingest.iter_sources``, the same readers and
+rules as ``parallax analyze``: folders (read recursively), ``.jsonl``,
+``.jsonl.gz`` and ``.ndjson`` records, ``.json``, feeds (``.rss``, ``.atom``,
+``.xml``), web archives (``.warc``, ``.warc.gz``), URL lists (``.urls``),
+http(s) URLs (a feed or a page), text, Markdown and HTML files.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
+import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from parallax.clean.furniture import clean_article
 from parallax.corpus.features import content_hash
 from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
-from parallax.ingest.feeds import FEED_SUFFIXES, read_feed
-from parallax.ingest.records import Item, RecordError, is_records_path, read_records
-from parallax.ingest.urls import Fetcher, FetchSettings, fetch_items, read_url_list
-from parallax.ingest.warc import is_warc_path, read_warc
-from parallax.model import Article
+from parallax.ingest.sources import Read, iter_sources
+from parallax.ingest.urls import Fetcher, FetchSettings
+from parallax.model import Article, Skipped
 
 STORE_BATCH = 500
 
@@ -77,49 +75,14 @@ class IngestSummary:
 
 def short_reason(reason: str) -> str:
     """A reason without its particulars, for counting alike errors together."""
+    reason = re.sub(r"^(line|entry|record) \d+(?: \([^)]*\))?:? ", "", reason)
     return reason.split(" (", 1)[0].split(";", 1)[0]
 
 
-def iter_source(source: str, fetcher: Fetcher) -> Iterator[Item]:
-    """Every article (or error) of one source, whatever its kind."""
-    if source.startswith(("http://", "https://")):
-        yield from fetch_items(source, fetcher)
-        return
-    path = Path(source)
-    if path.is_dir():
-        found = False
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith("."):
-                    found = True
-                    yield from iter_file(Path(root) / name, fetcher)
-        if not found:
-            yield RecordError(source, None, "empty folder: no files in it")
-        return
-    if not path.exists():
-        yield RecordError(source, None, "no such file, folder or URL")
-        return
-    yield from iter_file(path, fetcher)
-
-
-def iter_file(path: Path, fetcher: Fetcher) -> Iterator[Item]:
-    name = path.name.lower()
-    if is_records_path(path):
-        yield from read_records(path)
-    elif is_warc_path(path):
-        yield from read_warc(path)
-    elif name.endswith(FEED_SUFFIXES):
-        yield from read_feed(path)
-    elif name.endswith(".urls"):
-        yield from read_url_list(path, fetcher)
-    else:
-        from parallax.ingest import read_file
-
-        articles, skipped = read_file(path)
-        yield from articles
-        for skip in skipped:
-            yield RecordError(skip.source, None, skip.reason)
+def record_of(read: Read) -> str | None:
+    """Where in its origin a skipped item was (a line, an entry, a URL), or None for the whole origin."""
+    prefix = read.origin + "#"
+    return read.item.source[len(prefix) :] if read.item.source.startswith(prefix) else None
 
 
 def fill_metadata(article: Article) -> Article:
@@ -159,11 +122,12 @@ class Ingest:
     def load_hashes(self) -> set[str]:
         return {h for (h,) in self.store.rows("SELECT content_hash FROM articles")}
 
-    def take(self, item: Item) -> None:
-        if isinstance(item, RecordError):
+    def take(self, read: Read) -> None:
+        item = read.item
+        if isinstance(item, Skipped):
             self.summary.errors += 1
             self.summary.reasons[short_reason(item.reason)] += 1
-            self.errors.append((item.source, item.record, item.reason))
+            self.errors.append((read.origin, record_of(read), item.reason))
             if len(self.errors) >= STORE_BATCH:
                 self.flush()
             return
@@ -208,9 +172,8 @@ def ingest(
     with store.ingest_lock():
         run = Ingest(store, progress)
         try:
-            for source in sources:
-                for item in iter_source(source, fetcher):
-                    run.take(item)
+            for read in iter_sources(sources, fetcher):
+                run.take(read)
         finally:
             run.flush()
             fetcher.close()

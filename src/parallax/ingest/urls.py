@@ -16,7 +16,7 @@
 * a cap on the body size, enforced while streaming.
 
 ``read_url_list`` reads a ``.urls`` file (one URL per line, ``#`` comments) and
-yields one Article or RecordError per URL.
+yields one Article or Skipped per URL.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import httpx
 from parallax import __version__
 from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.html import read_html
-from parallax.ingest.records import Item, RecordError
+from parallax.ingest.records import Item
 from parallax.ingest.transport import (
     CheckedBackend,
     CheckedTransport,
@@ -46,6 +46,7 @@ from parallax.ingest.transport import (
     forbidden_reason,
     resolve_host,
 )
+from parallax.model import Skipped
 
 __all__ = ["FetchError", "FetchSettings", "Fetcher", "forbidden_reason", "resolve_host"]
 
@@ -178,6 +179,7 @@ class Fetcher:
         The whole fetch (robots.txt, redirects, retries, the body) ends within
         ``settings.timeout`` seconds, not counting polite waits between requests.
         """
+        check_syntax(url)
         self.deadline.start(self.settings.timeout)
         try:
             if not self.allowed_by_robots(url):
@@ -199,6 +201,7 @@ class Fetcher:
                         if redirects > MAX_REDIRECTS:
                             raise FetchError(f"more than {MAX_REDIRECTS} redirects")
                         url = urljoin(url, response.headers["location"])
+                        check_syntax(url)
                         if check_robots and not self.allowed_by_robots(url):
                             raise FetchError("robots.txt of the site disallows the redirect target")
                         continue
@@ -213,7 +216,7 @@ class Fetcher:
                     return Fetched(str(response.url), response.headers.get("content-type", ""), body)
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out: the fetch took more than {self.settings.timeout:g} s") from exc
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError(f"the request failed ({type(exc).__name__}: {exc})") from exc
 
     def client_or_fail(self) -> httpx.Client:
@@ -246,6 +249,15 @@ class Fetcher:
         return b"".join(chunks)
 
 
+def check_syntax(url: str) -> None:
+    """FetchError when ``url`` cannot even be split into its parts (a bad IPv6 host, a bad port)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL ({exc})") from exc
+
+
 def is_feed(content_type: str, body: bytes) -> bool:
     kind = content_type.split(";", 1)[0].strip().lower()
     if kind in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
@@ -259,7 +271,7 @@ def fetch_items(url: str, fetcher: Fetcher) -> Iterator[Item]:
     try:
         got = fetcher.fetch(url)
     except FetchError as exc:
-        yield RecordError(url, None, f"not fetched: {exc}")
+        yield Skipped(url, f"not fetched: {exc}")
         return
     if is_feed(got.content_type, got.body):
         from parallax.ingest.feeds import read_feed_bytes
@@ -269,14 +281,14 @@ def fetch_items(url: str, fetcher: Fetcher) -> Iterator[Item]:
     try:
         text = decode_bytes(got.body)
     except UnreadableInput as exc:
-        yield RecordError(url, None, str(exc))
+        yield Skipped(url, str(exc))
         return
     articles, skipped = read_html(text, url)
     for article in articles:
         article.meta.setdefault("url", got.url)
         yield article
     for skip in skipped:
-        yield RecordError(url, None, skip.reason)
+        yield Skipped(url, skip.reason)
 
 
 def read_url_list(path: Path, fetcher: Fetcher) -> Iterator[Item]:
@@ -284,14 +296,18 @@ def read_url_list(path: Path, fetcher: Fetcher) -> Iterator[Item]:
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:
-        yield RecordError(str(path), None, f"cannot read the URL list ({exc.strerror or exc})")
+        yield Skipped(str(path), f"cannot read the URL list ({exc.strerror or exc})")
         return
+    listed = 0
     for line_no, line in enumerate(lines, 1):
         url = line.strip()
         if not url or url.startswith("#"):
             continue
+        listed += 1
         for item in fetch_items(url, fetcher):
-            if isinstance(item, RecordError) and item.record is None:
-                yield RecordError(str(path), f"line {line_no} ({url})", item.reason)
+            if isinstance(item, Skipped) and item.source == url:
+                yield Skipped(f"{path}#{line_no}", f"line {line_no} ({url}): {item.reason}")
             else:
                 yield item
+    if not listed:
+        yield Skipped(str(path), "no URLs in the list (only blank lines and # comments)")

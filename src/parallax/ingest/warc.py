@@ -8,13 +8,15 @@ every record read before the damage, then one error saying where it stopped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.html import read_html
-from parallax.ingest.records import Item, RecordError
+from parallax.ingest.records import Item
+from parallax.model import Skipped
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 MAX_RECORD_BYTES = 20_000_000
@@ -25,17 +27,17 @@ def is_warc_path(path: Path) -> bool:
 
 
 def read_warc(path: Path) -> Iterator[Item]:
-    """One Article or RecordError per HTML response record of a WARC file."""
+    """One Article or Skipped per HTML response record of a WARC file."""
     from warcio.archiveiterator import ArchiveIterator
 
     source = str(path)
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield RecordError(source, None, f"cannot open the archive ({exc.strerror or exc})")
+        yield Skipped(source, f"cannot open the archive ({exc.strerror or exc})")
         return
     read = 0
-    size = path.stat().st_size
+    size = os.fstat(handle.fileno()).st_size
     with handle:
         iterator = ArchiveIterator(handle)
         try:
@@ -59,6 +61,9 @@ def read_warc(path: Path) -> Iterator[Item]:
         stopped = int(getattr(iterator, "offset", size) or 0)
         if stopped < size:  # warcio ends quietly on a cut-off gzip member: the bytes left over tell
             yield damaged(source, read, stopped, f"{size - stopped} bytes at the end could not be read")
+        elif read == 0:
+            what = "empty file" if size == 0 else "no HTML response records in the archive"
+            yield Skipped(source, f"{what}: no web pages to read")
 
 
 def check_record(record: Any) -> None:
@@ -71,31 +76,30 @@ def check_record(record: Any) -> None:
         raise ValueError("not a WARC record")
 
 
-def damaged(source: str, read: int, offset: int, why: str) -> RecordError:
-    return RecordError(
+def damaged(source: str, read: int, offset: int, why: str) -> Skipped:
+    return Skipped(
         source,
-        f"after record {read}",
         f"the archive is truncated or damaged near byte {offset} ({why}); "
         f"the {read} HTML records before it were read",
     )
 
 
 def html_record(body: bytes, url: str, source: str, number: int, warc_date: str | None) -> Iterator[Item]:
-    where = f"record {number} ({url})"
+    where = f"{source}#{url}"
     if len(body) > MAX_RECORD_BYTES:
-        yield RecordError(source, where, f"the page is over {MAX_RECORD_BYTES} bytes; not read")
+        yield Skipped(where, f"record {number}: the page is over {MAX_RECORD_BYTES} bytes; not read")
         return
     try:
         text = decode_bytes(body)
     except UnreadableInput as exc:
-        yield RecordError(source, where, str(exc))
+        yield Skipped(where, f"record {number}: {exc}")
         return
     articles, skipped = read_html(text, url)
     for article in articles:
-        article.source = f"{source}#{url}"
+        article.source = where
         article.meta.setdefault("url", url)
         if article.published is None and warc_date:
             article.meta["crawled"] = warc_date
         yield article
     for skip in skipped:
-        yield RecordError(source, where, skip.reason)
+        yield Skipped(where, f"record {number}: {skip.reason}")

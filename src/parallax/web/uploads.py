@@ -13,7 +13,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+from parallax.ingest.sources import UPLOAD_SUFFIXES, suffix_of
+
+# What `parallax analyze` reads, less URL lists (they would make the server fetch).
+ALLOWED_SUFFIXES = UPLOAD_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ def check_inputs(pasted: list[Pasted], uploads: list[Upload], limits: Limits) ->
         problems.append(f"Too many pasted articles: {len(pasted)}, at most {limits.max_pasted} are accepted.")
     for up in uploads:
         name = display_name(up.name)
-        suffix = Path(name).suffix.lower()
+        suffix = suffix_of(name)
         if suffix not in ALLOWED_SUFFIXES:
-            shown = suffix or "no extension"
+            shown = Path(name).suffix.lower() or "no extension"
             problems.append(
                 f"'{name}' is not a supported type ({shown}); use one of {', '.join(ALLOWED_SUFFIXES)}."
             )
@@ -132,7 +135,7 @@ def write_inputs(pasted: list[Pasted], uploads: list[Upload], root: str | None =
         inputs.paths.append(path)
         inputs.names[str(path)] = f"pasted article {n}"
     for n, up in enumerate(uploads, 1):
-        suffix = Path(display_name(up.name)).suffix.lower()
+        suffix = suffix_of(display_name(up.name))
         path = folder / f"upload-{n:02d}{suffix}"
         path.write_bytes(up.data)
         inputs.paths.append(path)

@@ -1,0 +1,145 @@
+"""Mutation fuzzing of every reader: cases, crashes, hangs and peak memory per format.
+
+    PYTHONPATH=src python bench/fuzz.py --cases 2000
+
+Each case is a format's seed mutated (tests/fuzz_inputs.py: bytes changed,
+inserted, deleted, repeated, cut, and fragments that broke readers before),
+written to a file with the format's extension and read through
+``parallax.ingest.read_sources``, as ``parallax analyze`` and ``parallax ingest``
+read it. A crash is an exception out of the reader or an input not accounted
+for (tests/fuzz_inputs.py ``check_items``); a hang is a case still running
+after ``--hang`` seconds (it is interrupted). Each format runs in a process of
+its own, so the peak resident memory is that format's (the imports included:
+the baseline is printed beside it). URL lists never reach the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from types import FrameType
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fuzz_inputs import SEEDS, check_items, make_case  # noqa: E402
+from parallax.ingest import read_sources  # noqa: E402
+from parallax.ingest.urls import Fetcher, FetchSettings  # noqa: E402
+
+
+class Hang(BaseException):
+    """Raised by the alarm in a case that runs too long (not an Exception: readers must not catch it)."""
+
+
+@dataclass
+class Outcome:
+    suffix: str
+    cases: int = 0
+    articles: int = 0
+    skipped: int = 0
+    crashes: int = 0
+    hangs: int = 0
+    slowest_s: float = 0.0
+    first_use_s: float = 0.0
+    seconds: float = 0.0
+    base_mb: float = 0.0
+    peak_mb: float = 0.0
+    examples: list[str] = field(default_factory=list)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise Hang
+
+
+def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float) -> Outcome:
+    rng = random.Random(f"{seed}:{suffix}")
+    fetcher = Fetcher(FetchSettings(host_interval=0), resolver=lambda host: ["10.0.0.1"])
+    outcome = Outcome(suffix)
+    # First use loads tables (dateparser compiles every locale's patterns the first time a page's
+    # date is in no language it knows: seconds, once per process): timed here, not counted as a case.
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        warm = Path(folder) / f"seed{suffix}"
+        warm.write_bytes(SEEDS[suffix])
+        read_sources([warm], fetcher)
+        odd_date = Path(folder) / "odd-date.html"
+        odd_date.write_bytes(SEEDS[".html"].replace(b"2024-03-12", b"12 quay 2024"))
+        read_sources([odd_date], fetcher)
+    outcome.first_use_s = time.perf_counter() - began
+    outcome.base_mb = rss_mb()
+    signal.signal(signal.SIGALRM, on_alarm)
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"case{suffix}"
+        for number in range(cases):
+            data = make_case(suffix, rng)
+            path.write_bytes(data)
+            started = time.perf_counter()
+            signal.setitimer(signal.ITIMER_REAL, hang_s)
+            try:
+                articles, skipped = read_sources([path], fetcher)
+                check_items(articles, skipped)
+                outcome.articles += len(articles)
+                outcome.skipped += len(skipped)
+            except Hang:
+                outcome.hangs += 1
+                outcome.examples.append(f"case {number}: hang over {hang_s:g} s ({len(data)} bytes)")
+            except Exception as exc:
+                outcome.crashes += 1
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                place = f"{Path(where.filename).name}:{where.lineno}"
+                outcome.examples.append(f"case {number}: {type(exc).__name__}: {str(exc)[:120]} at {place}")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            outcome.slowest_s = max(outcome.slowest_s, time.perf_counter() - started)
+            outcome.cases += 1
+    fetcher.close()
+    outcome.seconds = time.perf_counter() - began
+    outcome.peak_mb = rss_mb()
+    return outcome
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000, help="cases per format")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--hang", type=float, default=10.0, help="seconds after which a case is a hang")
+    parser.add_argument("--formats", nargs="*", default=sorted(SEEDS), help="extensions to fuzz")
+    args = parser.parse_args()
+    print(
+        f"{'format':<10} {'cases':>6} {'crashes':>7} {'hangs':>5} {'articles':>8} {'skipped':>8} "
+        f"{'slowest s':>9} {'total s':>8} {'first s':>7} {'base MB':>7} {'peak MB':>7}"
+    )
+    total_crashes = total_hangs = 0
+    for suffix in args.formats:
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+            out = pool.submit(fuzz_format, suffix, args.cases, args.seed, args.hang).result()
+        total_crashes += out.crashes
+        total_hangs += out.hangs
+        print(
+            f"{out.suffix:<10} {out.cases:>6} {out.crashes:>7} {out.hangs:>5} {out.articles:>8} "
+            f"{out.skipped:>8} {out.slowest_s:>9.2f} {out.seconds:>8.1f} {out.first_use_s:>7.1f} "
+            f"{out.base_mb:>7.0f} {out.peak_mb:>7.0f}",
+            flush=True,
+        )
+        for example in out.examples[:5]:
+            print(f"    {example}")
+    print(f"all formats: {total_crashes} crashes, {total_hangs} hangs")
+
+
+if __name__ == "__main__":
+    main()
