@@ -187,10 +187,7 @@ def serve_synthetic(count: int, report_path: str, port: int) -> None:
 
 
 def start_server(db: str, port: int, synthetic: int = 0, report: str = "") -> subprocess.Popen[bytes]:
-    # Not `python -m parallax.cli`: run as __main__, that module's app lacks `serve` (which
-    # parallax.cli_web registers on the imported parallax.cli).
-    entry = "from parallax.cli import main; main()"
-    command = [sys.executable, "-c", entry, "serve", "--db", db, "--port", str(port)]
+    command = [sys.executable, "-m", "parallax", "serve", "--db", db, "--port", str(port)]
     if synthetic:
         command = [
             sys.executable,

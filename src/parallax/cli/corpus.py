@@ -27,7 +27,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from parallax.cli import ReportFormat, emit_report, fail, make_stderr, options_from, warn, with_setting_flags
+from parallax.cli.common import (
+    ReportFormat,
+    emit_report,
+    fail,
+    make_stderr,
+    options_from,
+    warn,
+    with_setting_flags,
+)
 from parallax.errors import ModelUnavailable, ParallaxError
 from parallax.render.sections import clean_terminal
 
