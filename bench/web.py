@@ -59,8 +59,8 @@ def ensure_analyses(db: str, wanted: int, max_size: int) -> list[str]:
     lists them; each is analysed as ``parallax story ID`` would, and the report
     is cached in the corpus, so a second run analyses nothing.
     """
+    from parallax.corpus.connect import open_store
     from parallax.corpus.export import analyse_story
-    from parallax.corpus.store import open_store
 
     store = open_store(db)
     try:

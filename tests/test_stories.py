@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, floor, need_shared
+from parallax.corpus.connect import open_store
 from parallax.corpus.features import content_hash, extract_names, lead_text
-from parallax.corpus.store import Store, open_store
+from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, StoryClusterer
 from parallax.model import Article
 
