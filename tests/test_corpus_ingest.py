@@ -155,6 +155,7 @@ KILL_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["storing", "clustering"])
 def test_corpus_ingest_survives_kill_9(tmp_path: Path, moment: str) -> None:
     count = 3000 if moment == "storing" else 400

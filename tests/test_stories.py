@@ -227,6 +227,7 @@ def test_stories_features_lead_names_and_hash() -> None:
     assert content_hash("T", "a  b") == content_hash("t", "A b") != content_hash("T", "a c")
 
 
+@pytest.mark.slow
 def test_stories_ecb_bcubed_floor() -> None:
     need_shared("datasets", "ecbplus", "documents.jsonl")
     sys.path.insert(0, str(ROOT / "bench"))
