@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from parallax.nlp import pretrained as models
 from parallax.errors import ModelUnavailable
+from parallax.nlp import pretrained as models
 
 
 def test_pretrained_embedder_loads_offline_and_is_cached() -> None:
