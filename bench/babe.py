@@ -122,7 +122,7 @@ def evaluate_classifier(
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from parallax.models import load_embedder
+    from parallax.nlp.pretrained import load_embedder
 
     train, test = split_rows(rows, seed)
     lexicon = select_vader_words(threshold) | derive_babe_words(train)

@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from parallax.corpus.ingest import ingest  # noqa: E402
-from parallax.corpus.store import open_store  # noqa: E402
+from parallax.corpus.connect import open_store  # noqa: E402
+from parallax.corpus.intake import ingest  # noqa: E402
 
 ECB = ROOT.parent / "shared" / "datasets" / "ecbplus" / "documents.jsonl"
 ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz"

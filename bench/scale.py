@@ -34,8 +34,8 @@ ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz
 
 def run_one(size: int, workdir: Path) -> dict[str, float]:
     """Ingest the first ``size`` articles into a fresh corpus (in this process)."""
-    from parallax.corpus.ingest import ingest
-    from parallax.corpus.store import open_store
+    from parallax.corpus.connect import open_store
+    from parallax.corpus.intake import ingest
 
     part = workdir / f"allsides-{size}.jsonl.gz"
     with gzip.open(ALLSIDES, "rt", encoding="utf-8") as src, gzip.open(part, "wt", encoding="utf-8") as dst:

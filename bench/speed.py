@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 import parallax
-from parallax import models
 from parallax.model import Article, Report
+from parallax.nlp import pretrained as models
 from parallax.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent

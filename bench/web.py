@@ -59,8 +59,8 @@ def ensure_analyses(db: str, wanted: int, max_size: int) -> list[str]:
     lists them; each is analysed as ``parallax story ID`` would, and the report
     is cached in the corpus, so a second run analyses nothing.
     """
+    from parallax.corpus.connect import open_store
     from parallax.corpus.export import analyse_story
-    from parallax.corpus.store import open_store
 
     store = open_store(db)
     try:
@@ -187,10 +187,7 @@ def serve_synthetic(count: int, report_path: str, port: int) -> None:
 
 
 def start_server(db: str, port: int, synthetic: int = 0, report: str = "") -> subprocess.Popen[bytes]:
-    # Not `python -m parallax.cli`: run as __main__, that module's app lacks `serve` (which
-    # parallax.cli_web registers on the imported parallax.cli).
-    entry = "from parallax.cli import main; main()"
-    command = [sys.executable, "-c", entry, "serve", "--db", db, "--port", str(port)]
+    command = [sys.executable, "-m", "parallax", "serve", "--db", db, "--port", str(port)]
     if synthetic:
         command = [
             sys.executable,

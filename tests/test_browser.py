@@ -23,7 +23,7 @@ from parallax.web.app import create_app
 from parallax.web.source import MemorySource
 from test_web import bridge_report, make_article, make_report
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"

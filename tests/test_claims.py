@@ -206,6 +206,7 @@ def test_claims_seed_quality_floors(seed_report: Report) -> None:
     assert quality.apart_joined == 0
 
 
+@pytest.mark.slow
 def test_claims_ecbplus_different_events_rarely_join() -> None:
     """Two reports of different real events in one ECB+ topic (e.g. two rehab check-ins):
     their sentences should seldom be grouped; two reports of the same event should be, more often."""

@@ -196,6 +196,7 @@ def test_cli_end_to_end_example(example_dir: Path, tmp_path: Path) -> None:
     assert "article-a1" in page.ids and "article-a2" in page.ids
 
 
+@pytest.mark.slow
 def test_cli_end_to_end_seeds_json(seeds_dir: Path) -> None:
     need_pipeline()
     result = runner.invoke(app, ["analyze", str(seeds_dir), "-f", "json", "--summary-sentences", "3"])

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import parallax
 from parallax.cli import app
 from parallax.corpus import stories as stories_module
-from parallax.corpus.store import open_store
+from parallax.corpus.connect import open_store
 
 runner = CliRunner()
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.corpus.ingest import ingest
-from parallax.corpus.store import open_store
+from parallax.corpus.connect import open_store
+from parallax.corpus.intake import ingest
 from parallax.errors import StoreError
 from parallax.ingest.records import read_jsonl_file
 from parallax.model import Skipped
@@ -141,9 +141,9 @@ KILL_SCRIPT = textwrap.dedent("""
     import numpy as np
     sys.path.insert(0, {tests!r})
     from test_corpus_ingest import bag_embedder
-    from parallax.corpus.ingest import ingest
+    from parallax.corpus.intake import ingest
     from parallax.corpus.stories import ClusterSettings
-    from parallax.corpus.store import open_store
+    from parallax.corpus.connect import open_store
 
     def slow(texts):
         time.sleep(0.05)
@@ -155,6 +155,7 @@ KILL_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["storing", "clustering"])
 def test_corpus_ingest_survives_kill_9(tmp_path: Path, moment: str) -> None:
     count = 3000 if moment == "storing" else 400

@@ -14,7 +14,7 @@ from parallax.model import Article, Claim, Mention
 
 @pytest.fixture(scope="module")
 def parse() -> Any:
-    from parallax.models import load_spacy
+    from parallax.nlp.pretrained import load_spacy
 
     nlp = load_spacy()
     return lambda texts: list(nlp.pipe(texts))

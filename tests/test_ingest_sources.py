@@ -13,8 +13,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from parallax.cli import app
-from parallax.corpus.ingest import ingest
-from parallax.corpus.store import open_store
+from parallax.corpus.connect import open_store
+from parallax.corpus.intake import ingest
 from parallax.ingest import read_sources
 from parallax.ingest.feeds import read_feed_bytes
 from parallax.ingest.records import parse_record_line, read_json, read_jsonl

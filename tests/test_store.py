@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 import parallax
+from parallax.corpus.connect import open_store
 from parallax.corpus.schema import SCHEMA_VERSION
-from parallax.corpus.store import ClusterBatch, Store, open_store
+from parallax.corpus.store import ClusterBatch, Store
 from parallax.corpus.store_sqlite import SQLiteStore
 from parallax.errors import StoreError
 from parallax.model import Article, Claim, Report
@@ -250,7 +251,7 @@ def test_store_ingest_lock_is_exclusive_across_processes(tmp_path: Path) -> None
             "-c",
             textwrap.dedent(f"""
             import time
-            from parallax.corpus.store import open_store
+            from parallax.corpus.connect import open_store
             store = open_store({str(path)!r})
             with store.ingest_lock():
                 print("holding", flush=True)

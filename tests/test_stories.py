@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, floor, need_shared
+from parallax.corpus.connect import open_store
 from parallax.corpus.features import content_hash, extract_names, lead_text
-from parallax.corpus.store import Store, open_store
+from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, StoryClusterer
 from parallax.model import Article
 
@@ -226,6 +227,7 @@ def test_stories_features_lead_names_and_hash() -> None:
     assert content_hash("T", "a  b") == content_hash("t", "A b") != content_hash("T", "a c")
 
 
+@pytest.mark.slow
 def test_stories_ecb_bcubed_floor() -> None:
     need_shared("datasets", "ecbplus", "documents.jsonl")
     sys.path.insert(0, str(ROOT / "bench"))

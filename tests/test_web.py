@@ -597,8 +597,8 @@ def make_corpus(path: Path, stories: dict[int, list[Article]]) -> dict[int, list
 
     Returns, per story, each member's (listed key, id in its report).
     """
+    from parallax.corpus.connect import open_store
     from parallax.corpus.rows import ClusterBatch
-    from parallax.corpus.store import open_store
 
     keys: dict[int, list[tuple[str, str]]] = {}
     with open_store(str(path)) as store:
@@ -615,8 +615,8 @@ def make_corpus(path: Path, stories: dict[int, list[Article]]) -> dict[int, list
 
 def test_web_store_source_serves_the_real_sqlite_store(tmp_path: Path) -> None:
     """The adapter over parallax.corpus.store: its connection belongs to one thread, the server uses many."""
-    from parallax.corpus.store import open_store
-    from parallax.web.store import StoreSource
+    from parallax.corpus.connect import open_store
+    from parallax.web.corpus_source import StoreSource
 
     report = bridge_report()
     other = make_article(
@@ -664,9 +664,9 @@ def test_web_store_source_serves_the_real_sqlite_store(tmp_path: Path) -> None:
 def test_web_store_source_serves_old_rows_while_one_request_reads_new_ones(tmp_path: Path) -> None:
     import threading
 
-    from parallax.corpus.store import open_store
+    from parallax.corpus.connect import open_store
+    from parallax.web.corpus_source import StoreSource
     from parallax.web.source import StoryQuery
-    from parallax.web.store import StoreSource
 
     db = tmp_path / "c.db"
     make_corpus(db, {3: bridge_report().articles})

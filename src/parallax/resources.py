@@ -19,8 +19,8 @@ from parallax.options import Options
 if TYPE_CHECKING:
     import numpy as np
 
-    from parallax.analysis.parsing import SharedParser
     from parallax.lexicons import LoadedLexicon
+    from parallax.nlp.parser import SharedParser
 
 
 @dataclass
@@ -57,19 +57,19 @@ class Resources:
     @cached_property
     def nlp(self) -> Any:
         """The spaCy pipeline named by ``spacy_model`` (cached per process by name)."""
-        from parallax.models import load_spacy
+        from parallax.nlp.pretrained import load_spacy
 
         return load_spacy(self.options.spacy_model)
 
     @cached_property
     def parser(self) -> SharedParser:
         """One parse per distinct text for this run, shared by the stages that parse."""
-        from parallax.analysis.parsing import SharedParser
+        from parallax.nlp.parser import SharedParser
 
         return SharedParser(self.nlp)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length vectors for ``texts`` from the ``model_name`` embedder, in ``batch_size`` batches."""
-        from parallax.analysis.embed import embed_texts
+        from parallax.nlp.embedding import embed_texts
 
         return embed_texts(texts, self.options.model_name, self.options.batch_size)

@@ -1,62 +1,16 @@
-"""One spaCy parse per distinct text, shared by the stages that need dependency parses.
-
-Quotes, numbers and word choice each parse sentences (or a window around a quote) on
-their own. Parsing the same sentence again in every stage, and one text at a time,
-was the largest cost of an analysis after the embeddings; this parser keeps every
-parse of the analysis keyed by its text, and ``prefetch`` parses the texts a stage
-is about to need in one batched ``nlp.pipe``.
-"""
+"""The run's shared spaCy parser, as the stages reach it (see ``parallax.nlp.parser``)."""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from parallax.model import Sentence
+from parallax.nlp.parser import SharedParser
 from parallax.stage import Context
 
-
-class SharedParser:
-    """A spaCy pipeline with a cache of the docs it has produced, keyed by text.
-
-    The sentence stage parses every article once, a paragraph at a time; it hands each
-    sentence's part of those parses to ``remember_sentence``, so a later stage asking
-    for a sentence gets that part (as a doc of its own) instead of a second parse.
-    """
-
-    def __init__(self, nlp: Any, batch_size: int = 64) -> None:
-        self.nlp = nlp
-        self.batch_size = batch_size
-        self.docs: dict[str, Any] = {}
-        self.spans: dict[str, Any] = {}  # sentence text -> its span in a paragraph's doc
-
-    def remember_sentence(self, text: str, span: Any) -> None:
-        """Use ``span`` (a spaCy Span of the same length as ``text``) as the parse of ``text``."""
-        if span is not None and len(span.text) == len(text):
-            self.spans.setdefault(text, span)
-
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Parse, in batches, those of ``texts`` not parsed yet."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self.docs and t not in self.spans]
-        for text, doc in zip(missing, self.nlp.pipe(missing, batch_size=self.batch_size), strict=True):
-            self.docs[text] = doc
-
-    def parse(self, text: str) -> Any:
-        """The doc for ``text``: remembered from the sentence stage, prefetched, or parsed now."""
-        doc = self.docs.get(text)
-        if doc is None:
-            span = self.spans.pop(text, None)
-            doc = self.docs[text] = span.as_doc() if span is not None else self.nlp(text)
-        return doc
-
-    def parse_many(self, texts: list[str]) -> list[Any]:
-        """Docs for ``texts``, in order."""
-        self.prefetch(texts)
-        return [self.parse(t) for t in texts]
-
-    def __call__(self, text: str) -> Any:
-        return self.parse(text)
+__all__ = ["SharedParser", "remember_sentences", "shared_parser"]
 
 
 def shared_parser(ctx: Context) -> SharedParser:

@@ -549,7 +549,7 @@ def find_paraphrases(
 
 
 def spacy_parser(name: str) -> Callable[[str], Any]:
-    from parallax.models import load_spacy
+    from parallax.nlp.pretrained import load_spacy
 
     nlp = load_spacy(name)
     return lambda text: nlp(text)

@@ -31,7 +31,7 @@ from parallax.corpus.vectors import DIM
 
 @cache
 def load_lead_model(quantised: bool = False) -> Any:
-    from parallax.models import load_embedder
+    from parallax.nlp.pretrained import load_embedder
 
     model = load_embedder()
     if not quantised:

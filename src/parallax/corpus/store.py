@@ -22,7 +22,6 @@ import abc
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -523,17 +522,3 @@ class Store(abc.ABC):
     def iter_analyses(self) -> Iterator[tuple[int, dict[str, Any]]]:
         for sid, text in self.rows("SELECT story_id, report FROM analyses ORDER BY story_id"):
             yield int(sid), json.loads(text)
-
-
-def open_store(target: str | os.PathLike[str] | None = None, **kwargs: Any) -> Store:
-    """The corpus at ``target``: a SQLite file path (default ``parallax.db``) or a postgresql:// URL."""
-    text = str(target) if target is not None else DEFAULT_DB
-    if text.startswith(("postgresql://", "postgres://")):
-        from parallax.corpus.store_pg import PostgresStore
-
-        return PostgresStore(text, **kwargs)
-    if "://" in text:
-        raise StoreError(f"cannot open '{text}': give a SQLite file path or a postgresql:// URL")
-    from parallax.corpus.store_sqlite import SQLiteStore
-
-    return SQLiteStore(text, **kwargs)

@@ -15,23 +15,20 @@ import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parallax.model import Report
 from parallax.options import Options
-from parallax.render.sections import anchor
-from parallax.render.templating import make_environment
 from parallax.stage import Stage
 from parallax.web.jobs import MAX_PENDING, JobRunner, QueueFull
+from parallax.web.rendering import get_environment, render_page
 from parallax.web.source import StorySource
 from parallax.web.uploads import Limits
 
@@ -57,27 +54,6 @@ def default_stages() -> list[Stage]:
     from parallax import pipeline
 
     return pipeline.default_stages()
-
-
-def count_words(count: int, word: str, many: str = "") -> str:
-    """ "1 article", "3 articles"; ``many`` for irregular plurals ("stories")."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
-@cache
-def get_environment() -> Environment:
-    """The web app's template environment: autoescaping, strict about missing values."""
-    env = make_environment("parallax.web")
-    env.filters["anchor"] = anchor
-    env.filters["plural"] = count_words
-    return env
-
-
-def render_page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """One page from its template, with what every page needs."""
-    template = get_environment().get_template(name)
-    body = template.render(request=request, has_corpus=request.app.state.source is not None, **context)
-    return HTMLResponse(body, status_code=status_code)
 
 
 class BodyTooLarge(Exception):
@@ -222,7 +198,7 @@ def add_openapi_report(app: FastAPI) -> None:
 
 def open_source(db: str) -> StorySource:
     """The corpus at ``db`` (a SQLite path or PostgreSQL URL) as a story source."""
-    from parallax.web.store import open_store_source
+    from parallax.web.corpus_source import open_store_source
 
     return open_store_source(db)
 

@@ -21,9 +21,9 @@ from parallax.options import Options
 from parallax.render.html import read_css, story_title
 from parallax.render.sections import load_sections
 from parallax.stage import Stage
-from parallax.web.app import render_page
 from parallax.web.jobs import Job
 from parallax.web.options import options_from_params, options_params, web_settings
+from parallax.web.rendering import render_page
 from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow, StorySource
 from parallax.web.uploads import Limits, Pasted, Upload, check_inputs, remove_inputs, write_inputs
 from parallax.web.views import build_article_view, build_story_sections, describe_claim, support_class

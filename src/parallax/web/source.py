@@ -10,7 +10,7 @@ The app never talks to a database directly. It asks a ``StorySource``:
 - ``list_outlets()``        every outlet name, for the filter;
 - ``close()``.
 
-``MemorySource`` holds stories in memory (tests, demos); ``parallax.web.store``
+``MemorySource`` holds stories in memory (tests, demos); ``parallax.web.corpus_source``
 adapts the corpus ``Store`` to this protocol.
 """
 

@@ -1,13 +1,8 @@
-"""The ``parallax`` command line: thin commands over importable functions.
+"""What the ``parallax`` commands share: messages, report output, and one flag per analysis setting.
 
-Commands parse arguments, call the library, and report problems as messages,
-never tracebacks. Exit codes: 0 success, 1 failure (nothing could be analysed,
-a model is unavailable, another Parallax error), 2 usage errors.
-
-To add a command, define a function decorated with ``@app.command()`` below
-(or in a module of its own that imports ``app`` and is imported at the end of
-this file). Reuse ``write_report`` to write a report in any format, and
-``fail`` to stop with a message.
+Commands report problems as messages, never tracebacks (``fail``), write
+reports through ``write_report``/``emit_report``, and take the analysis
+settings as flags built from ``Options`` (``with_setting_flags``).
 """
 
 from __future__ import annotations
@@ -26,18 +21,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from parallax.errors import ModelUnavailable, NothingToAnalyse, ParallaxError
 from parallax.model import Report
 from parallax.options import Options, describe_options
 from parallax.render.sections import clean_terminal
-
-app = typer.Typer(
-    name="parallax",
-    help="Compare several outlets' reports of one story: what they agree on, what differs, who copied whom.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
 
 class ReportFormat(StrEnum):
@@ -171,108 +157,9 @@ def options_from(values: dict[str, Any]) -> Options:
     return Options(**given)
 
 
-def version_callback(value: bool) -> None:
-    if value:
-        from parallax import __version__
-
-        typer.echo(f"parallax {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_callback(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", help="Show the version and exit.", callback=version_callback, is_eager=True
-        ),
-    ] = False,
-) -> None:
-    """Compare several outlets' reports of one story."""
-
-
-def analyze_command(
-    paths: list[str],
-    fmt: ReportFormat | None,
-    output: Path | None,
-    **settings: Any,
-) -> None:
-    """Analyse files, folders and URLs holding several reports of one story, and print the report."""
-    import parallax
-    from parallax.ingest import READERS
-    from parallax.ingest.sources import URL_SCHEMES
-
-    try:
-        options = options_from(settings)
-    except (TypeError, ValueError) as error:
-        fail(f"invalid option: {error}", code=2)
-    problem = check_output(fmt.value if fmt else None, output, paths)
-    if problem:
-        fail(problem, code=2)
-    try:
-        sources = [p if p.lower().startswith(URL_SCHEMES) else str(Path(p)) for p in paths]
-        report = parallax.analyze(sources, options)
-    except NothingToAnalyse as error:
-        kinds = ", ".join(sorted(READERS))
-        fail(f"{error}. Give files or folders holding articles ({kinds}), or http(s) URLs.")
-    except ModelUnavailable as error:
-        fail(f"a model is unavailable: {error}")
-    except ParallaxError as error:
-        fail(str(error))
-    warn_about(report)
-    emit_report(report, fmt.value if fmt else None, output)
-
-
 def option_type(name: str) -> Any:
     """The Python type of an Options setting."""
     return typing.get_type_hints(Options)[name]
-
-
-def build_analyze() -> Any:
-    """The ``analyze`` command, with one flag per Options setting (help from the settings)."""
-    params = [
-        inspect.Parameter(
-            "paths",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            annotation=Annotated[
-                list[str],
-                typer.Argument(
-                    help="Files, folders and http(s) URLs to read: text, Markdown, HTML, JSON, JSON Lines "
-                    "(also .jsonl.gz, .ndjson), feeds, web archives (.warc, .warc.gz) and URL lists (.urls)."
-                ),
-            ],
-        ),
-        inspect.Parameter(
-            "fmt",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                ReportFormat | None,
-                typer.Option(
-                    "--format",
-                    "-f",
-                    help="Report format; default: from the -o suffix, else text.",
-                    case_sensitive=False,
-                ),
-            ],
-        ),
-        inspect.Parameter(
-            "output",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                Path | None,
-                typer.Option(
-                    "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False
-                ),
-            ],
-        ),
-    ]
-
-    def analyze(**kwargs: Any) -> None:
-        analyze_command(kwargs.pop("paths"), kwargs.pop("fmt"), kwargs.pop("output"), **kwargs)
-
-    return with_setting_flags(analyze, params, analyze_command.__doc__)
 
 
 def setting_parameters() -> list[inspect.Parameter]:
@@ -304,41 +191,6 @@ def with_setting_flags(command: Any, params: list[inspect.Parameter], doc: str |
     return command
 
 
-app.command("analyze")(build_analyze())
-
-
-@app.command("stages")
-def stages_command() -> None:
-    """Print the analysis stages in order: what each needs, what it provides, what it does."""
-    from rich.table import Table
-
-    from parallax.pipeline import describe_stages
-
-    table = Table("stage", "needs", "provides", "what it does", show_lines=True, highlight=False)
-    for row in describe_stages():
-        table.add_row(*row)
-    Console(highlight=False, markup=False, emoji=False).print(table)
-
-
 def setting_flags() -> list[str]:
     """The CLI flag of every Options setting (for the docs test)."""
     return ["--" + f.name.replace("_", "-") for f in fields(Options)]
-
-
-from parallax import cli_web  # noqa: E402, F401  (registers `parallax serve`)
-from parallax.cli_corpus import register as register_corpus  # noqa: E402
-
-register_corpus(app)  # `parallax ingest`, `stories`, `story`, `export`
-
-
-def main() -> None:
-    """Entry point of the ``parallax`` console script."""
-    app()
-
-
-if __name__ == "__main__":
-    # Run as `python -m parallax.cli`: this copy of the module is __main__, while the serve and
-    # corpus commands register themselves on the imported `parallax.cli`; run that one.
-    from parallax.cli import main as installed_main
-
-    installed_main()

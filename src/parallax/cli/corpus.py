@@ -27,7 +27,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from parallax.cli import ReportFormat, emit_report, fail, make_stderr, options_from, warn, with_setting_flags
+from parallax.cli.common import (
+    ReportFormat,
+    emit_report,
+    fail,
+    make_stderr,
+    options_from,
+    warn,
+    with_setting_flags,
+)
 from parallax.errors import ModelUnavailable, ParallaxError
 from parallax.render.sections import clean_terminal
 
@@ -49,7 +57,7 @@ def db_target(db: str | None) -> str:
 
 
 def open_corpus(db: str | None, *, must_exist: bool = True):  # type: ignore[no-untyped-def]
-    from parallax.corpus.store import open_store
+    from parallax.corpus.connect import open_store
 
     target = db_target(db)
     if must_exist and "://" not in target and not Path(target).exists():
@@ -70,7 +78,7 @@ def ingest_command(
     no_robots: bool,
     no_cluster: bool,
 ) -> None:
-    from parallax.corpus.ingest import ingest
+    from parallax.corpus.intake import ingest
     from parallax.ingest.urls import FetchSettings
 
     store = open_corpus(db, must_exist=False)

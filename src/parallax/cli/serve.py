@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from parallax.cli import app, fail
+from parallax.cli.common import fail
 from parallax.errors import ParallaxError
 
 
@@ -29,7 +29,6 @@ def serve_command(db: str | None, host: str, port: int) -> None:
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
-@app.command("serve")
 def serve(
     db: Annotated[
         str | None,
@@ -44,3 +43,8 @@ def serve(
 ) -> None:
     """Browse stories and their comparisons in a web browser; analyse pasted articles."""
     serve_command(db, host, port)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the ``parallax`` command."""
+    app.command("serve")(serve)
