@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from parallax.analysis.alignment import (
     QUOTE_CHARS,
     Term,
@@ -133,25 +135,20 @@ def count_term(article: Article, term: str) -> tuple[int, int, Sentence | None, 
 
 def link_terms(pairs: Sequence[tuple[Term, Term]]) -> list[list[Term]]:
     """Terms joined into referents (connected through aligned pairs)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    referents: DisjointSet[str] = DisjointSet()
     members: dict[str, list[Term]] = defaultdict(list)
     for left, right in pairs:
         ka, kb = term_key(left.text), term_key(right.text)
         if not ka or not kb or ka == kb:
             continue
-        parent[find(ka)] = find(kb)
+        referents.add(ka)
+        referents.add(kb)
+        referents.merge(ka, kb)
         members[ka].append(left)
         members[kb].append(right)
     groups: dict[str, list[Term]] = defaultdict(list)
     for key, terms in members.items():
-        groups[find(key)].extend(terms)
+        groups[referents[key]].extend(terms)
     return list(groups.values())
 
 
