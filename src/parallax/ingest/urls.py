@@ -19,13 +19,13 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-import urllib.robotparser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from protego import Protego
 
 from parallax import __version__
 from parallax.ingest.decode import UnreadableInput, decode_bytes
@@ -85,7 +85,7 @@ class Fetcher:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     last_request: dict[str, float] = field(default_factory=dict)
-    robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    robots: dict[str, Protego | None] = field(default_factory=dict)
     client: httpx.Client | None = None
 
     def __post_init__(self) -> None:
@@ -133,16 +133,15 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.robots:
-            parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
+            parser: Protego | None
             try:
                 got = self.get(origin + "/robots.txt", check_robots=False)
-                assert parser is not None
-                parser.parse(decode_bytes(got.body).splitlines())
+                parser = Protego.parse(decode_bytes(got.body))
             except (FetchError, UnreadableInput):
                 parser = None  # no readable robots.txt: everything is allowed
             self.robots[origin] = parser
         rules = self.robots[origin]
-        return rules is None or rules.can_fetch(self.settings.user_agent, url)
+        return rules is None or bool(rules.can_fetch(url, self.settings.user_agent))
 
     def fetch(self, url: str) -> Fetched:
         """The body of ``url`` after every check; FetchError with the reason otherwise."""

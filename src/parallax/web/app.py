@@ -12,13 +12,13 @@ Routes: the HTML pages are in ``web/pages.py``, the JSON API (``/api/...``) in
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -251,7 +251,7 @@ def create_app(
     app.state.jobs = JobRunner()
     app.state.analyser = analyser or run_analysis
     app.state.stages = stages or default_stages
-    app.state.page_cache = OrderedDict()
+    app.state.page_cache = LRUCache(maxsize=pages.KEEP_PAGES)
     app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
+
+from cachetools import LRUCache
 
 from parallax.corpus.rows import StoryRecord
 from parallax.corpus.store import Store, open_store
@@ -74,7 +75,7 @@ class StoreSource:
         self.reading = threading.Lock()  # held by the one request reading the story rows
         self.index = StoryIndex([])
         self.read_at = float("-inf")
-        self.reports: OrderedDict[str, Report] = OrderedDict()
+        self.reports: LRUCache[str, Report] = LRUCache(maxsize=KEEP_REPORTS)
 
     def call(self, method: Callable[..., T], *args: Any) -> T:
         """Run ``method`` (one of the store's) on the store's own thread."""
@@ -120,9 +121,9 @@ class StoreSource:
 
     def get_report(self, story_id: str) -> Report | None:
         with self.lock:
-            if story_id in self.reports:
-                self.reports.move_to_end(story_id)
-                return self.reports[story_id]
+            held = self.reports.get(story_id)  # a hit counts as a use
+            if held is not None:
+                return held
         report = self.call(self.store.load_analysis, story_id)
         if report is not None:
             self.remember(story_id, report)
@@ -131,9 +132,6 @@ class StoreSource:
     def remember(self, story_id: str, report: Report) -> None:
         with self.lock:
             self.reports[story_id] = report
-            self.reports.move_to_end(story_id)
-            while len(self.reports) > KEEP_REPORTS:
-                self.reports.popitem(last=False)
             if story_id in self.index.by_id:
                 self.index.by_id[story_id].analysed = True
 
