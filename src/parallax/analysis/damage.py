@@ -23,9 +23,9 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
-from parallax.lexicons import stop_words
 from parallax.model import Article, ArticleWarning, Report, Span
 from parallax.stage import Context, stage
+from parallax.text.words import stop_words
 
 OPENERS = {"“": "”", "«": "»", "„": "”"}
 CLOSERS = {"”": "“", "»": "«"}

@@ -31,7 +31,6 @@ from parallax.analysis.alignment import (
     align_mentions,
     is_content,
     phrase_of,
-    stem,
     trim,
     words_of,
 )
@@ -53,7 +52,7 @@ from parallax.stage import Context, stage
 MAX_TERMS = 8  # a referent with more terms than this is a chain of poor alignments: dropped
 KIND_OF_FAMILY = {"person": "person", "group": "group", "place": "place", "event": "event"}
 Parser = Callable[[list[str]], list[Any]]  # texts -> spaCy Docs
-__all__ = ["compare_framing", "compare_word_choice", "count_term", "stem"]
+__all__ = ["compare_framing", "compare_word_choice", "count_term"]
 
 
 def appositions(

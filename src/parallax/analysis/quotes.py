@@ -37,6 +37,7 @@ from scipy.cluster.hierarchy import DisjointSet
 from parallax.analysis.parsing import shared_parser
 from parallax.model import Article, ArticleWarning, DiffPiece, Quote, QuoteMatch, Report, Sentence
 from parallax.stage import Context, stage
+from parallax.text.words import fact_stop_words
 
 SPEECH_VERBS = {
     "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds", "added", "claim",
@@ -51,12 +52,6 @@ SPEECH_VERBS = {
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
-STOP = {
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "is", "are", "was", "were",
-    "be", "been", "it", "its", "that", "this", "with", "as", "by", "but", "not", "we", "they", "he",
-    "she", "i", "you", "their", "our", "his", "her", "have", "has", "had", "will", "would", "so",
-    "do", "what", "which", "who", "about", "from", "there", "here", "just", "than",
-}  # fmt: skip
 # Marks: opener -> the closers that end it.
 DOUBLE_OPEN = "“„«"
 DOUBLE_CLOSE = "”»"
@@ -388,7 +383,8 @@ def _contains(long: list[str], short: list[str]) -> bool:
 
 
 def _content(words: Iterable[str]) -> set[str]:
-    return {w for w in words if w not in STOP and len(w) > 2}
+    stops = fact_stop_words()
+    return {w for w in words if w not in stops and len(w) > 2}
 
 
 def _context_words(report: Report, quote: Quote) -> set[str]:
@@ -440,7 +436,7 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
         pair = tuple(sorted((same[a.id], same[b.id])))
         if pair in seen_pairs or pair[0] == pair[1]:
             continue
-        seen_pairs.add(pair)  # type: ignore[arg-type]
+        seen_pairs.add(pair)
         matches.append(
             QuoteMatch(
                 kind="reworded", quotes=[a.id, b.id], articles=[a.article, b.article],
