@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from parallax.text.numbers import parse_number
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -20,8 +22,8 @@ MONTHS = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# "a", "an" and the small number words an "N days/weeks/months ago" takes.
-_AGO_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# The amounts an "N days/weeks/months ago" takes in words ("a week ago", "two weeks ago").
+_AGO_WORDS = ("a", "an", "one", "two", "three", "four", "five", "six", "seven")
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MONTH_DAY_RE = re.compile(rf"\b({_M})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", re.IGNORECASE)
@@ -29,7 +31,7 @@ DAY_MONTH_RE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_M})\b\.?(?:,?\s+(\d{{4}})\b)?", re.IGNORECASE
 )
 WEEKDAY_RE = re.compile(rf"\b(?:(last|this|next|past)\s+)?({'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
-AGO_RE = re.compile(rf"\b({'|'.join(_AGO_AMOUNTS)}|\d{{1,2}})\s+(day|week|month)s?\s+ago\b", re.IGNORECASE)
+AGO_RE = re.compile(rf"\b({'|'.join(_AGO_WORDS)}|\d{{1,2}})\s+(day|week|month)s?\s+ago\b", re.IGNORECASE)
 NAMED_RE = re.compile(
     r"\b(yesterday|today|tonight|last night|earlier this week|this week|last week|"
     r"earlier this month|this month|last month)\b",
@@ -84,7 +86,7 @@ def find_date_expressions(text: str) -> list[DateExpression]:
         add(m, "weekday", weekday=WEEKDAYS.index(m.group(2).lower()), modifier=(m.group(1) or "").lower())
     for m in AGO_RE.finditer(text):
         raw = m.group(1).lower()
-        amount = int(raw) if raw.isdigit() else _AGO_AMOUNTS[raw]
+        amount = int(parse_number(raw) or 1)  # "a", "an": one
         add(m, "relative", amount=amount, unit=m.group(2).lower(), modifier="ago")
     for m in NAMED_RE.finditer(text):
         add(m, "relative", modifier=m.group(1).lower())

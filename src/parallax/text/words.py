@@ -73,6 +73,17 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
+def singular(word: str) -> str:
+    """A plain singular for looking a noun up in a word list: "hostages" -> "hostage",
+    "casualties" -> "casualty" (a stem such as "casualti" would not be found there)."""
+    word = word.lower().strip(".'’")
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3 and word != "others":
+        return word[:-1]
+    return word
+
+
 def is_stop_word(word: str) -> bool:
     """Whether a word (any case, any apostrophe) is an English function word."""
     return normalise_word(word) in stop_words()
