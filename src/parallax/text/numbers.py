@@ -36,7 +36,7 @@ _WORDRUN = rf"(?:{_WORD})(?:(?:{_AND}|[\s-]+)(?:{_WORD}))*"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion)\b|(?:bn|mn|k|m)\b)?"
 _ONE = rf"(?:{_DIGITS}|{_WORDRUN})"
-_HEAD = rf"(?<![\w.,/-])(?P<cur>[$€£¥]\s?)?(?P<a>{_ONE})(?P<sa>{_SCALE})"
+_HEAD = rf"(?<![\w.,/:-])(?P<cur>[$€£¥]\s?)?(?P<a>{_ONE})(?P<sa>{_SCALE})"
 _TAIL = r"(?P<pct>\s?%|\s+per\s?cent\b)?(?![\w,]*\d)(?!-year)(?!\w)"
 NUMBER_RE = re.compile(
     _HEAD + rf"(?:\s*(?:-|–|—|\bto\b|\band\b)\s*(?P<b>{_ONE})(?P<sb>{_SCALE}))?" + _TAIL, re.IGNORECASE
