@@ -8,8 +8,10 @@ same way in every section of a report. Stems come from the Snowball English
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import cache, lru_cache
+from pathlib import Path
 
 import snowballstemmer
 
@@ -38,10 +40,21 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 @cache
 def stop_words() -> frozenset[str]:
-    """The one stop-word list: English function words (spaCy's list; no model needed)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+    """The one stop-word list: English function words (spaCy's list; no model needed).
 
-    return frozenset(STOP_WORDS)
+    The list's own file is read without importing spaCy, which takes seconds and
+    which corpus mode otherwise never needs.
+    """
+    found = importlib.util.find_spec("spacy")
+    if found is None or not found.submodule_search_locations:
+        raise ImportError("spaCy is not installed; its English stop-word list is needed")
+    path = Path(next(iter(found.submodule_search_locations)), "lang", "en", "stop_words.py")
+    spec = importlib.util.spec_from_file_location("_parallax_spacy_stop_words", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot read spaCy's English stop words from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 @cache
