@@ -1,4 +1,4 @@
-"""Benchmark the MinHash LSH near-duplicate index (parallax.analysis.neardup).
+"""Benchmark the MinHash LSH near-duplicate index (parallax.text.neardup).
 
 Prints, for each index threshold:
 * recall on synthetic copies of AllSides articles, per edit kind and edit rate
@@ -25,9 +25,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from parallax.analysis.neardup import NearDuplicateIndex
 from parallax.analysis.reuse import compare_pair
 from parallax.model import Article
+from parallax.text.neardup import NearDuplicateIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "datasets"

@@ -8,8 +8,9 @@ import pytest
 
 from conftest import build_article
 from parallax.analysis.entities import merge_entities
-from parallax.analysis.framing import compare_framing, count_term, stem
+from parallax.analysis.framing import compare_framing, count_term
 from parallax.model import Article, Claim, Mention
+from parallax.text.words import stem
 
 
 @pytest.fixture(scope="module")

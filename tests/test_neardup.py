@@ -1,4 +1,4 @@
-"""MinHash LSH near-duplicate index (analysis/neardup.py)."""
+"""MinHash LSH near-duplicate index (text/neardup.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from parallax.analysis.neardup import NearDuplicateIndex, make_shingles, tokenize_words
+from parallax.text.neardup import NearDuplicateIndex, make_shingles
+from parallax.text.words import tokenize_words
 
 VOCAB = [f"w{i}" for i in range(3000)]
 

@@ -10,9 +10,9 @@ from parallax.analysis.timeline import (
     collect_mentions,
     find_time_mentions,
     infer_missing_dates,
-    resolve,
 )
 from parallax.model import Article, Caption, Report
+from parallax.text.dates import resolve_date
 
 
 def make_article(aid: str, texts: list[str], published: str | None, outlet: str | None = None) -> Article:
@@ -23,7 +23,7 @@ def resolved(text: str, published: str | None, year: int | None = None) -> list[
     day = date.fromisoformat(published) if published else None
     out = []
     for m in find_time_mentions("a", "a:s0", text, 0):
-        r = resolve(m, day, year)
+        r = resolve_date(m, day, year)
         if r:
             out.append((m.expression, r[0].isoformat(), r[2]))
     return out

@@ -10,7 +10,6 @@ with an argument of the other.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from parallax.analysis.entities import fold
-from parallax.lexicons import load_attribution_verbs, stop_words
+from parallax.lexicons import load_attribution_verbs
 from parallax.model import Sentence
+from parallax.text.words import stem, stop_words
 
 MAX_TERM_WORDS = 4  # a differing stretch longer than this is split by role, not taken whole
 MAX_BLOCK_WORDS = 10  # stretches longer than this are not aligned at all
@@ -77,33 +77,17 @@ def words_of(sentence: Sentence, doc: Any) -> list[Word]:
     return words
 
 
-def stem(word: str) -> str:
-    """A crude English stem, so inflections do not count as different words."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if re.search(r"(?:ss|x|ch|sh|z)es$", word):
-        return word[:-2]
-    for suffix in ("ing", "ed", "s"):
-        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def is_content(words: Sequence[Word]) -> bool:
-    stops = stop_words()
-    return any(w.key not in stops and w.key.isalpha() for w in words) and not any(
+    return any(w.key not in stop_words() and w.key.isalpha() for w in words) and not any(
         any(c.isdigit() for c in w.key) for w in words
     )
 
 
 def trim(words: list[Word]) -> list[Word]:
     """A stretch without leading or trailing function words other than a determiner."""
-    stops = stop_words()
-    while words and words[-1].key in stops:
+    while words and words[-1].key in stop_words():
         words = words[:-1]
-    while words and words[0].key in stops and words[0].dep != "det":
+    while words and words[0].key in stop_words() and words[0].dep != "det":
         words = words[1:]
     return words
 
@@ -134,14 +118,13 @@ def pair_by_role(
     a: list[Word], a_idx: list[int], b: list[Word], b_idx: list[int]
 ) -> list[tuple[list[int], list[int]]]:
     """Pair the content words of two differing stretches that play the same dependency role."""
-    stops = stop_words()
     roles_a: dict[str, list[int]] = defaultdict(list)
     roles_b: dict[str, list[int]] = defaultdict(list)
     for i in a_idx:
-        if a[i].key not in stops and a[i].dep not in PHRASE_DEPS:
+        if a[i].key not in stop_words() and a[i].dep not in PHRASE_DEPS:
             roles_a[a[i].dep].append(i)
     for j in b_idx:
-        if b[j].key not in stops and b[j].dep not in PHRASE_DEPS:
+        if b[j].key not in stop_words() and b[j].dep not in PHRASE_DEPS:
             roles_b[b[j].dep].append(j)
     pairs = []
     for role, items in roles_a.items():
@@ -199,20 +182,16 @@ def candidate_pairs(
     a: list[Word], a_idx: list[int], b: list[Word], b_idx: list[int]
 ) -> list[tuple[list[int], list[int]]]:
     """Pairs of phrases in two differing stretches that name the same thing."""
-    stops = stop_words()
-    roots_a = [i for i in roots_of(a, a_idx) if a[i].key not in stops]
-    roots_b = [j for j in roots_of(b, b_idx) if b[j].key not in stops]
+    roots_a = [i for i in roots_of(a, a_idx) if a[i].key not in stop_words()]
+    roots_b = [j for j in roots_of(b, b_idx) if b[j].key not in stop_words()]
     if len(roots_a) == 1 and len(roots_b) == 1:
         return [(phrase_of(a, roots_a[0], set(a_idx)), phrase_of(b, roots_b[0], set(b_idx)))]
     return pair_by_role(a, a_idx, b, b_idx)
 
 
 def root_of(word: str) -> str:
-    """The stem without a final "e", so that "owe"/"owing" and "cooperates"/"cooperating" meet."""
-    root = stem(word)
-    if root == word:  # stem() keeps three letters; "owing" still loses its ending here
-        root = re.sub(r"(?<=\w{2})(?:ing|ed)$", "", word)
-    return root.rstrip("e") or word
+    """The Snowball stem, so that "owe"/"owing" and "cooperates"/"cooperating" meet."""
+    return stem(word)
 
 
 def index_of(words: list[Word], word: Word) -> int:
@@ -241,9 +220,8 @@ def arguments_align(a: list[Word], i: int, b: list[Word], j: int, aligned: dict[
     near_b = args_b | {c for y in args_b for c in b[y].children}
     if any(aligned.get(x) in near_b for x in near_a):  # "200 people" / "200 settlers": the 200
         return True
-    stops = stop_words()
-    roots_a = {root_of(a[x].key) for x in args_a if a[x].key not in stops}
-    return bool(roots_a & {root_of(b[y].key) for y in args_b if b[y].key not in stops})
+    roots_a = {root_of(a[x].key) for x in args_a if a[x].key not in stop_words()}
+    return bool(roots_a & {root_of(b[y].key) for y in args_b if b[y].key not in stop_words()})
 
 
 def is_light_verb_for(words: list[Word], i: int, other: Word) -> bool:

@@ -28,6 +28,8 @@ from rapidfuzz import fuzz
 from parallax.lexicons import load_hedges
 from parallax.model import Article, Claim, Mention, Sentence
 from parallax.stage import Context, stage
+from parallax.text.dates import WEEKDAYS, find_date_expressions, parse_iso_date, resolve_date
+from parallax.text.words import fact_stop_words, stem, tokenize_words
 
 # Below this cosine two sentences are never compared further (nor joined).
 COSINE_FLOOR = 0.45
@@ -50,26 +52,6 @@ CLAUSE_DISCOUNT = 0.03
 REPEAT_SIMILARITY = 0.93
 
 
-def word_set(text: str) -> frozenset[str]:
-    """The whitespace-separated words of ``text``, as a set."""
-    return frozenset(text.split())
-
-
-_STOPWORDS = word_set(
-    """a an the and or but if of to in on at by for with from as into onto about over after before
-    since during than then that this these those there here it its it's is are was were be been
-    being has have had having do does did will would shall should can could may might must not
-    no nor so such he she they we you i him her them us our your their his hers who whom whose
-    which what when where why how all any some more most other also just very s t said says say
-    told according"""
-)
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_CALENDAR_DAY = re.compile(
-    rf"\b{_MONTH}\s+(\d{{1,2}})\b(?!:)|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
-)
 # A statement of intent or expectation ("will be released", "intends to release") is not the
 # accomplished fact ("released"): the word after one of these is "intended".
 _INTENT = re.compile(
@@ -89,17 +71,6 @@ _NAMED = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", 
 QUOTE_MARKS = '"“”„‘’`«»'
 
 
-def stem_word(word: str) -> str:
-    """A crude stem, enough to match 'hostages'/'hostage', 'released'/'release', 'Qatari'/'Qatar'."""
-    word = word.replace("'s", "")
-    if len(word) > 4 and word.endswith("i") and not word.endswith("ii"):
-        return word[:-1]
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 @dataclass
 class Features:
     """What the pair score looks at, computed once per sentence."""
@@ -115,44 +86,40 @@ class Features:
     done: frozenset[str] = field(default_factory=frozenset)  # stems stated as done ("freed")
 
 
-def find_days(lowered: str, weekdays: frozenset[str], anchor: dt.date | None) -> frozenset[int]:
-    """Day ordinals a sentence names: calendar dates ("October 20", "20 Oct") in the anchor's
-    year, and weekdays resolved to the last such day on or before the anchor (news reports name
-    the weekdays of the past week). Nothing without an anchor (the year is unknown)."""
+def find_days(text: str, anchor: dt.date | None, *, weekdays: bool = True) -> frozenset[int]:
+    """Day ordinals a sentence names: calendar dates ("October 20", "20 Oct") and, unless
+    ``weekdays`` is false, weekdays, resolved against the anchor (news reports name the
+    weekdays of the past week). Nothing without an anchor (the year is unknown)."""
     if anchor is None:
         return frozenset()
     days: set[int] = set()
-    for match in _CALENDAR_DAY.finditer(lowered):
-        month = match.group(1) or match.group(4)
-        day = int(match.group(2) or match.group(3))
-        try:
-            days.add(dt.date(anchor.year, _MONTHS.index(month[:3]) + 1, day).toordinal())
-        except ValueError:
-            continue
-    for name in weekdays:
-        back = (anchor.weekday() - _WEEKDAYS.index(name)) % 7
-        days.add(anchor.toordinal() - back)
+    for expr in find_date_expressions(text):
+        if expr.how == "explicit" or (weekdays and expr.how == "weekday"):
+            span = resolve_date(expr, anchor)
+            if span is not None:
+                days.add(span[0].toordinal())
     return frozenset(days)
 
 
 def describe_sentence(sentence: Sentence, anchor: dt.date | None = None) -> Features:
     """The features ``score_pair`` compares; ``anchor``: the article's (known or assumed) date."""
     lowered = (sentence.norm or sentence.text).lower()
-    words = frozenset(stem_word(w) for w in _WORD.findall(lowered.replace("'", "'")) if w not in _STOPWORDS)
+    stops = fact_stop_words()
+    words = frozenset(stem(w) for w in tokenize_words(lowered) if w not in stops)
     names: set[str] = set()
     people: set[str] = set()
     for entity in sentence.entities:
         if entity.label not in _NAMED:
             continue
-        tokens = {stem_word(t) for t in _WORD.findall(entity.text.lower()) if t not in _STOPWORDS}
+        tokens = {stem(t) for t in tokenize_words(entity.text) if t not in stops}
         names |= tokens
         if entity.label == "PERSON":
             people |= tokens
-    weekdays = frozenset(d for d in _WEEKDAYS if re.search(rf"\b{d}\b", lowered))
-    intended = {stem_word(m.group(1)).rstrip("e") for m in _INTENT.finditer(lowered)}
+    weekdays = frozenset(d for d in WEEKDAYS if re.search(rf"\b{d}\b", lowered))
+    intended = {stem(m.group(1)).rstrip("e") for m in _INTENT.finditer(lowered)}
     intent_spans = [m.span(1) for m in _INTENT.finditer(lowered)]
     done = {
-        stem_word(m.group(1)).rstrip("e")
+        stem(m.group(1)).rstrip("e")
         for m in _DONE.finditer(lowered)
         if not any(a <= m.start() < b for a, b in intent_spans)
     }
@@ -163,7 +130,7 @@ def describe_sentence(sentence: Sentence, anchor: dt.date | None = None) -> Feat
         numbers=frozenset(sentence.numbers),
         weekdays=weekdays,
         text=lowered,
-        days=find_days(lowered, weekdays, anchor),
+        days=find_days(lowered, anchor, weekdays=bool(weekdays)),
         intended=frozenset(intended),
         done=frozenset(done - intended),
     )
@@ -223,7 +190,7 @@ def score_pair(
 def is_claim_sentence(sentence: Sentence, min_chars: int) -> bool:
     """Long enough, and with enough words, to state a fact."""
     text = sentence.text.strip()
-    return len(text) >= min_chars and len(_WORD.findall(text.lower())) >= 4
+    return len(text) >= min_chars and len(tokenize_words(text)) >= 4
 
 
 class PairScores:
@@ -373,7 +340,7 @@ def measure_plainness(text: str, judged: frozenset[str]) -> float:
     """A penalty (lower is plainer): quote marks, ``judged`` words (``Resources.judgement_words``:
     loaded words and judgement-laden verbs) or hedges, odd length, damage."""
     stripped = text.strip()
-    words = _WORD.findall(stripped.lower())
+    words = tokenize_words(stripped)
     penalty = 0.0
     penalty += 0.5 * sum(stripped.count(q) for q in QUOTE_MARKS)
     penalty += 1.5 * sum(1 for w in words if w in judged)
@@ -501,20 +468,12 @@ def drop_background_days(features: list[Features], articles: Sequence[str]) -> l
     return features
 
 
-def parse_date(value: str | None) -> dt.date | None:
-    """The date at the start of an ISO date or timestamp, else None."""
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
     """Per article, the date its weekdays count back from: its publication date, else the
     story's latest known publication date (reports of one story appear within days), moved
     later when the article itself names a later calendar day of that year. None when no
     article of the story is dated (the timeline stage infers more, later)."""
-    known = {a.id: parse_date(a.published) for a in articles}
+    known = {a.id: parse_iso_date(a.published) for a in articles}
     dated = [d for d in known.values() if d is not None]
     if not dated:
         return dict.fromkeys(known)
@@ -525,7 +484,7 @@ def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
         if own is not None:
             anchors[article.id] = own
             continue
-        named = [d for s in article.sentences for d in find_days(s.text.lower(), frozenset(), story)]
+        named = [d for s in article.sentences for d in find_days(s.text, story, weekdays=False)]
         later = max(named, default=0)
         anchors[article.id] = dt.date.fromordinal(later) if later > story.toordinal() else story
     return anchors

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 from parallax.analysis.alignment import VERB_DEPS, Term, Word, is_raising_verb, root_of
 from parallax.analysis.entities import fold
-from parallax.lexicons import stop_words
 from parallax.model import Article, NumberComparison, Quantity
+from parallax.text.words import stop_words
 
 COUNTED_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"})
 PAIRED_VERDICTS = frozenset({"agree", "update"})

@@ -20,9 +20,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from parallax.lexicons import stop_words
 from parallax.model import Article, ArticleWarning, Report, Span, WarningKind
 from parallax.stage import Context, stage
+from parallax.text.words import stop_words
 
 OPENERS = {"“": "”", "«": "»", "„": "”"}
 CLOSERS = {"”": "“", "»": "«"}

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from scipy.cluster.hierarchy import DisjointSet
 
 from parallax.lexicons import load_titles
 from parallax.model import Article, EntityVariant, Mention, MergedEntity, SpellingNote
@@ -163,16 +164,7 @@ def are_spelling_variants(a: list[str], b: list[str]) -> bool:
 
 def link_clusters(clusters: list[_Cluster]) -> list[list[_Cluster]]:
     """Union clusters that name the same referent; ambiguous short names stay apart."""
-    parent = list(range(len(clusters)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        parent[find(i)] = find(j)
+    same: DisjointSet[int] = DisjointSet(range(len(clusters)))
 
     for i, a in enumerate(clusters):
         for j in range(i + 1, len(clusters)):
@@ -181,18 +173,18 @@ def link_clusters(clusters: list[_Cluster]) -> list[list[_Cluster]]:
                 continue
             spelled = are_spelling_variants(a.tokens, b.tokens)
             if spelled or (a.family != "person" and is_acronym_pair(a.key, b.key)):
-                union(i, j)
+                same.merge(i, j)
     for i, a in enumerate(clusters):  # short person names: merge only when one longer name fits
         if a.family != "person":
             continue
         longer = {
-            find(j) for j, b in enumerate(clusters) if b.family == "person" and is_part_of(a.tokens, b.tokens)
+            same[j] for j, b in enumerate(clusters) if b.family == "person" and is_part_of(a.tokens, b.tokens)
         }
         if len(longer) == 1:
-            union(i, longer.pop())
+            same.merge(i, longer.pop())
     groups: dict[int, list[_Cluster]] = defaultdict(list)
     for i, cluster in enumerate(clusters):
-        groups[find(i)].append(cluster)
+        groups[same[i]].append(cluster)
     return list(groups.values())
 
 

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from parallax.analysis.alignment import (
     QUOTE_CHARS,
     Term,
@@ -29,7 +31,6 @@ from parallax.analysis.alignment import (
     align_mentions,
     is_content,
     phrase_of,
-    stem,
     trim,
     words_of,
 )
@@ -52,7 +53,7 @@ from parallax.stage import Context, stage
 MAX_TERMS = 8  # a referent with more terms than this is a chain of poor alignments: dropped
 KIND_OF_FAMILY = {"person": "person", "group": "group", "place": "place", "event": "event"}
 Parser = Callable[[list[str]], list[Any]]  # texts -> spaCy Docs
-__all__ = ["compare_framing", "compare_word_choice", "count_term", "stem"]
+__all__ = ["compare_framing", "compare_word_choice", "count_term"]
 
 
 def appositions(
@@ -134,25 +135,20 @@ def count_term(article: Article, term: str) -> tuple[int, int, Sentence | None, 
 
 def link_terms(pairs: Sequence[tuple[Term, Term]]) -> list[list[Term]]:
     """Terms joined into referents (connected through aligned pairs)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    referents: DisjointSet[str] = DisjointSet()
     members: dict[str, list[Term]] = defaultdict(list)
     for left, right in pairs:
         ka, kb = term_key(left.text), term_key(right.text)
         if not ka or not kb or ka == kb:
             continue
-        parent[find(ka)] = find(kb)
+        referents.add(ka)
+        referents.add(kb)
+        referents.merge(ka, kb)
         members[ka].append(left)
         members[kb].append(right)
     groups: dict[str, list[Term]] = defaultdict(list)
     for key, terms in members.items():
-        groups[find(key)].extend(terms)
+        groups[referents[key]].extend(terms)
     return list(groups.values())
 
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, cast
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from parallax.analysis.parsing import shared_parser
 from parallax.model import (
     Article,
@@ -44,6 +46,7 @@ from parallax.model import (
     Sentence,
 )
 from parallax.stage import Context, stage
+from parallax.text.words import fact_stop_words
 
 SPEECH_VERBS = {
     "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds", "added", "claim",
@@ -58,12 +61,6 @@ SPEECH_VERBS = {
 }  # fmt: skip
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
-STOP = {
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "is", "are", "was", "were",
-    "be", "been", "it", "its", "that", "this", "with", "as", "by", "but", "not", "we", "they", "he",
-    "she", "i", "you", "their", "our", "his", "her", "have", "has", "had", "will", "would", "so",
-    "do", "what", "which", "who", "about", "from", "there", "here", "just", "than",
-}  # fmt: skip
 # Marks: opener -> the closers that end it.
 DOUBLE_OPEN = "“„«"
 DOUBLE_CLOSE = "”»"
@@ -396,7 +393,8 @@ def _contains(long: list[str], short: list[str]) -> bool:
 
 
 def _content(words: Iterable[str]) -> set[str]:
-    return {w for w in words if w not in STOP and len(w) > 2}
+    stops = fact_stop_words()
+    return {w for w in words if w not in stops and len(w) > 2}
 
 
 def _context_words(report: Report, quote: Quote) -> set[str]:
@@ -413,13 +411,7 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
     quotes = report.quotes
     words = {q.id: normalise_words(q.text) for q in quotes}
     content = {qid: _content(w) for qid, w in words.items()}
-    parent = {q.id: q.id for q in quotes}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    same: DisjointSet[str] = DisjointSet(q.id for q in quotes)
 
     reworded: list[tuple[Quote, Quote, float]] = []
     for i, a in enumerate(quotes):
@@ -431,7 +423,7 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
             if short == long or (len(short) >= 3 and _contains(long, short)):
                 if len(short) < 3 and not (_context_words(report, a) & _context_words(report, b)):
                     continue  # "Yes." in two unrelated sentences is not the same quote
-                parent[root(a.id)] = root(b.id)
+                same.merge(a.id, b.id)
             elif len(short) >= 4 and len(content[a.id] & content[b.id]) >= 2:
                 score = overlap(wa, wb)
                 if score >= reworded_at:
@@ -439,7 +431,7 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
     matches: list[QuoteMatch] = []
     clusters: dict[str, list[Quote]] = {}
     for q in quotes:
-        clusters.setdefault(root(q.id), []).append(q)
+        clusters.setdefault(same[q.id], []).append(q)
     for members in clusters.values():
         if len({q.article for q in members}) > 1:
             matches.append(
@@ -451,10 +443,10 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
             )  # fmt: skip
     seen_pairs: set[tuple[str, str]] = set()
     for a, b, score in sorted(reworded, key=lambda x: -x[2]):
-        pair = tuple(sorted((root(a.id), root(b.id))))
+        pair = tuple(sorted((same[a.id], same[b.id])))
         if pair in seen_pairs or pair[0] == pair[1]:
             continue
-        seen_pairs.add(pair)  # type: ignore[arg-type]
+        seen_pairs.add(pair)
         matches.append(
             QuoteMatch(
                 kind="reworded", quotes=[a.id, b.id], articles=[a.article, b.article],
@@ -462,7 +454,7 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
                 similarity=round(score, 3), diff=word_diff(a.text, b.text),
             )
         )  # fmt: skip
-    matches += find_paraphrases(report, words, paraphrase_at, {q.id: root(q.id) for q in quotes})
+    matches += find_paraphrases(report, words, paraphrase_at, {q.id: same[q.id] for q in quotes})
     return matches
 
 

@@ -30,10 +30,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import pairwise
 
-from parallax.analysis.neardup import WORD, normalise_word
-from parallax.lexicons import stop_words
 from parallax.model import Article, CopiedSpan, ReuseKind, ReusePair, Span, Substitution
 from parallax.stage import Context, stage
+from parallax.text.words import WORD, normalise_word, stop_words
 
 SEED = 3  # words in a seed n-gram
 MAX_GAP = 12  # words an edit may span on either side inside one passage

@@ -19,6 +19,7 @@ from parallax.analysis.parsing import remember_sentences
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
 from parallax.stage import Context, stage
+from parallax.text.numbers import list_values
 
 # A full stop, question or exclamation mark glued to the next sentence's capital
 # (optionally with a closing quote before it or an opening quote after it).
@@ -34,33 +35,11 @@ _ABBREVIATIONS = frozenset(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)[.!?][\"”’'`]?$")
 
-_NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[\s-]*(million|billion|thousand|bn|m)\b)?", re.I
-)
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "dozen": 12,
-    "twenty": 20,
-    "hundred": 100,
-}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _CALENDAR = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(jan|feb|mar|apr|may|jun|jul|"
     r"aug|sep|sept|oct|nov|dec)|\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\s*(am|pm|a\.m|p\.m)",
     re.I,
 )
-_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 
 
 # A paragraph break: a line break, optional spaces, then another line break.
@@ -102,15 +81,8 @@ def cut_pieces(text: str, offset: int) -> Iterator[tuple[int, int]]:
 
 def extract_numbers(text: str) -> list[float]:
     """Numeric values stated in a sentence: digits (with thousands separators and scale words)
-    and the common number words ("two", "dozen")."""
-    values: list[float] = []
-    for match in _NUMBER.finditer(text):
-        value = float(match.group(1).replace(",", ""))
-        if match.group(2):
-            value *= _SCALE[match.group(2).lower()]
-        values.append(value)
-    values.extend(float(_NUMBER_WORDS[m.group(1).lower()]) for m in _NUMBER_WORD.finditer(text))
-    return values
+    and spelled-out numbers ("two", "dozen", "fifty-four")."""
+    return list_values(text)
 
 
 def kept_spans(article: Article) -> list[Span]:

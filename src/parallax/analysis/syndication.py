@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 
-from parallax.analysis.neardup import NearDuplicateIndex
+from scipy.cluster.hierarchy import DisjointSet
+
 from parallax.analysis.sources import is_outlet
 from parallax.model import Article, DuplicateGroup, NoticeKind, ReusePair, SyndicationNotice
 from parallax.stage import Context, stage
+from parallax.text.neardup import NearDuplicateIndex
 
 AGENCY = (
     r"Reuters|AP|Associated Press|AFP|Agence France[- ]Presse|Bloomberg|dpa|Xinhua|TASS|Anadolu|"
@@ -132,19 +134,12 @@ def group_duplicates(
         if min(pair.a_coverage, pair.b_coverage) >= 0.8:
             key = (min(pair.a, pair.b), max(pair.a, pair.b))
             links[key] = max(links.get(key, 0.0), round(min(pair.a_coverage, pair.b_coverage), 3))
-    parent = {a.id: a.id for a in articles}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    copies: DisjointSet[str] = DisjointSet(a.id for a in articles)
     for a, b in links:
-        parent[root(a)] = root(b)
+        copies.merge(a, b)
     members: dict[str, list[str]] = {}
     for article in articles:
-        members.setdefault(root(article.id), []).append(article.id)
+        members.setdefault(copies[article.id], []).append(article.id)
     agencies: dict[str, set[str]] = {}
     for n in notices:
         if n.agency:

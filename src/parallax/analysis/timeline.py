@@ -25,7 +25,7 @@ become one timeline entry, listing the outlets that report it.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,175 +33,52 @@ from typing import cast
 
 from parallax.model import Article, DateEvidence, DateHow, Precision, Report, TimelineEntry
 from parallax.stage import Context, stage
+from parallax.text.dates import (
+    MONTHS,
+    WEEKDAYS,
+    DateExpression,
+    find_date_expressions,
+    month_end,
+    parse_iso_date,
+    resolve_date,
+)
+from parallax.text.words import QUANTITY_WORDS, fact_stop_words, stem, tokenize_words
 
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
-_M = "|".join(sorted(MONTHS, key=len, reverse=True))
-ISO_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-MONTH_DAY_RE = re.compile(rf"\b({_M})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", re.IGNORECASE)
-DAY_MONTH_RE = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_M})\b\.?(?:,?\s+(\d{{4}})\b)?", re.IGNORECASE
+# Words around a date that say nothing about the event it dates.
+DATE_WORDS = frozenset(
+    {"ago", "late", "early", "earlier", "last", "week", "weeks", "day", "days", "month", "months"}
+    | set(MONTHS)
+    | set(WEEKDAYS)
 )
-WEEKDAY_RE = re.compile(
-    r"\b(?:(last|this|next|past)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
-AGO_RE = re.compile(
-    r"\b(a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(day|week|month)s?\s+ago\b", re.IGNORECASE
-)
-NAMED_RE = re.compile(
-    r"\b(yesterday|today|tonight|last night|earlier this week|this week|last week|"
-    r"earlier this month|this month|last month)\b",
-    re.IGNORECASE,
-)
-STOP = {
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "is", "are", "was", "were",
-    "be", "been", "it", "its", "that", "this", "with", "as", "by", "but", "not", "has", "had", "have",
-    "said", "says", "will", "would", "after", "since", "ago", "late", "early", "earlier", "last",
-    "week", "weeks", "day", "days", "month", "months", "who", "which", "from", "their", "they",
-}  # fmt: skip
 MATCH_AT = 0.2  # least word overlap for two mentions of one date to describe the same event
 INFER_AT = 0.5  # least word overlap for a mention to date an undated article (a clear match only)
 
 
-@dataclass
-class TimeMention:
-    """A time expression in an article, resolved or waiting for a publication date."""
+@dataclass(kw_only=True)
+class TimeMention(DateExpression):
+    """A date expression in an article's sentence or caption, resolved or waiting for a publication date."""
 
     article: str
     sentence: str
     text: str  # the sentence (or caption)
     offset: int  # where ``text`` starts in the original
-    expression: str
-    start: int  # of the expression in ``text``
-    end: int
-    how: str  # explicit | weekday | relative
-    month: int = 0  # explicit
-    day: int = 0
-    year: int | None = None
-    weekday: int = -1  # weekday: 0 = Monday
-    modifier: str = ""  # weekday: last | this | next; relative: the expression, lower-cased
-    amount: int = 0  # relative "N units ago"
-    unit: str = ""
 
 
 def find_time_mentions(article_id: str, sentence_id: str, text: str, offset: int) -> list[TimeMention]:
     """Every explicit, weekday and relative time expression in a piece of text."""
-    out: list[TimeMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(m: re.Match[str], **kw: object) -> None:
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            return
-        taken.append((m.start(), m.end()))
-        out.append(TimeMention(article_id, sentence_id, text, offset, m.group(0), m.start(), m.end(), **kw))  # type: ignore[arg-type]
-
-    for m in ISO_RE.finditer(text):
-        if 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
-            add(m, how="explicit", year=int(m.group(1)), month=int(m.group(2)), day=int(m.group(3)))
-    for m in MONTH_DAY_RE.finditer(text):
-        if (
-            m.group(1).lower() == "may"
-            and not m.group(3)
-            and not text[: m.start()].strip().endswith(("on", "On"))
-        ):
-            continue  # "may 5" is more often a verb than a month
-        if 1 <= int(m.group(2)) <= 31:
-            add(m, how="explicit", month=MONTHS[m.group(1).lower()], day=int(m.group(2)),
-                year=int(m.group(3)) if m.group(3) else None)  # fmt: skip
-    for m in DAY_MONTH_RE.finditer(text):
-        if 1 <= int(m.group(1)) <= 31:
-            add(m, how="explicit", month=MONTHS[m.group(2).lower()], day=int(m.group(1)),
-                year=int(m.group(3)) if m.group(3) else None)  # fmt: skip
-    for m in WEEKDAY_RE.finditer(text):
-        add(m, how="weekday", weekday=WEEKDAYS.index(m.group(2).lower()), modifier=(m.group(1) or "").lower())
-    for m in AGO_RE.finditer(text):
-        raw = m.group(1).lower()
-        amount = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
-        add(m, how="relative", amount=amount, unit=m.group(2).lower(), modifier="ago")
-    for m in NAMED_RE.finditer(text):
-        add(m, how="relative", modifier=m.group(1).lower())
-    return sorted(out, key=lambda t: t.start)
-
-
-def _valid(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def resolve(m: TimeMention, published: date | None, year: int | None) -> tuple[date, date, str] | None:
-    """(first day, last day, precision) of a mention, or None when it cannot be dated."""
-    if m.how == "explicit":
-        y = m.year or (published.year if published else year)
-        if y is None:
-            return None
-        found = _valid(y, m.month, m.day)
-        if found and m.year is None and published and found > published + timedelta(days=31):
-            found = _valid(y - 1, m.month, m.day)  # "December 28" in a report of January 3
-        return (found, found, "day") if found else None
-    if published is None:
-        return None
-    if m.how == "weekday":
-        back = (published.weekday() - m.weekday) % 7
-        if m.modifier == "next":
-            ahead = (m.weekday - published.weekday()) % 7 or 7
-            day = published + timedelta(days=ahead)
-        else:
-            day = published - timedelta(days=back + (7 if m.modifier == "last" and back == 0 else 0))
-        return day, day, "day"
-    if m.modifier == "ago":
-        if m.unit == "day":
-            day = published - timedelta(days=m.amount)
-            return day, day, "day"
-        if m.unit == "week":
-            day = published - timedelta(days=7 * m.amount)
-            return day - timedelta(days=3), day + timedelta(days=3), "week"
-        first = _shift_month(published.replace(day=1), -m.amount)
-        return first, _month_end(first), "month"
-    monday = published - timedelta(days=published.weekday())
-    if m.modifier in ("yesterday", "last night"):
-        day = published - timedelta(days=1)
-        return day, day, "day"
-    if m.modifier in ("today", "tonight"):
-        return published, published, "day"
-    if m.modifier in ("this week", "earlier this week"):
-        return monday, published, "week"
-    if m.modifier == "last week":
-        return monday - timedelta(days=7), monday - timedelta(days=1), "week"
-    if m.modifier in ("this month", "earlier this month"):
-        return published.replace(day=1), published, "month"
-    if m.modifier == "last month":
-        first = _shift_month(published.replace(day=1), -1)
-        return first, _month_end(first), "month"
-    return None
-
-
-def _shift_month(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _month_end(first: date) -> date:
-    return _shift_month(first, 1) - timedelta(days=1)
-
-
-def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") else word
+    return [
+        TimeMention(
+            **dataclasses.asdict(e), article=article_id, sentence=sentence_id, text=text, offset=offset
+        )
+        for e in find_date_expressions(text)
+    ]
 
 
 def context_words(m: TimeMention, reach: int = 80) -> set[str]:
-    """Content words around the expression (the event it dates), without date words."""
+    """Stems of the content words around the expression (the event it dates), without date words."""
     near = m.text[max(0, m.start - reach) : m.start] + " " + m.text[m.end : m.end + reach]
-    words = {_stem(w) for w in re.findall(r"[a-z0-9]+", near.lower().replace("’", "'"))}
-    return {w for w in words if w not in STOP and w not in MONTHS and w not in WEEKDAYS and len(w) > 2}
+    stops = fact_stop_words() - QUANTITY_WORDS  # counts date an event too: "two more hostages"
+    return {stem(w) for w in tokenize_words(near) if w not in stops and w not in DATE_WORDS and len(w) > 2}
 
 
 def similarity(a: TimeMention, b: TimeMention) -> float:
@@ -240,15 +117,6 @@ def story_year(report: Report, mentions: list[TimeMention]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _parse_iso(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 # An undated article's latest explicit date stands for its publication date only when
 # another report's dates fall this close to it (days before, days after).
 CORROBORATE_BEFORE = 7
@@ -278,7 +146,7 @@ def infer_publication(
     """
     story_days = story_days or []
     windows: list[tuple[date, date, str]] = []
-    explicit = [r[0] for m in own if m.how == "explicit" and (r := resolve(m, None, year))]
+    explicit = [r[0] for m in own if m.how == "explicit" and (r := resolve_date(m, None, year))]
     floor_day = max(explicit) if explicit else None
     for m in own:
         if m.how == "explicit":
@@ -318,7 +186,7 @@ def infer_publication(
     weekdays = [m for m in own if m.how == "weekday" and m.modifier != "next"]
 
     def spread(day: date) -> int:
-        days = [r[0] for m in weekdays if (r := resolve(m, day, year))]
+        days = [r[0] for m in weekdays if (r := resolve_date(m, day, year))]
         return (max(days) - min(days)).days if days else 0
 
     chosen = min(candidates, key=lambda d: (spread(d), d))
@@ -348,7 +216,7 @@ def _window(m: TimeMention, day: date) -> tuple[date, date] | None:
     if m.modifier in ("this week", "earlier this week"):
         return day, day + timedelta(days=6 - day.weekday())
     if m.modifier in ("this month", "earlier this month"):
-        return day, _month_end(day.replace(day=1))
+        return day, month_end(day.replace(day=1))
     return None
 
 
@@ -358,13 +226,13 @@ def infer_missing_dates(report: Report, mentions: dict[str, list[TimeMention]]) 
     for _ in range(2):  # an inferred article can anchor another
         anchors: list[tuple[TimeMention, date]] = []
         for a in report.articles:
-            published = _parse_iso(a.published)
+            published = parse_iso_date(a.published)
             for m in mentions[a.id]:
-                r = resolve(m, published, year)
+                r = resolve_date(m, published, year)
                 if r and r[2] == "day" and (published or m.how == "explicit"):
                     anchors.append((m, r[0]))
         changed = False
-        story_days = [d for a in report.articles if (d := _parse_iso(a.published))]
+        story_days = [d for a in report.articles if (d := parse_iso_date(a.published))]
         for a in report.articles:
             if a.published:
                 continue
@@ -396,9 +264,9 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
     labels = {a.id: a.label for a in report.articles}
     resolved: list[tuple[TimeMention, date, date, str, bool]] = []
     for a in report.articles:
-        published = _parse_iso(a.published)
+        published = parse_iso_date(a.published)
         for m in mentions[a.id]:
-            r = resolve(m, published, year)
+            r = resolve_date(m, published, year)
             if r:
                 resolved.append((m, *r, a.published_inferred and m.how != "explicit"))
     groups: list[list[tuple[TimeMention, date, date, str, bool]]] = []

@@ -23,7 +23,7 @@ import unicodedata
 import zlib
 from collections import Counter
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from parallax.text.words import stop_words
 
 LEAD_CHARS = 480  # about 110 word pieces: title plus the first two or three sentences
 MAX_NAMES = 40  # the most frequent names kept per article
@@ -113,10 +113,11 @@ def extract_terms(text: str, limit: int = MAX_TERMS) -> dict[int, int]:
     Stop words and one- or two-letter words are dropped; numbers are kept, since
     they tell apart two events about the same people (a toll, a magnitude, a year).
     """
+    stops = stop_words()
     words = [
         w.replace("’", "'").removesuffix("'s")
         for w in _WORD.findall(text.lower())
-        if (len(w) > 2 or w.isdigit()) and w not in ENGLISH_STOP_WORDS
+        if (len(w) > 2 or w.isdigit()) and w not in stops
     ]
     counts: Counter[str] = Counter(words)
     counts.update(a + " " + b for a, b in itertools.pairwise(words))

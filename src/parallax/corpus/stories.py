@@ -3,7 +3,7 @@
 For every new article, in arrival order:
 
 1. near-duplicates collapse first: MinHash LSH over word shingles
-   (``parallax.analysis.neardup``) finds a stored copy, whose story it joins;
+   (``parallax.text.neardup``) finds a stored copy, whose story it joins;
 2. otherwise its title and lead are embedded and the ANN index proposes the
    nearest stored articles, kept only within ``window_days`` of its date;
 3. each candidate pair is scored: cosine similarity of the vectors, IDF-weighted
@@ -39,7 +39,6 @@ from datasketch import MinHash
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from parallax.analysis.neardup import NearDuplicateIndex
 from parallax.corpus.bags import (
     EMPTY,
     Bag,
@@ -53,6 +52,7 @@ from parallax.corpus.bags import (
 from parallax.corpus.features import extract_names, extract_terms, lead_text, term_bucket
 from parallax.corpus.store import ClusterBatch, Store, StoredArticle
 from parallax.corpus.vectors import VectorIndex, bytes_to_vector, vector_to_bytes
+from parallax.text.neardup import NearDuplicateIndex, signature_to_bytes
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 Progress = Callable[[int], None]
@@ -111,24 +111,6 @@ class ClusterSummary:
     split: int = 0
 
 
-class CorpusDuplicates(NearDuplicateIndex):
-    """The shared near-duplicate index, refilled from stored signatures instead of texts."""
-
-    def add_signature(self, key: str, sig: MinHash) -> None:
-        self._signatures[key] = sig
-        if not sig.is_empty():
-            self._lsh.insert(key, sig)
-
-    def signature_from_bytes(self, data: bytes) -> MinHash:
-        return MinHash(
-            num_perm=self.num_perm,
-            seed=self.seed,
-            hashvalues=np.frombuffer(data, dtype=np.uint64).copy(),
-            permutations=self._template.permutations,
-            scheme=self._template.scheme,
-        )
-
-
 def default_embedder(texts: Sequence[str]) -> np.ndarray:
     from parallax.corpus.embedding import embed_leads
 
@@ -176,7 +158,7 @@ class StoryClusterer:
         self.settings = settings or ClusterSettings()
         self.embed = embed or default_embedder
         self.vectors = VectorIndex(store.vector_path())
-        self.duplicates = CorpusDuplicates(threshold=self.settings.duplicate_similarity)
+        self.duplicates = NearDuplicateIndex(threshold=self.settings.duplicate_similarity)
         self.story_of: dict[int, int] = {}
         self.members: dict[int, set[int]] = {}
         self.day: dict[int, int | None] = {}
@@ -438,7 +420,7 @@ class StoryClusterer:
                 (
                     article.id,
                     vector_to_bytes(vector) if indexed and vector is not None else b"",
-                    signatures[article.id].hashvalues.astype(np.uint64).tobytes(),
+                    signature_to_bytes(signatures[article.id]),
                     write_features(names, term_counts),
                 )
             )

@@ -22,7 +22,6 @@ yields one Article or Skipped per URL.
 from __future__ import annotations
 
 import time
-import urllib.robotparser
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from protego import Protego
 
 from parallax import __version__
 from parallax.ingest.decode import UnreadableInput, decode_bytes
@@ -97,7 +97,7 @@ class Fetcher:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     last_request: dict[str, float] = field(default_factory=dict)
-    robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    robots: dict[str, Protego | None] = field(default_factory=dict)
     client: httpx.Client | None = None
     deadline: Deadline = field(init=False)
     backend: CheckedBackend = field(init=False)
@@ -152,11 +152,10 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.robots:
-            parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
+            parser: Protego | None
             try:
                 got = self.get(origin + "/robots.txt", check_robots=False)
-                assert parser is not None
-                parser.parse(decode_bytes(got.body).splitlines())
+                parser = Protego.parse(decode_bytes(got.body))
             except UnreadableInput:
                 parser = None  # no readable robots.txt: everything is allowed
             except RefusedHost:
@@ -167,7 +166,7 @@ class Fetcher:
                 parser = None  # no robots.txt: everything is allowed
             self.robots[origin] = parser
         rules = self.robots[origin]
-        return rules is None or rules.can_fetch(self.settings.user_agent, url)
+        return rules is None or bool(rules.can_fetch(url, self.settings.user_agent))
 
     def deadline_passed(self) -> bool:
         left = self.deadline.left()

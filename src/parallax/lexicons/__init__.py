@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from parallax.errors import ParallaxError
+from parallax.text.words import stop_words
 
 WORD = re.compile(r"[a-z]+(?:[-'’][a-z]+)*")
 VADER_PACKAGE = "vaderSentiment"
@@ -83,14 +84,6 @@ def load_hedges() -> tuple[str, ...]:
 def load_titles() -> tuple[str, ...]:
     """Titles and roles that may precede a name, longest first."""
     return tuple(sorted(set(_data_lines("titles.txt")), key=lambda t: (-len(t), t)))
-
-
-@cache
-def stop_words() -> frozenset[str]:
-    """English function words (spaCy's list; no model needed)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
 
 
 @cache

@@ -12,12 +12,12 @@ Routes: the HTML pages are in ``web/pages.py``, the JSON API (``/api/...``) in
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -237,7 +237,7 @@ def create_app(
     app.state.jobs = JobRunner(max_pending=max_jobs)
     app.state.analyser = analyser or run_analysis
     app.state.stages = stages or default_stages
-    app.state.page_cache = OrderedDict()
+    app.state.page_cache = LRUCache(maxsize=pages.KEEP_PAGES)
     app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
+
+from cachetools import LRUCache
 
 from parallax.corpus.connect import open_store
 from parallax.corpus.rows import StoryRecord
@@ -77,7 +78,7 @@ class StoreSource:
         self.index = StoryIndex([])
         self.read_at = float("-inf")
         # Recent reports by (story id, options): a story analysed with other options is another entry.
-        self.reports: OrderedDict[tuple[str, Options], Report] = OrderedDict()
+        self.reports: LRUCache[tuple[str, Options], Report] = LRUCache(maxsize=KEEP_REPORTS)
 
     def call(self, method: Callable[..., T], *args: Any) -> T:
         """Run ``method`` (one of the store's) on the store's own thread."""
@@ -125,9 +126,9 @@ class StoreSource:
     def get_report(self, story_id: str, options: Options | None = None) -> Report | None:
         key = (story_id, options or Options())
         with self.lock:
-            if key in self.reports:
-                self.reports.move_to_end(key)
-                return self.reports[key]
+            held = self.reports.get(key)  # a hit counts as a use
+            if held is not None:
+                return held
         report = self.call(self.store.load_analysis, story_id, key[1])
         if report is not None:
             self.remember(key, report)
@@ -137,9 +138,6 @@ class StoreSource:
         story_id = key[0]
         with self.lock:
             self.reports[key] = report
-            self.reports.move_to_end(key)
-            while len(self.reports) > KEEP_REPORTS:
-                self.reports.popitem(last=False)
             if story_id in self.index.by_id:
                 self.index.by_id[story_id].analysed = True
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
+from cachetools import LRUCache
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
@@ -134,19 +134,16 @@ def render_story_cached(request: Request, row: StoryRow, report: Report, options
     Rendering every section of a large story takes a while; the page changes
     only when the analysis (a new Report object) or the story row changes.
     """
-    cache: OrderedDict[tuple[str, Options], tuple[Report, StoryRow, str]] = request.app.state.page_cache
+    cache: LRUCache[tuple[str, Options], tuple[Report, StoryRow, str]] = request.app.state.page_cache
     key = (row.id, options)
     with PAGE_LOCK:
         held = cache.get(key)
         if held is not None and held[0] is report and held[1] == row:
-            cache.move_to_end(key)
             return held[2]
     context = story_context(report, f"/stories/{row.id}")
     html = bytes(render_page(request, "story.html.j2", row=row, saved=True, **context).body).decode()
     with PAGE_LOCK:
         cache[key] = (report, replace(row), html)
-        while len(cache) > KEEP_PAGES:
-            cache.popitem(last=False)
     return html
 
 

@@ -2,8 +2,9 @@
 
 ``NearDuplicateIndex`` holds one MinHash signature per key. ``query`` finds the
 keys whose shingle sets are likely similar to a text through the LSH bands,
-so a lookup never compares the text with every stored document. The corpus
-mode reuses the class as is; the story pipeline uses it for wire copies.
+so a lookup never compares the text with every stored document. Corpus mode
+refills it from stored signatures (``signature_from_bytes``, ``add_signature``);
+the syndication stage uses it for wire copies.
 
 Shingles are runs of ``shingle_size`` normalised words (lower case, quote
 marks and apostrophes unified, punctuation dropped), so changes of layout,
@@ -12,24 +13,14 @@ typography and case never hide a copy.
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-WORD = re.compile(r"[^\W_]+(?:['’`][^\W_]+)*", re.UNICODE)
-
-
-def normalise_word(word: str) -> str:
-    """Lower case with apostrophe variants unified, for matching only."""
-    return word.lower().replace("’", "'").replace("`", "'")
-
-
-def tokenize_words(text: str) -> list[str]:
-    """The normalised words of a text, in order."""
-    return [normalise_word(m.group(0)) for m in WORD.finditer(text)]
+from parallax.text.words import tokenize_words
 
 
 def make_shingles(words: list[str], size: int) -> set[str]:
@@ -104,12 +95,25 @@ class NearDuplicateIndex:
 
     def add(self, key: str, text: str) -> None:
         """Store a text under a key; adding a key twice is an error (remove it first)."""
+        self.add_signature(key, self.make_signature(text))
+
+    def add_signature(self, key: str, sig: MinHash) -> None:
+        """Store a signature made earlier (by ``make_signature`` or ``signature_from_bytes``)."""
         if key in self._signatures:
             raise KeyError(f"key {key!r} is already in the index; remove it before adding it again")
-        sig = self.make_signature(text)
         self._signatures[key] = sig
         if not _is_empty(sig):
             self._lsh.insert(key, sig)
+
+    def signature_from_bytes(self, data: bytes) -> MinHash:
+        """A signature stored by ``signature_to_bytes``, with this index's permutations."""
+        return MinHash(
+            num_perm=self.num_perm,
+            seed=self.seed,
+            hashvalues=np.frombuffer(data, dtype=np.uint64).copy(),
+            permutations=self._template.permutations,
+            scheme=self._template.scheme,
+        )
 
     def add_many(self, items: Iterable[tuple[str, str]]) -> None:
         for key, text in items:
@@ -160,6 +164,11 @@ class NearDuplicateIndex:
                 a, b = sorted((key, m.key))
                 pairs[(a, b)] = m.similarity
         return sorted(((a, b, s) for (a, b), s in pairs.items()), key=lambda p: (-p[2], p[0], p[1]))
+
+
+def signature_to_bytes(sig: MinHash) -> bytes:
+    """A signature's hash values as bytes, for a store (read back by ``signature_from_bytes``)."""
+    return bytes(sig.hashvalues.astype(np.uint64).tobytes())
 
 
 def _is_empty(sig: MinHash) -> bool:
