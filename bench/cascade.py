@@ -1,7 +1,7 @@
 """The similarity cascade of issue 12, measured without changing the product.
 
 A static model (model2vec distilled from all-MiniLM-L6-v2, see
-src/parallax/static_model.py) scores every sentence pair; pairs whose static cosine is
+src/parallax/nlp/static.py) scores every sentence pair; pairs whose static cosine is
 below a low bound are rejected and above a high bound accepted, and MiniLM scores only
 the pairs in between. Parts (``--part``, default all):
 
@@ -81,8 +81,8 @@ class Pairs:
 def embed_both(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors from the static model and from MiniLM, rows in ``texts`` order."""
     from parallax.analysis.embed import embed_texts
-    from parallax.models import STANDARD_EMBEDDER
-    from parallax.static_model import embed_static, ensure_static_model
+    from parallax.nlp.pretrained import STANDARD_EMBEDDER
+    from parallax.nlp.static import embed_static, ensure_static_model
 
     ensure_static_model()
     return embed_static(texts), embed_texts(texts, STANDARD_EMBEDDER)
@@ -273,7 +273,7 @@ def measure_speed(count: int) -> None:
 
     from parallax import models
     from parallax.analysis.embed import choose_threads
-    from parallax.static_model import ensure_static_model, load_static_model
+    from parallax.nlp.static import ensure_static_model, load_static_model
 
     texts = read_allsides_sentences(count)
     threads = choose_threads()
@@ -301,7 +301,7 @@ def load_lean_spacy() -> Any:
     """en_core_web_sm with only what sentences and NER need: no parser, the senter on."""
     import spacy
 
-    from parallax.models import SPACY_FALLBACKS, SPACY_UNUSED, STANDARD_SPACY
+    from parallax.nlp.pretrained import SPACY_FALLBACKS, SPACY_UNUSED, STANDARD_SPACY
 
     for name in (STANDARD_SPACY, SPACY_FALLBACKS[STANDARD_SPACY]):
         try:
@@ -314,7 +314,7 @@ def load_lean_spacy() -> Any:
 
 
 def measure_spacy(articles: int) -> None:
-    from parallax.models import load_spacy
+    from parallax.nlp.pretrained import load_spacy
     from speed import cut_allsides_story
 
     _, story = cut_allsides_story(SHARED / "datasets" / "allsides" / "articles.jsonl.gz", articles)

@@ -16,7 +16,7 @@ import numpy as np
 def embed_leads_static(texts: Sequence[str]) -> np.ndarray:
     """Static-model lead vectors, zero-padded to the store's width (cosines unchanged)."""
     from parallax.corpus.vectors import DIM
-    from parallax.static_model import embed_static
+    from parallax.nlp.static import embed_static
 
     rows = embed_static(texts)
     return np.hstack([rows, np.zeros((rows.shape[0], DIM - rows.shape[1]), dtype=np.float32)])
@@ -92,8 +92,9 @@ def measure_clustering_cascade(limit: int | None, bands: Sequence[float]) -> Non
     """ECB+ clustering with the cascade clusterer, one run per band."""
     import tempfile
 
-    from clustering import bcubed, load_ecb, write_jsonl
     from parallax.corpus.ingest import ingest
+
+    from clustering import bcubed, load_ecb, write_jsonl
     from parallax.corpus.store import open_store
 
     docs = load_ecb(limit)
@@ -124,7 +125,7 @@ def measure_clustering(limit: int | None, leads: Sequence[str]) -> None:
     import tempfile
 
     from clustering import evaluate, load_ecb, write_jsonl
-    from parallax.static_model import ensure_static_model
+    from parallax.nlp.static import ensure_static_model
 
     ensure_static_model()
     docs = load_ecb(limit)

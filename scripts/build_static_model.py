@@ -22,7 +22,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from parallax.errors import ModelUnavailable
-from parallax.static_model import DEFAULT_PCA_DIMS, build_static_model, default_folder
+from parallax.nlp.static import DEFAULT_PCA_DIMS, build_static_model, default_folder
 
 
 def main(argv: list[str] | None = None) -> int:

