@@ -80,7 +80,7 @@ class Pairs:
 
 def embed_both(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors from the static model and from MiniLM, rows in ``texts`` order."""
-    from parallax.analysis.embed import embed_texts
+    from parallax.analysis.reading.embed import embed_texts
     from parallax.nlp.pretrained import STANDARD_EMBEDDER
     from parallax.nlp.static import embed_static, ensure_static_model
 
@@ -216,7 +216,7 @@ def find_lonely(pairs: Pairs, low: float) -> tuple[int, int]:
 def report_prefilter(train: Pairs, tests: dict[str, Pairs]) -> None:
     """Claims' prefilter: a static low bound in place of MiniLM's COSINE_FLOOR, by pair and
     by sentence (a sentence with no pair at or above the bound needs no MiniLM vector)."""
-    from parallax.analysis.claims import COSINE_FLOOR
+    from parallax.analysis.claims.grouping import COSINE_FLOOR
 
     print(f"  claims prefilter: static low bound for MiniLM cosine >= COSINE_FLOOR ({COSINE_FLOOR})")
     print("    per set: pairs skipped / floor pairs lost / gold pairs lost | sentences needing no MiniLM")
@@ -272,7 +272,7 @@ def measure_speed(count: int) -> None:
     import torch
 
     from parallax import models
-    from parallax.analysis.embed import choose_threads
+    from parallax.analysis.reading.embed import choose_threads
     from parallax.nlp.static import ensure_static_model, load_static_model
 
     texts = read_allsides_sentences(count)

@@ -126,9 +126,9 @@ class Separation:
 
 def analyse_documents(docs: list[dict[str, Any]]) -> Report:
     """Sentences, vectors and claims for ECB+ documents taken as one story (no cleaning)."""
-    from parallax.analysis.claims import group_claims
-    from parallax.analysis.embed import embed_sentences
-    from parallax.analysis.sentences import split_sentences
+    from parallax.analysis.claims.grouping import group_claims
+    from parallax.analysis.reading.embed import embed_sentences
+    from parallax.analysis.reading.sentences import split_sentences
     from parallax.model import Article, Span
     from parallax.options import Options
     from parallax.stage import Context

@@ -99,10 +99,10 @@ def score_quotes(report: Any, gold: list[dict[str, Any]]) -> dict[str, float]:
 def analyse_seeds(seeds: Path) -> Any:
     """The seeds through the stages extraction needs (no embeddings)."""
     from parallax import pipeline
-    from parallax.analysis.numbers import compare_numbers
-    from parallax.analysis.quotes import compare_quote_wording
-    from parallax.analysis.sentences import split_sentences
-    from parallax.analysis.timeline import build_dated_timeline
+    from parallax.analysis.details.numbers import compare_numbers
+    from parallax.analysis.details.quotes import compare_quote_wording
+    from parallax.analysis.details.timeline import build_dated_timeline
+    from parallax.analysis.reading.sentences import split_sentences
     from parallax.clean.furniture import clean_articles
     from parallax.ingest import prepare, read_sources
     from parallax.options import Options

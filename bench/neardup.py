@@ -25,7 +25,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from parallax.analysis.reuse import compare_pair
+from parallax.analysis.provenance.reuse import compare_pair
 from parallax.model import Article
 from parallax.text.neardup import NearDuplicateIndex
 

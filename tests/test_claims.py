@@ -15,15 +15,15 @@ from rapidfuzz import fuzz
 
 import parallax
 from conftest import ROOT, floor, need_shared
-from parallax.analysis.claims import choose_text, group_claims, measure_plainness
-from parallax.analysis.coverage import compare_coverage
-from parallax.analysis.embed import embed_sentences
-from parallax.analysis.independence import count_independent_sources
-from parallax.analysis.reuse import detect_reuse
-from parallax.analysis.sentences import split_sentences
-from parallax.analysis.sources import find_cited_sources
-from parallax.analysis.summary import summarise
-from parallax.analysis.syndication import find_syndication
+from parallax.analysis.claims.coverage import compare_coverage
+from parallax.analysis.claims.grouping import choose_text, group_claims, measure_plainness
+from parallax.analysis.claims.independence import count_independent_sources
+from parallax.analysis.claims.summary import summarise
+from parallax.analysis.provenance.reuse import detect_reuse
+from parallax.analysis.provenance.sources import find_cited_sources
+from parallax.analysis.provenance.syndication import find_syndication
+from parallax.analysis.reading.embed import embed_sentences
+from parallax.analysis.reading.sentences import split_sentences
 from parallax.clean.furniture import clean_articles
 from parallax.model import Article, Claim, Mention, Report
 from parallax.options import Options
@@ -224,7 +224,7 @@ def make_sentence(text: str, article: str = "a1") -> Any:
 
 
 def test_claims_intent_is_not_the_deed() -> None:
-    from parallax.analysis.claims import describe_sentence, score_pair
+    from parallax.analysis.claims.grouping import describe_sentence, score_pair
 
     intent = describe_sentence(
         make_sentence("The union said the detained strikers will be released when talks allow.")
@@ -242,7 +242,7 @@ def test_claims_intent_is_not_the_deed() -> None:
 def test_claims_days_resolve_against_the_publication_date() -> None:
     import datetime as dt
 
-    from parallax.analysis.claims import describe_sentence, score_pair
+    from parallax.analysis.claims.grouping import describe_sentence, score_pair
 
     anchor = dt.date(2031, 3, 15)  # a Saturday
     named = describe_sentence(make_sentence("The pier reopened on March 14 after repairs."), anchor)
@@ -253,7 +253,7 @@ def test_claims_days_resolve_against_the_publication_date() -> None:
 
 
 def test_claims_main_clause_of_long_sentences() -> None:
-    from parallax.analysis.claims import find_main_clause
+    from parallax.analysis.claims.grouping import find_main_clause
 
     long = (
         "Two climbers were rescued from the glacier on Sunday, a father and son identified as "

@@ -1,9 +1,9 @@
-"""Translation and rewrite damage warnings (analysis/damage.py)."""
+"""Translation and rewrite damage warnings (analysis/wording/damage.py)."""
 
 from __future__ import annotations
 
-from parallax.analysis.damage import check_quotes, check_sentences, check_spellings, find_damage
-from parallax.analysis.entities import merge_entities
+from parallax.analysis.wording.damage import check_quotes, check_sentences, check_spellings, find_damage
+from parallax.analysis.wording.entities import merge_entities
 from parallax.model import Article, Entity, Report, Sentence
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parallax.analysis.entities import merge_entities, normalise_name
+from parallax.analysis.wording.entities import merge_entities, normalise_name
 from parallax.model import Article, Entity, Sentence
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from conftest import build_article
-from parallax.analysis.entities import merge_entities
-from parallax.analysis.framing import compare_framing, count_term
+from parallax.analysis.wording.entities import merge_entities
+from parallax.analysis.wording.framing import compare_framing, count_term
 from parallax.model import Article, Claim, Mention
 from parallax.text.words import stem
 

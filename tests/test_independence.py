@@ -1,9 +1,9 @@
-"""Independent sources per claim (analysis/independence.py)."""
+"""Independent sources per claim (analysis/claims/independence.py)."""
 
 from __future__ import annotations
 
-from parallax.analysis.independence import count_independent, group_sources
-from parallax.analysis.reuse import find_reuse
+from parallax.analysis.claims.independence import count_independent, group_sources
+from parallax.analysis.provenance.reuse import find_reuse
 from parallax.model import Article, CitedSource, Claim, DuplicateGroup, Mention, Report, Sentence
 
 

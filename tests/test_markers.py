@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from conftest import build_article, floor, need_shared
-from parallax.analysis.markers import flag_markers, quotation_spans
+from parallax.analysis.wording.markers import flag_markers, quotation_spans
 from parallax.lexicons import LoadedLexicon, derive_babe_words, load_attribution_verbs, load_hedges
 from parallax.model import Article, Claim, Mention
 

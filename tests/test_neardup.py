@@ -126,7 +126,7 @@ def test_neardup_same_event_reports_are_not_copies() -> None:
     import json
 
     from conftest import floor, need_shared
-    from parallax.analysis.reuse import compare_pair
+    from parallax.analysis.provenance.reuse import compare_pair
     from parallax.model import Article
 
     path = need_shared("datasets", "ecbplus", "documents.jsonl")

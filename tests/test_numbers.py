@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import build_article, floor
-from parallax.analysis.numbers import compare_quantities, extract_quantities, spacy_parser
+from parallax.analysis.details.numbers import compare_quantities, extract_quantities, spacy_parser
 from parallax.model import Article, Report
 from parallax.text.numbers import find_numbers, parse_word_number
 

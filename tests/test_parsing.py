@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.analysis.parsing import SharedParser, remember_sentences, shared_parser
-from parallax.analysis.sentences import split_sentences
+from parallax.analysis.reading.parsing import SharedParser, remember_sentences, shared_parser
+from parallax.analysis.reading.sentences import split_sentences
 from parallax.model import Article, Report, Sentence
 from parallax.options import Options
 from parallax.stage import Context

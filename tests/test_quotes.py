@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from conftest import build_article, floor
-from parallax.analysis.quotes import compare_quotes, extract_quotes, is_scare_quote, spacy_parser, word_diff
+from parallax.analysis.details.quotes import (
+    compare_quotes,
+    extract_quotes,
+    is_scare_quote,
+    spacy_parser,
+    word_diff,
+)
 from parallax.model import Article, Report
 
 ROOT = Path(__file__).resolve().parent.parent

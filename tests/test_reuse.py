@@ -1,8 +1,8 @@
-"""Text reuse: shared passages, systematic swaps, direction (analysis/reuse.py)."""
+"""Text reuse: shared passages, systematic swaps, direction (analysis/provenance/reuse.py)."""
 
 from __future__ import annotations
 
-from parallax.analysis.reuse import compare_pair, find_reuse, tokenize_article
+from parallax.analysis.provenance.reuse import compare_pair, find_reuse, tokenize_article
 from parallax.model import Article
 
 # A fictional story written for these tests.
@@ -133,7 +133,7 @@ def test_reuse_seeds_name_the_rewritten_pair(seed_report) -> None:  # type: igno
 
 
 def test_reuse_find_runs_same_with_prebuilt_indexes() -> None:
-    from parallax.analysis.reuse import find_runs, index_grams
+    from parallax.analysis.provenance.reuse import find_runs, index_grams
 
     a = tokenize_article(make("x", "one two three four five six seven one two three eight nine ten"))
     b = tokenize_article(make("y", "zero one two three four five six nine ten eleven one two three eight"))

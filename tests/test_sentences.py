@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parallax.analysis.sentences import cut_pieces, extract_numbers, split_sentences
+from parallax.analysis.reading.sentences import cut_pieces, extract_numbers, split_sentences
 from parallax.model import Article, Report, Sentence, Span
 from parallax.options import Options
 from parallax.stage import Context

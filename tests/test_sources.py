@@ -1,8 +1,8 @@
-"""Cited sources and sourcing shares (analysis/sources.py)."""
+"""Cited sources and sourcing shares (analysis/provenance/sources.py)."""
 
 from __future__ import annotations
 
-from parallax.analysis.sources import classify, find_sources, is_outlet, share_by_sentences
+from parallax.analysis.provenance.sources import classify, find_sources, is_outlet, share_by_sentences
 from parallax.model import Article, Entity, Sentence
 
 SENTENCES = [

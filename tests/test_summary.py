@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from parallax.analysis.summary import is_quotation, measure_support, write_summary
+from parallax.analysis.claims.summary import is_quotation, measure_support, write_summary
 from parallax.model import Article, Claim, Mention, Report, Sentence
 from parallax.options import Options
 from parallax.resources import Resources

@@ -1,10 +1,10 @@
-"""Syndication notices, near-identical articles and agency stories (analysis/syndication.py),
+"""Syndication notices, near-identical articles and agency stories (analysis/provenance/syndication.py),
 and the provenance report sections that show them."""
 
 from __future__ import annotations
 
-from parallax.analysis.reuse import find_reuse
-from parallax.analysis.syndication import find_notices, group_duplicates, name_agency
+from parallax.analysis.provenance.reuse import find_reuse
+from parallax.analysis.provenance.syndication import find_notices, group_duplicates, name_agency
 from parallax.model import Article, Removed, Report
 
 STORY = (
@@ -99,7 +99,7 @@ def test_syndication_sections_render_escaped() -> None:
 
 
 def test_syndication_notice_prefilter_keeps_every_match() -> None:
-    from parallax.analysis.syndication import _NOTICE_CORES, NOTICES
+    from parallax.analysis.provenance.syndication import _NOTICE_CORES, NOTICES
 
     text = (
         "Lead paragraph.\nThis story first appeared in the Harbour Gazette and is republished with "

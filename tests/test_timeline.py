@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import build_article
-from parallax.analysis.timeline import (
+from parallax.analysis.details.timeline import (
     build_timeline,
     collect_mentions,
     find_time_mentions,

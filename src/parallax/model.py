@@ -252,7 +252,7 @@ class Skipped:
 
 @dataclass
 class Quantity:
-    """A number in an article together with what it counts (analysis/numbers.py)."""
+    """A number in an article together with what it counts (analysis/details/numbers.py)."""
 
     id: str
     """Quantity id ("n1", "n2", ...)."""
@@ -306,7 +306,7 @@ class NumberComparison:
 
 @dataclass
 class Quote:
-    """A direct quote with its speaker (analysis/quotes.py)."""
+    """A direct quote with its speaker (analysis/details/quotes.py)."""
 
     id: str
     """Quote id ("q1", "q2", ...)."""
@@ -530,7 +530,7 @@ class Marker:
 
 @dataclass
 class CopiedSpan:
-    """A passage two articles share (analysis/reuse.py); offsets into each one's original."""
+    """A passage two articles share (analysis/provenance/reuse.py); offsets into each one's original."""
 
     a_start: int
     """Start of the passage in article a's original text."""
@@ -636,7 +636,7 @@ class DuplicateGroup:
 
 @dataclass
 class CitedSource:
-    """Whom an article attributes information to (analysis/sources.py)."""
+    """Whom an article attributes information to (analysis/provenance/sources.py)."""
 
     article: str
     """Id of the article that cites the source."""

@@ -31,22 +31,22 @@ from parallax.stage import Context, Stage
 
 
 def default_stages() -> list[Stage]:
-    from parallax.analysis.claims import group_claims
-    from parallax.analysis.coverage import compare_coverage
-    from parallax.analysis.damage import flag_damage
-    from parallax.analysis.embed import embed_sentences
-    from parallax.analysis.entities import match_entities
-    from parallax.analysis.framing import compare_word_choice
-    from parallax.analysis.independence import count_independent_sources
-    from parallax.analysis.markers import flag_judgement_words
-    from parallax.analysis.numbers import compare_numbers
-    from parallax.analysis.quotes import compare_quote_wording
-    from parallax.analysis.reuse import detect_reuse
-    from parallax.analysis.sentences import split_sentences
-    from parallax.analysis.sources import find_cited_sources
-    from parallax.analysis.summary import summarise
-    from parallax.analysis.syndication import find_syndication
-    from parallax.analysis.timeline import build_dated_timeline
+    from parallax.analysis.claims.coverage import compare_coverage
+    from parallax.analysis.claims.grouping import group_claims
+    from parallax.analysis.claims.independence import count_independent_sources
+    from parallax.analysis.claims.summary import summarise
+    from parallax.analysis.details.numbers import compare_numbers
+    from parallax.analysis.details.quotes import compare_quote_wording
+    from parallax.analysis.details.timeline import build_dated_timeline
+    from parallax.analysis.provenance.reuse import detect_reuse
+    from parallax.analysis.provenance.sources import find_cited_sources
+    from parallax.analysis.provenance.syndication import find_syndication
+    from parallax.analysis.reading.embed import embed_sentences
+    from parallax.analysis.reading.sentences import split_sentences
+    from parallax.analysis.wording.damage import flag_damage
+    from parallax.analysis.wording.entities import match_entities
+    from parallax.analysis.wording.framing import compare_word_choice
+    from parallax.analysis.wording.markers import flag_judgement_words
     from parallax.clean.furniture import clean_articles
 
     return [

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from parallax.analysis.numbers import format_value
+from parallax.analysis.details.numbers import format_value
 from parallax.model import Quantity, Report
 from parallax.render.sections import Section, analysed_when, clean_terminal, escape_cell, escape_md
 from parallax.render.templating import render_template

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import Any, cast
 
-from parallax.analysis.parsing import shared_parser
+from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import Article, Bound, NumberComparison, Quantity, QuantityKind, Report, Sentence, Verdict
 from parallax.stage import Context, stage
 from parallax.text.numbers import Found, find_numbers

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from parallax.analysis.sources import bare_name, claim_origins, share_by_claims
+from parallax.analysis.provenance.sources import bare_name, claim_origins, share_by_claims
 from parallax.model import Claim, CopiedSpan, Mention, Report, ReusePair
 from parallax.stage import Context, stage
 

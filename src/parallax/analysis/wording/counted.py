@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parallax.analysis.alignment import VERB_DEPS, Term, Word, is_raising_verb, root_of
-from parallax.analysis.entities import fold
+from parallax.analysis.claims.alignment import VERB_DEPS, Term, Word, is_raising_verb, root_of
+from parallax.analysis.wording.entities import fold
 from parallax.model import Article, NumberComparison, Quantity
 from parallax.text.words import stop_words
 

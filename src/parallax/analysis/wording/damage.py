@@ -239,7 +239,7 @@ def check_spellings(report: Report, articles: list[Article] | None = None) -> di
 
 
 def _entity_notes(report: Report) -> list[tuple[str, str, str, list[str]]]:
-    """Spelling notes of the merged PERSON entities (``report.entities``, from analysis/entities.py)."""
+    """Spelling notes of the merged PERSON entities (``report.entities``, from wording/entities.py)."""
     return [
         (note.article, note.spelling, note.majority, note.majority_outlets)
         for entity in report.entities

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from parallax.analysis.alignment import (
+from parallax.analysis.claims.alignment import (
     QUOTE_CHARS,
     Term,
     Word,
@@ -34,8 +34,8 @@ from parallax.analysis.alignment import (
     trim,
     words_of,
 )
-from parallax.analysis.counted import counted_pairs
-from parallax.analysis.entities import FAMILIES, fold, name_key, strip_marks
+from parallax.analysis.wording.counted import counted_pairs
+from parallax.analysis.wording.entities import FAMILIES, fold, name_key, strip_marks
 from parallax.model import (
     Article,
     Claim,
@@ -346,7 +346,7 @@ def compare_word_choice(ctx: Context) -> None:
 
     Uses the aligned quantities of the numbers stage as a third source.
     """
-    from parallax.analysis.parsing import shared_parser
+    from parallax.analysis.reading.parsing import shared_parser
 
     report = ctx.report
     parse = shared_parser(ctx).parse_many

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from parallax.analysis.claims import QUOTE_MARKS, describe_sentence, measure_plainness
+from parallax.analysis.claims.grouping import QUOTE_MARKS, describe_sentence, measure_plainness
 from parallax.model import Claim, Report, Sentence, SummarySentence
 from parallax.stage import Context, stage
 

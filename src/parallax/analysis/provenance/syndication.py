@@ -18,7 +18,7 @@ import re
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from parallax.analysis.sources import is_outlet
+from parallax.analysis.provenance.sources import is_outlet
 from parallax.model import Article, DuplicateGroup, NoticeKind, ReusePair, SyndicationNotice
 from parallax.stage import Context, stage
 from parallax.text.neardup import NearDuplicateIndex

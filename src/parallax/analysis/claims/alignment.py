@@ -18,7 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from parallax.analysis.entities import fold
+from parallax.analysis.wording.entities import fold
 from parallax.lexicons import load_attribution_verbs
 from parallax.model import Sentence
 from parallax.text.words import stem, stop_words

@@ -15,7 +15,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from parallax.analysis.parsing import remember_sentences
+from parallax.analysis.reading.parsing import remember_sentences
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
 from parallax.stage import Context, stage

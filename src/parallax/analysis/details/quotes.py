@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from parallax.analysis.parsing import shared_parser
+from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import (
     Article,
     ArticleWarning,

@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from parallax.analysis.entities import name_key, strip_marks
+from parallax.analysis.wording.entities import name_key, strip_marks
 from parallax.lexicons import (
     LoadedLexicon,
     load_attribution_verbs,

@@ -1,0 +1,3 @@
+"""Claims: sentences grouped into facts across outlets, their alignment, who covers what, independent
+support, the cited summary.
+"""

@@ -1,0 +1,3 @@
+"""Details that differ between outlets: numbers and what they count, quotes and their wording, dates
+and the timeline.
+"""

@@ -1,0 +1,3 @@
+"""Provenance: copied passages and word swaps, syndication and near-identical copies, whom each article
+cites.
+"""
