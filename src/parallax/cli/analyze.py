@@ -106,7 +106,9 @@ def stages_command() -> None:
 
     from parallax.pipeline import describe_stages
 
-    table = Table("stage", "needs", "provides", "what it does", show_lines=True, highlight=False)
+    table = Table(show_lines=True, highlight=False)
+    for heading in ("stage", "needs", "provides", "what it does"):
+        table.add_column(heading, overflow="fold")  # field paths are shown whole, never cut with "…"
     for row in describe_stages():
         table.add_row(*row)
     Console(highlight=False, markup=False, emoji=False).print(table)
