@@ -109,8 +109,8 @@ def stages_command() -> None:
     table = Table(show_lines=True, highlight=False)
     for heading in ("stage", "needs", "provides", "what it does"):
         table.add_column(heading, overflow="fold")  # field paths are shown whole, never cut with "…"
-    for row in describe_stages():
-        table.add_row(*row)
+    for name, needs, provides, what in describe_stages():
+        table.add_row(name, needs.replace(", ", "\n"), provides.replace(", ", "\n"), what)  # a path a line
     Console(highlight=False, markup=False, emoji=False).print(table)
 
 
