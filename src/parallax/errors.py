@@ -27,5 +27,13 @@ class StoreError(ParallaxError):
     """The corpus store could not be opened, read or written."""
 
 
+class StoreFull(StoreError):
+    """The disk (or the size limit) holding the corpus is full; the failed write was rolled back."""
+
+
+class StoreReadOnly(StoreError):
+    """The corpus cannot be written: a read-only file, disk, database or transaction."""
+
+
 class OptionsError(ParallaxError, ValueError):
     """An analysis setting has a value of the wrong type or outside its allowed range."""

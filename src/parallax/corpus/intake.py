@@ -33,6 +33,7 @@ from parallax.clean.furniture import clean_article
 from parallax.corpus.features import content_hash
 from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
+from parallax.errors import StoreError
 from parallax.ingest.sources import Read, iter_sources
 from parallax.ingest.urls import Fetcher, FetchSettings
 from parallax.model import Article, Skipped
@@ -174,8 +175,16 @@ def ingest(
         try:
             for read in iter_sources(sources, fetcher):
                 run.take(read)
-        finally:
             run.flush()
+        except StoreError as exc:  # the failed batch was rolled back; what came before it is stored
+            raise type(exc)(
+                f"{exc}. {run.summary.added} new articles were stored before the failure and stay; "
+                "running the same command again adds only what is missing"
+            ) from exc
+        except BaseException:
+            run.flush()  # an interruption: keep what was read before it
+            raise
+        finally:
             fetcher.close()
         if cluster:
             report = progress or (lambda stage, n: None)

@@ -31,7 +31,7 @@ from typing import Any
 from parallax.corpus.features import content_hash
 from parallax.corpus.rows import AddOutcome, ClusterBatch, StoredArticle, StoryRecord, article_key
 from parallax.corpus.schema import MIGRATIONS, SQLITE_TYPES
-from parallax.errors import StoreError
+from parallax.errors import StoreError, StoreFull, StoreReadOnly
 from parallax.model import Article, Report
 from parallax.options import Options
 
@@ -104,6 +104,18 @@ class Store(abc.ABC):
         if isinstance(exc, StoreError):
             return exc
         return StoreError(f"the corpus '{self.target}' failed: {exc}")
+
+    def full_error(self, exc: Exception) -> StoreFull:
+        return StoreFull(
+            f"the disk holding the corpus '{self.target}' is full ({exc}): the write in progress was rolled "
+            "back; free some space and run the command again"
+        )
+
+    def read_only_error(self, exc: Exception) -> StoreReadOnly:
+        return StoreReadOnly(
+            f"the corpus '{self.target}' cannot be written ({exc}): the file, its folder or its disk is "
+            "read-only; make it writable, or give another --db"
+        )
 
     @abc.abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:

@@ -65,6 +65,10 @@ class PostgresStore(Store):
                 f"the corpus {self.target} is locked by another process; wait for it to finish and run "
                 "the command again"
             )
+        if isinstance(exc, (errors.DiskFull, errors.OutOfMemory)):
+            return self.full_error(exc)
+        if isinstance(exc, (errors.ReadOnlySqlTransaction, errors.InsufficientPrivilege)):
+            return self.read_only_error(exc)
         if isinstance(exc, self.psycopg.Error):
             return StoreError(f"the PostgreSQL corpus {self.target} failed: {exc}")
         return super().translate_error(exc)

@@ -43,6 +43,11 @@ class SQLiteStore(Store):
                 "holding a write transaction); wait for it to finish and run the command again"
             )
         if isinstance(exc, sqlite3.DatabaseError):
+            code = getattr(exc, "sqlite_errorname", "")
+            if code.startswith("SQLITE_FULL") or "disk is full" in str(exc):
+                return self.full_error(exc)
+            if code.startswith("SQLITE_READONLY") or "readonly" in str(exc).lower():
+                return self.read_only_error(exc)
             return StoreError(f"the corpus '{self.target}' failed: {exc}")
         return super().translate_error(exc)
 
