@@ -75,6 +75,21 @@ MIGRATIONS: list[list[str]] = [
             reason TEXT NOT NULL
         )""",
     ],
+    # 2: what `parallax watch` remembers of each polled source (conditional-request validators and
+    # its schedule); IF NOT EXISTS so that the migration can be renumbered when branches merge
+    [
+        """CREATE TABLE IF NOT EXISTS feed_state (
+            source TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            last_polled TEXT,
+            next_poll TEXT,
+            interval_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_new TEXT
+        )""",
+    ],
 ]
 
 SQLITE_TYPES = {"pk": "INTEGER PRIMARY KEY", "blob": "BLOB", "bigint": "INTEGER"}

@@ -15,6 +15,11 @@
   when it fits in the deadline;
 * a cap on the body size, enforced while streaming.
 
+Conditional requests: ``fetch(url, headers={"If-None-Match": etag})`` sends the
+extra headers with the request for ``url`` (not with robots.txt), and the
+result carries the answer's status (304: not modified, with an empty body) and
+headers (``ETag``, ``Last-Modified``).
+
 ``read_url_list`` reads a ``.urls`` file (one URL per line, ``#`` comments) and
 yields one Article or Skipped per URL.
 """
@@ -22,7 +27,7 @@ yields one Article or Skipped per URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -72,6 +77,8 @@ class Fetched:
     url: str  # after redirects
     content_type: str
     body: bytes
+    status: int = 200  # 304 when a conditional request found nothing new
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -172,29 +179,30 @@ class Fetcher:
         left = self.deadline.left()
         return left is not None and left <= 0
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
         """The body of ``url`` after every check; FetchError with the reason otherwise.
 
         The whole fetch (robots.txt, redirects, retries, the body) ends within
         ``settings.timeout`` seconds, not counting polite waits between requests.
+        ``headers`` are sent with the request for ``url`` and its redirects (conditional requests).
         """
         check_syntax(url)
         self.deadline.start(self.settings.timeout)
         try:
             if not self.allowed_by_robots(url):
                 raise FetchError("robots.txt of the site disallows fetching this URL")
-            return self.get(url, check_robots=True)
+            return self.get(url, check_robots=True, headers=headers)
         finally:
             self.deadline.end = None
 
-    def get(self, url: str, *, check_robots: bool) -> Fetched:
+    def get(self, url: str, *, check_robots: bool, headers: Mapping[str, str] | None = None) -> Fetched:
         retries = 0
         redirects = 0
         while True:
             host = self.check_url(url)
             self.wait_turn(host)
             try:
-                with self.client_or_fail().stream("GET", url) as response:
+                with self.client_or_fail().stream("GET", url, headers=headers) as response:
                     if response.is_redirect and "location" in response.headers:
                         redirects += 1
                         if redirects > MAX_REDIRECTS:
@@ -212,7 +220,8 @@ class Fetcher:
                         tries = f" (after {retries + 1} tries)" if retries else ""
                         raise FetchError(f"the server answered HTTP {response.status_code}{tries}")
                     body = self.read_body(response)
-                    return Fetched(str(response.url), response.headers.get("content-type", ""), body)
+                    kind = response.headers.get("content-type", "")
+                    return Fetched(str(response.url), kind, body, response.status_code, response.headers)
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out: the fetch took more than {self.settings.timeout:g} s") from exc
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
@@ -272,6 +281,11 @@ def fetch_items(url: str, fetcher: Fetcher) -> Iterator[Item]:
     except FetchError as exc:
         yield Skipped(url, f"not fetched: {exc}")
         return
+    yield from read_fetched(url, got, fetcher)
+
+
+def read_fetched(url: str, got: Fetched, fetcher: Fetcher) -> Iterator[Item]:
+    """The articles of a fetched body: a feed's entries, or one page through trafilatura."""
     if is_feed(got.content_type, got.body):
         from parallax.ingest.feeds import read_feed_bytes
 
