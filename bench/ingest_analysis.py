@@ -1,9 +1,9 @@
 """Analysis as part of ingest: ingest + queue analysis of the first N AllSides articles, and the cost
 of one article joining a 20-article story (no reuse yet: a full re-analysis of 21 articles).
 
-    python bench/queue.py                 # the first 1,000 articles
-    python bench/queue.py --limit 200     # a quicker subset
-    python bench/queue.py --skip-join     # only the ingest + analysis part
+    python bench/ingest_analysis.py                 # the first 1,000 articles
+    python bench/ingest_analysis.py --limit 200     # a quicker subset
+    python bench/ingest_analysis.py --skip-join     # only the ingest + analysis part
 
 Runs through the real corpus path (a fresh SQLite file, ``ingest`` then ``work_queue``)
 with the default options. Prints wall times, stories analysed, seconds per analysed story

@@ -37,7 +37,9 @@ FLOOD = [
     ("Valley Times", "Floods along the river Senna forced four hundred families in Arlow from their homes."),
     ("River Post", "Four hundred families in Arlow left their homes as the river Senna flooded the town."),
 ]
-ALONE = [("Tessary Post", "Voters in Tessary elected Omar Lind governor, ending twelve years of Harvest rule.")]
+ALONE = [
+    ("Tessary Post", "Voters in Tessary elected Omar Lind governor, ending twelve years of Harvest rule.")
+]
 
 
 def bag_embedder(texts: Sequence[str]) -> np.ndarray:
