@@ -170,7 +170,8 @@ def test_cli_corpus_export_jsonl_and_parquet(corpus: Path, tmp_path: Path) -> No
     assert runner.invoke(app, ["export", "--db", str(corpus), "-o", str(parquet)]).exit_code == 0
     table = pq.read_table(parquet).to_pylist()
     assert sorted(r["size"] for r in table) == [1, 2]
-    assert all(r["analysis"] is None for r in table)
+    by_size = sorted(table, key=lambda r: r["size"])  # ingest analysed the two-outlet story only
+    assert by_size[0]["analysis"] is None and json.loads(by_size[1]["analysis"])["claims"]
 
 
 def test_cli_corpus_missing_corpus_and_unknown_story(corpus: Path, tmp_path: Path) -> None:

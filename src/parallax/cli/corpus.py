@@ -1,4 +1,4 @@
-"""Corpus commands: ``parallax ingest``, ``stories``, ``story`` and ``export``.
+"""Corpus commands: ``parallax ingest``, ``analyse-pending``, ``stories``, ``story`` and ``export``.
 
 Thin wrappers over ``parallax.corpus``: argument checks, a progress bar, and
 messages instead of tracebacks. ``--db`` takes a SQLite file (default
@@ -71,16 +71,22 @@ def open_corpus(db: str | None, *, must_exist: bool = True):  # type: ignore[no-
 def ingest_command(
     sources: list[str],
     db: str | None,
-    allow_private: bool,
-    host_interval: float,
-    timeout: float,
-    max_bytes: int,
-    no_robots: bool,
+    fetch_values: tuple[bool, float, float, int, bool],
     no_cluster: bool,
+    no_analyse: bool,
+    **settings: Any,
 ) -> None:
+    """Read sources into a corpus, group the new articles into stories and analyse every story that
+    has two or more outlets and no analysis of its current articles (resumable, idempotent)."""
+    from parallax.cli.pending import analyse_queue
     from parallax.corpus.intake import ingest
     from parallax.ingest.urls import FetchSettings
 
+    try:
+        options = options_from(settings)
+    except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
+    allow_private, host_interval, timeout, max_bytes, no_robots = fetch_values
     store = open_corpus(db, must_exist=False)
     fetch = FetchSettings(
         timeout=timeout,
@@ -111,20 +117,48 @@ def ingest_command(
                         bar.update(clustering, visible=True, total=store.count_pending() + n)
                     bar.advance(clustering, n)
 
-            summary = ingest(store, sources, fetch=fetch, progress=progress, cluster=not no_cluster)
+            summary = ingest(
+                store, sources, fetch=fetch, progress=progress, cluster=not no_cluster, options=options
+            )
+        for line in summary.lines():
+            console.print(Text(line))
+        if not (no_cluster or no_analyse or (summary.read == 0 and summary.errors)):
+            analyse_queue(store, options, console)
     except ModelUnavailable as error:
         fail(f"a model is unavailable: {error}")
     except ParallaxError as error:
         fail(str(error))
     finally:
         store.close()
-    for line in summary.lines():
-        console.print(Text(line))
-    console.print(Text(f"corpus: {db_target(db)} ({summary.seconds:.1f} s)"))
+    console.print(Text(f"corpus: {db_target(db)} ({summary.seconds:.1f} s ingesting)"))
     if summary.read == 0 and summary.errors:
         for source, record, reason in ingest_errors_tail(db):
             warn(f"{source}{'#' + record if record else ''}: {reason}")
         raise typer.Exit(1)
+
+
+def analyse_pending_command(db: str | None, limit: int | None, **settings: Any) -> None:
+    """Analyse the stories waiting in a corpus's analysis queue (new stories, and stories whose
+    articles changed) with the given settings; an interrupted run resumes where it stopped."""
+    from parallax.cli.pending import analyse_queue
+
+    if limit is not None and limit < 1:
+        fail(f"--limit must be at least 1, not {limit}", code=2)
+    try:
+        options = options_from(settings)
+    except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
+    store = open_corpus(db)
+    console = make_stderr()
+    try:
+        analyse_queue(store, options, console, limit)
+    except ModelUnavailable as error:
+        fail(f"a model is unavailable: {error}; the queue is kept for the next run")
+    except ParallaxError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    console.print(Text(f"corpus: {db_target(db)}"))
 
 
 def ingest_errors_tail(db: str | None, limit: int = 10) -> list[tuple[str, str | None, str]]:
@@ -149,13 +183,13 @@ def stories_command(db: str | None, fmt: ListFormat, min_size: int, limit: int |
         typer.echo(json.dumps({"stories": rows}, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False, markup=False, emoji=False)
-    table = Table("id", "size", "outlets", "dates", "title", show_lines=False)
+    table = Table("id", "size", "outlets", "dates", "analysis", "title", show_lines=False)
     for row in rows:
         dates = "-".join(d for d in (row["first"], row["last"] if row["last"] != row["first"] else None) if d)
         outlets = ", ".join(row["outlets"][:4]) + (
             f" +{len(row['outlets']) - 4}" if len(row["outlets"]) > 4 else ""
         )
-        cells = [row["id"], str(row["size"]), outlets, dates or "undated", row["title"]]
+        cells = [row["id"], str(row["size"]), outlets, dates or "undated", row["analysis"], row["title"]]
         if console.is_terminal:
             table.add_row(*(Text(clean_terminal(c)) for c in cells))
         else:  # piped: one tab-separated line per story, never wrapped
@@ -245,43 +279,105 @@ def build_story() -> Any:
     return with_setting_flags(story, params, story_command.__doc__)
 
 
+def keyword(name: str, default: Any, annotation: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+
+def build_ingest() -> Any:
+    """The ``ingest`` command: fetch and clustering flags, ``--no-analyse``, one flag per setting."""
+    sources = Annotated[
+        list[str],
+        typer.Argument(
+            help="Folders, .jsonl/.jsonl.gz, feeds (.rss/.atom/.xml), .warc(.gz), .urls lists, URLs."
+        ),
+    ]
+    flag = typer.Option
+    params = [
+        inspect.Parameter("sources", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=sources),
+        keyword("db", None, Annotated[str | None, flag("--db", help=DB_HELP)]),
+        keyword(
+            "allow_private",
+            False,
+            Annotated[
+                bool,
+                flag("--allow-private", help="Allow fetching private, loopback and link-local addresses."),
+            ],
+        ),
+        keyword(
+            "host_interval",
+            1.0,
+            Annotated[float, flag("--host-interval", help="Seconds between requests to one host.")],
+        ),
+        keyword(
+            "timeout",
+            15.0,
+            Annotated[float, flag("--timeout", help="Seconds one whole fetch may take, retries included.")],
+        ),
+        keyword(
+            "max_bytes",
+            5_000_000,
+            Annotated[int, flag("--max-bytes", help="Largest body fetched, in bytes.")],
+        ),
+        keyword(
+            "no_robots",
+            False,
+            Annotated[bool, flag("--no-robots", help="Do not read robots.txt (only for your own sites).")],
+        ),
+        keyword(
+            "no_cluster",
+            False,
+            Annotated[
+                bool, flag("--no-cluster", help="Store articles without clustering (or analysing) them yet.")
+            ],
+        ),
+        keyword(
+            "no_analyse",
+            False,
+            Annotated[
+                bool,
+                flag(
+                    "--no-analyse",
+                    help="Queue the stories that need an analysis without analysing them "
+                    "(`parallax analyse-pending` does it later).",
+                ),
+            ],
+        ),
+    ]
+    fetch_names = ("allow_private", "host_interval", "timeout", "max_bytes", "no_robots")
+
+    def ingest(**kwargs: Any) -> None:
+        fetch_values: Any = tuple(kwargs.pop(name) for name in fetch_names)
+        no_cluster, no_analyse = kwargs.pop("no_cluster"), kwargs.pop("no_analyse")
+        sources, db = kwargs.pop("sources"), kwargs.pop("db")
+        ingest_command(sources, db, fetch_values, no_cluster, no_analyse, **kwargs)
+
+    return with_setting_flags(ingest, params, ingest_command.__doc__)
+
+
+def build_analyse_pending() -> Any:
+    """The ``analyse-pending`` command, with one flag per analysis setting."""
+    params = [
+        keyword("db", None, Annotated[str | None, typer.Option("--db", help=DB_HELP)]),
+        keyword(
+            "limit",
+            None,
+            Annotated[
+                int | None, typer.Option("--limit", help="Analyse at most this many stories, then stop.")
+            ],
+        ),
+    ]
+
+    def analyse_pending(**kwargs: Any) -> None:
+        analyse_pending_command(kwargs.pop("db"), kwargs.pop("limit"), **kwargs)
+
+    return with_setting_flags(analyse_pending, params, analyse_pending_command.__doc__)
+
+
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to the ``parallax`` app."""
 
-    @app.command("ingest")
-    def ingest(
-        sources: Annotated[
-            list[str],
-            typer.Argument(
-                help="Folders, .jsonl/.jsonl.gz, feeds (.rss/.atom/.xml), .warc(.gz), .urls lists, URLs."
-            ),
-        ],
-        db: Annotated[str | None, typer.Option("--db", help=DB_HELP)] = None,
-        allow_private: Annotated[
-            bool,
-            typer.Option(
-                "--allow-private", help="Allow fetching private, loopback and link-local addresses."
-            ),
-        ] = False,
-        host_interval: Annotated[
-            float, typer.Option("--host-interval", help="Seconds between requests to one host.")
-        ] = 1.0,
-        timeout: Annotated[
-            float,
-            typer.Option("--timeout", help="Seconds one whole fetch may take, retries included."),
-        ] = 15.0,
-        max_bytes: Annotated[
-            int, typer.Option("--max-bytes", help="Largest body fetched, in bytes.")
-        ] = 5_000_000,
-        no_robots: Annotated[
-            bool, typer.Option("--no-robots", help="Do not read robots.txt (only for your own sites).")
-        ] = False,
-        no_cluster: Annotated[
-            bool, typer.Option("--no-cluster", help="Store articles without clustering them yet.")
-        ] = False,
-    ) -> None:
-        """Read sources into a corpus and group the new articles into stories (resumable, idempotent)."""
-        ingest_command(sources, db, allow_private, host_interval, timeout, max_bytes, no_robots, no_cluster)
+    app.command("ingest")(build_ingest())
+    app.command("analyse-pending")(build_analyse_pending())
 
     @app.command("stories")
     def stories(

@@ -10,7 +10,7 @@ from parallax.cli.common import fail
 from parallax.errors import ParallaxError
 
 
-def serve_command(db: str | None, host: str, port: int) -> None:
+def serve_command(db: str | None, host: str, port: int, worker: bool = True) -> None:
     """Check the arguments, open the corpus and run the server until interrupted."""
     if not 0 < port < 65536:
         fail(f"--port must be between 1 and 65535, not {port}", code=2)
@@ -19,7 +19,7 @@ def serve_command(db: str | None, host: str, port: int) -> None:
 
         from parallax.web.app import create_app
 
-        web = create_app(db)
+        web = create_app(db, worker=worker)
     except ParallaxError as exc:
         fail(str(exc))
     where = f"http://{host}:{port}/" if ":" not in host else f"http://[{host}]:{port}/"
@@ -40,9 +40,20 @@ def serve(
     ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_worker: Annotated[
+        bool,
+        typer.Option(
+            "--no-worker",
+            help="Do not analyse queued stories in the background "
+            "(by default one story at a time is analysed while the server runs).",
+        ),
+    ] = False,
 ) -> None:
-    """Browse stories and their comparisons in a web browser; analyse pasted articles."""
-    serve_command(db, host, port)
+    """Browse stories and their comparisons in a web browser; analyse pasted articles.
+
+    With a corpus, a background worker analyses the stories waiting in its analysis queue,
+    including those another process ingests while the server runs."""
+    serve_command(db, host, port, worker=not no_worker)
 
 
 def register(app: typer.Typer) -> None:

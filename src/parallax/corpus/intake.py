@@ -31,12 +31,14 @@ from dataclasses import dataclass, field
 
 from parallax.clean.furniture import clean_article
 from parallax.corpus.features import content_hash
+from parallax.corpus.queue import enqueue_stories
 from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
 from parallax.errors import StoreError
 from parallax.ingest.sources import Read, iter_sources
 from parallax.ingest.urls import Fetcher, FetchSettings
 from parallax.model import Article, Skipped
+from parallax.options import Options
 
 STORE_BATCH = 500
 
@@ -53,6 +55,7 @@ class IngestSummary:
     errors: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     clustering: ClusterSummary = field(default_factory=ClusterSummary)
+    queued: int = 0  # stories queued for analysis (new, or their members changed)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -71,6 +74,7 @@ class IngestSummary:
             f"clustered {c.clustered}: {c.created} new stories, {c.joined} joined a story, "
             f"{c.duplicates} near-duplicates, {c.merged} merges, {c.split} splits"
         )
+        out.append(f"{self.queued} stories queued for analysis")
         return out
 
 
@@ -166,8 +170,10 @@ def ingest(
     embed: Embedder | None = None,
     progress: ProgressFn | None = None,
     cluster: bool = True,
+    options: Options | None = None,
 ) -> IngestSummary:
-    """Read ``sources`` into ``store`` and cluster what is new; returns the counts."""
+    """Read ``sources`` into ``store``, cluster what is new and queue the stories that need an
+    analysis with ``options`` (``parallax.corpus.queue.work_queue`` analyses them); returns the counts."""
     began = time.perf_counter()
     fetcher = Fetcher(fetch or FetchSettings())
     with store.ingest_lock():
@@ -191,5 +197,6 @@ def ingest(
             report("cluster", 0)
             clusterer = StoryClusterer(store, settings, embed)
             run.summary.clustering = clusterer.cluster_pending(lambda n: report("cluster", n))
+            run.summary.queued = enqueue_stories(store, options)
     run.summary.seconds = time.perf_counter() - began
     return run.summary

@@ -79,6 +79,8 @@ class StoryRecord:
     status: str
     analysed: bool = False
     article_ids: list[str] = field(default_factory=list)
+    analysis: str = "none"  # current, stale, pending, failed, none (parallax.corpus.queue)
+    digest: dict[str, Any] | None = None  # what the stored analysis found (parallax.corpus.digest)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,8 @@ class StoryRecord:
             "last": self.last,
             "analysed": self.analysed,
             "article_ids": self.article_ids,
+            "analysis": self.analysis,
+            "digest": self.digest,
         }
 
 

@@ -90,6 +90,26 @@ MIGRATIONS: list[list[str]] = [
             last_new TEXT
         )""",
     ],
+    # 3: the analysis queue (one row per story that needs or had an analysis), analysis digests
+    [
+        """CREATE TABLE analysis_queue (
+            story_id {bigint} PRIMARY KEY,
+            state TEXT NOT NULL,
+            analysis_key TEXT,
+            worker TEXT,
+            host TEXT,
+            pid INTEGER,
+            claimed_at TEXT,
+            lease_until TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            analysed_count INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            queued_at TEXT NOT NULL,
+            done_at TEXT
+        )""",
+        "CREATE INDEX analysis_queue_state ON analysis_queue (state, queued_at, story_id)",
+        "ALTER TABLE analyses ADD COLUMN digest TEXT",
+    ],
 ]
 
 SQLITE_TYPES = {"pk": "INTEGER PRIMARY KEY", "blob": "BLOB", "bigint": "INTEGER"}

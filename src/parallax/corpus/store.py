@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import abc
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from parallax.corpus.features import content_hash
+from parallax.corpus.keys import analysis_key, hash_members
 from parallax.corpus.rows import AddOutcome, ClusterBatch, StoredArticle, StoryRecord, article_key
 from parallax.corpus.schema import MIGRATIONS, SQLITE_TYPES
 from parallax.errors import StoreError, StoreFull, StoreReadOnly
@@ -46,15 +45,6 @@ ARTICLE_COLUMNS = (
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def analysis_key(member_hash: str, options: Options | None = None) -> str:
-    """The cache key of an analysis: the member set's hash, every option's value, the Parallax version."""
-    import parallax
-
-    settings = json.dumps(asdict(options or Options()), sort_keys=True, default=str)
-    text = "\n".join((member_hash, settings, f"parallax {parallax.__version__}"))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def parse_story_id(story_id: str | int) -> int:
@@ -401,6 +391,7 @@ class Store(abc.ABC):
             (min_size,),
         )
         analysed = {int(r[0]) for r in self.rows("SELECT DISTINCT story_id FROM analyses")}
+        states = self.analysis_states()
         members: dict[int, list[str]] = {}
         if include_ids:
             for sid, input_id, aid in self.rows(
@@ -418,9 +409,17 @@ class Store(abc.ABC):
                 status=r[6],
                 analysed=int(r[0]) in analysed,
                 article_ids=members.get(int(r[0]), []),
+                analysis=states[int(r[0])].status if int(r[0]) in states else "none",
+                digest=states[int(r[0])].digest if int(r[0]) in states else None,
             )
             for r in rows
         ]
+
+    def analysis_states(self, story_ids: Sequence[int] | None = None) -> dict[int, Any]:
+        """Each live story's analysis status and digest (``parallax.corpus.queue.analysis_states``)."""
+        from parallax.corpus.queue import analysis_states
+
+        return analysis_states(self, story_ids)
 
     def get_story(self, story_id: str | int) -> StoryRecord:
         sid = parse_story_id(story_id)
@@ -440,6 +439,7 @@ class Store(abc.ABC):
             for i, a in self.rows("SELECT input_id, id FROM articles WHERE story_id = ? ORDER BY id", (sid,))
         ]
         analysed = self.scalar("SELECT COUNT(*) FROM analyses WHERE story_id = ?", (sid,))
+        state = self.analysis_states([sid]).get(sid)
         return StoryRecord(
             str(row[0]),
             row[1] or "",
@@ -450,6 +450,8 @@ class Store(abc.ABC):
             row[6],
             bool(analysed),
             ids,
+            state.status if state else "none",
+            state.digest if state else None,
         )
 
     def story_members(self, story_id: str | int) -> list[StoredArticle]:
@@ -486,10 +488,9 @@ class Store(abc.ABC):
     def member_hash(self, story_id: str | int) -> str:
         """A hash of a story's member set."""
         sid = parse_story_id(story_id)
-        hashes = sorted(
+        return hash_members(
             h for (h,) in self.rows("SELECT content_hash FROM articles WHERE story_id = ?", (sid,))
         )
-        return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
     def analysis_key(self, story_id: str | int, options: Options | None = None) -> str:
         """What a cached analysis is valid for: the story's members, the options and the Parallax version.
@@ -520,16 +521,21 @@ class Store(abc.ABC):
 
     def save_analysis(self, story_id: str | int, report: Report, options: Options | None = None) -> None:
         """Cache a story's analysis made with ``options``, replacing any older one of the story."""
-        from parallax.codec import report_to_json
-
         sid = parse_story_id(story_id)
-        digest = self.analysis_key(sid, options)
         with self.transaction():
-            self.execute("DELETE FROM analyses WHERE story_id = ?", (sid,))
-            self.execute(
-                "INSERT INTO analyses (story_id, member_hash, report, created_at) VALUES (?, ?, ?, ?)",
-                (sid, digest, report_to_json(report, indent=None), now()),
-            )
+            self.write_analysis(sid, self.analysis_key(sid, options), report)
+
+    def write_analysis(self, story_id: int, key: str, report: Report) -> None:
+        """Replace a story's stored analysis with ``report`` under ``key`` (inside a transaction),
+        with its digest (``parallax.corpus.digest``) for the story list."""
+        from parallax.codec import report_to_json
+        from parallax.corpus.digest import digest_report
+
+        self.execute("DELETE FROM analyses WHERE story_id = ?", (story_id,))
+        self.execute(
+            "INSERT INTO analyses (story_id, member_hash, report, created_at, digest) VALUES (?, ?, ?, ?, ?)",
+            (story_id, key, report_to_json(report, indent=None), now(), json.dumps(digest_report(report))),
+        )
 
     def iter_analyses(self) -> Iterator[tuple[int, dict[str, Any]]]:
         for sid, text in self.rows("SELECT story_id, report FROM analyses ORDER BY story_id"):

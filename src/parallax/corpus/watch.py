@@ -14,7 +14,7 @@ Each cycle (``poll_due``):
    a failure is recorded with its reason and retried after ``every`` times
    2 ** failures (at most ``max_every``), and never stops the other sources;
 5. cluster the new articles into stories;
-6. work off the analyses (the single call site for the analysis queue).
+6. queue the stories that changed and analyse them (``parallax.corpus.queue``).
 
 ``run_watch`` repeats cycles until stopped, sleeping until the next source is
 due. The schedule lives in the corpus, so a restarted watch resumes it; a
@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from parallax.corpus.feed_state import FeedState, load_states, save_states
 from parallax.corpus.intake import Ingest
 from parallax.corpus.polling import FAILED, FETCHED, NOT_MODIFIED, Polled, list_sources, poll_source
+from parallax.corpus.queue import QueueSummary, enqueue_stories, work_queue
 from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
 from parallax.errors import StoreError
@@ -96,6 +97,7 @@ class CycleSummary:
     quiet: int = 0  # changed, but nothing new in them
     failed: list[tuple[str, str, float]] = field(default_factory=list)  # (source, reason, retry in seconds)
     clustering: ClusterSummary = field(default_factory=ClusterSummary)
+    analyses: QueueSummary = field(default_factory=QueueSummary)
     next_due: float | None = None  # epoch seconds when the next source is due
 
     def line(self) -> str:
@@ -109,6 +111,9 @@ class CycleSummary:
                 f"{f' from {len(self.fresh)}' if self.fresh else ''}, {self.not_modified} not modified, "
                 f"{self.quiet} unchanged, {len(self.failed)} failed"
             )
+        if self.analyses.analysed or self.analyses.failed:
+            text += f"; analysed {self.analyses.analysed} of the stories that changed"
+            text += f" ({self.analyses.failed} failed)" if self.analyses.failed else ""
         if self.next_due is not None:
             text += f"; next poll in {format_duration(self.next_due - self.at)}"
         return text
@@ -177,15 +182,12 @@ def cluster_new(store: Store, settings: WatchSettings, embed: Embedder | None) -
         return StoryClusterer(store, settings.clustering, embed).cluster_pending()
 
 
-def work_off_analyses(store: Store) -> None:
-    """ANALYSIS QUEUE CALL SITE: the one place where a watch cycle has the changed stories analysed.
-
-    The analysis queue (``parallax.corpus.queue``, being built on another branch)
-    is not here yet; when it is, call its work-off function for ``store`` here.
-    Until then a cycle ingests and clusters, and stories are analysed on demand
-    (``parallax story ID``, or the web app).
-    """
-    del store
+def work_off_analyses(store: Store, settings: WatchSettings) -> QueueSummary:
+    """Queue the stories a cycle changed and analyse them, as ``parallax ingest`` does at its end."""
+    if not settings.cluster:
+        return QueueSummary()  # nothing was clustered, so no story changed
+    enqueue_stories(store)
+    return work_queue(store)
 
 
 def poll_due(
@@ -224,7 +226,7 @@ def poll_due(
     save_states(store, changed)
     summary.polled = len(polled)
     summary.clustering = cluster_new(store, settings, embed)
-    work_off_analyses(store)
+    summary.analyses = work_off_analyses(store, settings)
     upcoming = [states[source].next_poll for source in listed if source in states]
     summary.next_due = min(upcoming) if upcoming else None
     return summary

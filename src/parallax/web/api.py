@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from parallax.codec import report_to_dict
 from parallax.report_schema import load_report_schema
@@ -33,6 +33,13 @@ class StoryInfo(BaseModel):
     last: str | None
     analysed: bool
     article_ids: list[str]
+    analysis: str = Field(
+        description="current, stale (an analysis of other articles, options or version), pending, "
+        "failed, or none (fewer than two outlets: nothing to compare)"
+    )
+    digest: dict[str, Any] | None = Field(
+        None, description="What the stored analysis found: headline, its outlets, claim counts."
+    )
 
 
 class StoryList(BaseModel):

@@ -175,8 +175,17 @@ def add_error_pages(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Close the corpus and stop the job worker when the server stops."""
+    """Start the analysis queue's worker (when asked); stop it, the job runner and the corpus at the end."""
+    worker = None
+    if app.state.worker_target:
+        from parallax.corpus.worker import QueueWorker
+
+        worker = QueueWorker(app.state.worker_target, scan_seconds=app.state.worker_seconds)
+        worker.start()
+    app.state.queue_worker = worker
     yield
+    if worker is not None:
+        worker.stop()
     app.state.jobs.shutdown()
     if app.state.source is not None:
         app.state.source.close()
@@ -211,12 +220,17 @@ def create_app(
     analyser: Analyser | None = None,
     stages: Callable[[], Sequence[Stage]] | None = None,
     max_jobs: int = MAX_PENDING,
+    worker: bool = False,
+    worker_seconds: float = 10.0,
 ) -> FastAPI:
     """The web app over the corpus at ``db`` (or over ``source``; neither: Analyse only).
 
     ``analyser`` and ``stages`` replace how analyses are run (tests use this to
     run a short pipeline); by default the full ``parallax.analyze`` runs. At most
     ``max_jobs`` analyses wait or run at once; past that, requests get 429.
+    With ``worker`` (and ``db``), a background thread analyses the corpus's queued
+    stories one at a time, looking for new ones every ``worker_seconds``
+    (``parallax.corpus.worker``); pages never wait for it.
     """
     from parallax import __version__
     from parallax.web import api, pages
@@ -233,6 +247,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.source = source
+    app.state.worker_target = db if worker and db else None
+    app.state.worker_seconds = worker_seconds
     app.state.limits = limits or Limits()
     app.state.jobs = JobRunner(max_pending=max_jobs)
     app.state.analyser = analyser or run_analysis

@@ -51,6 +51,8 @@ def row_from_record(record: StoryRecord) -> StoryRow:
         last=record.last[:10] if record.last else None,
         analysed=record.analysed,
         article_ids=list(record.article_ids),
+        analysis=record.analysis,
+        digest=record.digest,
     )
 
 
@@ -140,6 +142,8 @@ class StoreSource:
             self.reports[key] = report
             if story_id in self.index.by_id:
                 self.index.by_id[story_id].analysed = True
+                if key[1] == Options():
+                    self.index.by_id[story_id].analysis = "current"
 
     def save_report(self, story_id: str, report: Report, options: Options | None = None) -> None:
         options = options or Options()

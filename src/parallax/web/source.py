@@ -17,7 +17,7 @@ adapts the corpus ``Store`` to this protocol.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from parallax.model import Report
 from parallax.options import Options
@@ -39,6 +39,8 @@ class StoryRow:
     last: str | None  # ISO date of the latest article
     analysed: bool = False  # a cached analysis exists
     article_ids: list[str] = field(default_factory=list)  # input ids of its articles, when known
+    analysis: str = "none"  # current, stale, pending, failed or none (parallax.corpus.queue)
+    digest: dict[str, Any] | None = None  # what its stored analysis found (parallax.corpus.digest)
 
 
 @dataclass
@@ -110,6 +112,7 @@ def story_row_from_report(story_id: str, report: Report, title: str = "") -> Sto
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
         analysed=True,
+        analysis="current",
     )
 
 
@@ -195,6 +198,8 @@ class MemorySource:
         self.reports[(story_id, options or Options())] = report
         if story_id in self.rows:
             self.rows[story_id].analysed = True
+            if (options or Options()) == Options():
+                self.rows[story_id].analysis = "current"
 
     def list_outlets(self) -> list[str]:
         return self.get_index().outlets
