@@ -193,11 +193,11 @@ def test_urls_timeout(server: str) -> None:
 
 @pytest.mark.parametrize("path", ["/trickle-headers", "/trickle-body"])
 def test_urls_deadline_covers_the_whole_fetch(server: str, path: str) -> None:
-    # Each byte arrives well within a read timeout; only a total deadline stops these.
-    began = time.monotonic()
+    # Each byte arrives well within a read timeout, so per-read timeouts would let these finish
+    # (after 20 s and 100 s); only a total deadline makes them time out. No wall-clock assertion:
+    # bench/fetch_deadline.py measures how long the fetch takes.
     with pytest.raises(FetchError, match="timed out"):
         local(timeout=1.0, obey_robots=False).fetch(server + path)
-    assert time.monotonic() - began < 1.9
 
 
 def test_urls_connection_goes_to_the_checked_address(server: str) -> None:
@@ -232,10 +232,14 @@ def test_urls_retries_5xx_and_honours_retry_after(server: str) -> None:
 
 
 def test_urls_retry_after_past_the_deadline_fails_at_once(server: str) -> None:
-    began = time.monotonic()
+    waits: list[float] = []
+    fetcher = Fetcher(
+        FetchSettings(allow_private=True, host_interval=0.0, obey_robots=False, timeout=3.0),
+        sleep=waits.append,
+    )
     with pytest.raises(FetchError, match=r"HTTP 429 and asked to retry in 120 s"):
-        local(timeout=3.0, obey_robots=False).fetch(server + "/busy")
-    assert time.monotonic() - began < 2.0
+        fetcher.fetch(server + "/busy")
+    assert waits == []  # refused without waiting: the wait would end after the deadline
 
 
 def test_urls_retries_give_up_with_the_count(server: str) -> None:
