@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,6 +20,9 @@ DATA = Path(__file__).resolve().parent / "data"
 BABE = ROOT.parent / "shared" / "datasets" / "babe"
 if BABE.exists():
     os.environ.setdefault("PARALLAX_BABE", str(BABE))
+# What Parallax remembers between runs (model digests) goes to a folder of this session,
+# not to the home folder, so that tests neither depend on nor leave behind earlier runs.
+os.environ.setdefault("PARALLAX_CACHE_DIR", tempfile.mkdtemp(prefix="parallax-test-cache-"))
 
 
 def shared_path(*parts: str) -> Path:

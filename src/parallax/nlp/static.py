@@ -40,9 +40,9 @@ from parallax.nlp.pretrained import (
     STANDARD_EMBEDDER,
     load_seconds,
     locate_embedder,
-    sha256_file,
     verify_embedder_files,
 )
+from parallax.nlp.digests import sha256_file
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
