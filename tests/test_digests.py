@@ -61,7 +61,9 @@ def test_digests_malformed_cache_is_ignored_and_replaced(tmp_path: Path, cache: 
     assert str(weights.resolve()) in json.loads((cache / digests.CACHE_NAME).read_text())
 
 
-def test_digests_unwritable_cache_still_gives_the_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_digests_unwritable_cache_still_gives_the_digest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("PARALLAX_CACHE_DIR", str(blocker / "cache"))  # a folder inside a file cannot exist

@@ -82,7 +82,13 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     source = tmp_path / "news.jsonl"
     text = "Rescue teams reached Marlow Bay on Saturday after the earthquake destroyed the harbour wall."
     rows = [
-        {"id": "a", "outlet": "Coast Herald", "date": "2024-06-02", "title": "Quake hits Marlow Bay", "text": text},
+        {
+            "id": "a",
+            "outlet": "Coast Herald",
+            "date": "2024-06-02",
+            "title": "Quake hits Marlow Bay",
+            "text": text,
+        },
         {"id": "b", "outlet": "Bay News", "date": "2024-06-02", "title": "Marlow Bay quake", "text": text},
     ]
     source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
@@ -92,7 +98,9 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
-@pytest.mark.parametrize("args", [("--help",), ("ingest", "--help"), ("analyze", "--help"), ("stories", "--help")])
+@pytest.mark.parametrize(
+    "args", [("--help",), ("ingest", "--help"), ("analyze", "--help"), ("stories", "--help")]
+)
 def test_fast_start_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     code, output = run_parallax(*args)
     assert code == 0, output

@@ -30,7 +30,7 @@ def sha256_file(path: Path) -> str:
 
 
 def cache_folder() -> Path:
-    """Where Parallax keeps what it remembers between runs: ``PARALLAX_CACHE_DIR`` or ``~/.cache/parallax``."""
+    """Where Parallax remembers things between runs: ``PARALLAX_CACHE_DIR`` or ``~/.cache/parallax``."""
     chosen = os.environ.get("PARALLAX_CACHE_DIR", "")
     return Path(chosen).expanduser() if chosen else Path.home() / ".cache" / "parallax"
 
@@ -43,7 +43,11 @@ def remembered_sha256(path: Path) -> str:
     store = cache_folder() / CACHE_NAME
     known = read_digests(store)
     entry = known.get(key)
-    if isinstance(entry, dict) and entry.get("size") == stamp["size"] and entry.get("mtime_ns") == stamp["mtime_ns"]:
+    if (
+        isinstance(entry, dict)
+        and entry.get("size") == stamp["size"]
+        and entry.get("mtime_ns") == stamp["mtime_ns"]
+    ):
         digest = entry.get("sha256")
         if isinstance(digest, str) and len(digest) == 64:
             return digest

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from parallax.errors import ModelUnavailable
+from parallax.nlp.digests import sha256_file
 from parallax.nlp.pretrained import (
     EMBEDDER_PACKAGE,
     EMBEDDER_SHA256,
@@ -42,7 +43,6 @@ from parallax.nlp.pretrained import (
     locate_embedder,
     verify_embedder_files,
 )
-from parallax.nlp.digests import sha256_file
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
