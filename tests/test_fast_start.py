@@ -2,7 +2,7 @@
 
 Each command runs in a new Python process through a small wrapper that prints, when the
 process ends, which of the heavy libraries were imported. ``parallax --help``, ``ingest
---help``, ``stories`` and ``serve`` (until it answers a request) must import none of them.
+--help``, ``stages``, ``stories`` and ``serve`` (until it answers a request) must import none of them.
 """
 
 from __future__ import annotations
@@ -105,6 +105,13 @@ def test_fast_start_help_imports_no_heavy_library(args: tuple[str, ...]) -> None
     code, output = run_parallax(*args)
     assert code == 0, output
     assert "Usage" in output
+    assert heavy_modules(output) == []
+
+
+def test_fast_start_stages_lists_stages_without_heavy_libraries() -> None:
+    code, output = run_parallax("stages")
+    assert code == 0, output
+    assert "split_sentences" in output and "embed_sentences" in output  # every stage module was imported
     assert heavy_modules(output) == []
 
 
