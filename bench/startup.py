@@ -1,8 +1,9 @@
 """Where a new ``parallax analyze`` process spends its time before and around the analysis.
 
 1. ``load``: model loading in a new process, step by step: importing spaCy (which imports
-   torch through thinc), loading en_core_web_sm, importing sentence-transformers, finding
-   MiniLM, checking its SHA-256 (hashed, then remembered), loading it, the behaviour check.
+   torch through thinc), loading en_core_web_sm, finding MiniLM, checking its SHA-256 twice
+   (the second check is what a later start pays), importing sentence-transformers, loading
+   MiniLM, the behaviour check (the first encode), and the same check again.
 2. ``parses``: how much text spaCy parses in an analysis, by stage: the sentence stage's
    batched parse of every article, and what later stages parse again (quote windows,
    sentences the sentence stage could not hand over).
@@ -44,18 +45,20 @@ t = step("import spacy (and torch through thinc)", t)
 from parallax.nlp import pretrained
 nlp = pretrained.load_spacy()
 t = step("load en_core_web_sm (" + "+".join(nlp.pipe_names) + ")", t)
-import sentence_transformers
-t = step("import sentence_transformers (and transformers)", t)
-folder, how = pretrained.locate_embedder()
+folder, how = pretrained.locate_embedder()  # the order of load_embedder: find, check, import, load
 t = step("find MiniLM (" + how + ")", t)
 pretrained.verify_embedder_files(folder)
-t = step("check SHA-256, first run (hashed)", t)
+t = step("check SHA-256, first run", t)
 pretrained.verify_embedder_files(folder)
-t = step("check SHA-256, later runs (remembered)", t)
+t = step("check SHA-256, second run", t)
+import sentence_transformers
+t = step("import sentence_transformers (and transformers)", t)
 model = sentence_transformers.SentenceTransformer(str(folder), device="cpu", local_files_only=True)
 t = step("load MiniLM", t)
 pretrained.check_embedder_behaviour(model)
-t = step("behaviour check (3 sentences)", t)
+t = step("behaviour check (3 sentences, the first encode)", t)
+pretrained.check_embedder_behaviour(model)
+t = step("the same check again", t)
 for name, seconds in steps:
     print(f"{seconds:8.3f} s  {name}")
 print(f"{sum(s for _, s in steps):8.3f} s  total")
@@ -63,7 +66,9 @@ print(f"{sum(s for _, s in steps):8.3f} s  total")
 
 
 def environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HF_HUB_OFFLINE": "1"}
+    """This checkout's src first, unless PYTHONPATH names another (to measure another version)."""
+    source = os.environ.get("PYTHONPATH") or str(ROOT / "src")
+    return {**os.environ, "PYTHONPATH": source, "HF_HUB_OFFLINE": "1"}
 
 
 def measure_load() -> None:
