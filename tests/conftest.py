@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +24,9 @@ if BABE.exists():
     os.environ.setdefault("PARALLAX_BABE", str(BABE))
 # What Parallax remembers between runs (model digests) goes to a folder of this session,
 # not to the home folder, so that tests neither depend on nor leave behind earlier runs.
-os.environ.setdefault("PARALLAX_CACHE_DIR", tempfile.mkdtemp(prefix="parallax-test-cache-"))
+if "PARALLAX_CACHE_DIR" not in os.environ:
+    os.environ["PARALLAX_CACHE_DIR"] = tempfile.mkdtemp(prefix="parallax-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PARALLAX_CACHE_DIR"], ignore_errors=True)
 
 
 def shared_path(*parts: str) -> Path:
