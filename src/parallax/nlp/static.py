@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from parallax.errors import ModelUnavailable
+from parallax.nlp.digests import sha256_file
 from parallax.nlp.pretrained import (
     EMBEDDER_PACKAGE,
     EMBEDDER_SHA256,
     STANDARD_EMBEDDER,
     load_seconds,
     locate_embedder,
-    sha256_file,
     verify_embedder_files,
 )
 

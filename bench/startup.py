@@ -1,0 +1,175 @@
+"""Where a new ``parallax analyze`` process spends its time before and around the analysis.
+
+1. ``load``: model loading in a new process, step by step: importing spaCy (which imports
+   torch through thinc), loading en_core_web_sm, finding MiniLM, checking its SHA-256 twice
+   (the second check is what a later start pays), importing sentence-transformers, loading
+   MiniLM, the behaviour check (the first encode), and the same check again.
+2. ``parses``: how much text spaCy parses in an analysis, by stage: the sentence stage's
+   batched parse of every article, and what later stages parse again (quote windows,
+   sentences the sentence stage could not hand over).
+3. ``commands``: wall time of ``parallax --help`` and ``parallax analyze ../shared/seeds``
+   in new processes (``--runs`` each), with the load average before each run.
+
+    python bench/startup.py [--part load|parses|commands|all] [--runs 3] [--allsides]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+BABE = SHARED / "datasets" / "babe"
+if BABE.exists():
+    os.environ.setdefault("PARALLAX_BABE", str(BABE))
+
+# Runs in a new process: seconds for each step of loading the two models.
+LOAD_STEPS = """
+import os, tempfile, time
+os.environ["PARALLAX_CACHE_DIR"] = tempfile.mkdtemp()  # start with nothing remembered
+steps = []
+def step(name, began):
+    steps.append((name, time.perf_counter() - began))
+    return time.perf_counter()
+t = time.perf_counter()
+import spacy
+t = step("import spacy (and torch through thinc)", t)
+from parallax.nlp import pretrained
+nlp = pretrained.load_spacy()
+t = step("load en_core_web_sm (" + "+".join(nlp.pipe_names) + ")", t)
+folder, how = pretrained.locate_embedder()  # the order of load_embedder: find, check, import, load
+t = step("find MiniLM (" + how + ")", t)
+pretrained.verify_embedder_files(folder)
+t = step("check SHA-256, first run", t)
+pretrained.verify_embedder_files(folder)
+t = step("check SHA-256, second run", t)
+import sentence_transformers
+t = step("import sentence_transformers (and transformers)", t)
+model = sentence_transformers.SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+t = step("load MiniLM", t)
+pretrained.check_embedder_behaviour(model)
+t = step("behaviour check (3 sentences, the first encode)", t)
+pretrained.check_embedder_behaviour(model)
+t = step("the same check again", t)
+for name, seconds in steps:
+    print(f"{seconds:8.3f} s  {name}")
+print(f"{sum(s for _, s in steps):8.3f} s  total")
+"""
+
+
+def environment() -> dict[str, str]:
+    """This checkout's src first, unless PYTHONPATH names another (to measure another version)."""
+    source = os.environ.get("PYTHONPATH") or str(ROOT / "src")
+    return {**os.environ, "PYTHONPATH": source, "HF_HUB_OFFLINE": "1"}
+
+
+def measure_load() -> None:
+    print(f"model loading in a new process (load average {os.getloadavg()[0]:.1f}):")
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_STEPS], capture_output=True, text=True, env=environment(), check=True
+    )
+    print(done.stdout.rstrip())
+
+
+class CountingParser:
+    """Wraps a spaCy pipeline and counts texts and characters parsed, by the stage asking."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.texts: dict[str, int] = defaultdict(int)
+        self.chars: dict[str, int] = defaultdict(int)
+
+    def count(self, texts: list[str]) -> None:
+        frame = sys._getframe(2)
+        while frame is not None and "parallax/analysis/" not in frame.f_code.co_filename:
+            frame = frame.f_back  # type: ignore[assignment]
+        where = frame.f_code.co_name if frame is not None else "?"
+        self.texts[where] += len(texts)
+        self.chars[where] += sum(len(t) for t in texts)
+
+    def pipe(self, texts: Any, **kwargs: Any) -> Any:
+        listed = list(texts)
+        self.count(listed)
+        return self.nlp.pipe(listed, **kwargs)
+
+    def __call__(self, text: str) -> Any:
+        self.count([text])
+        return self.nlp(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.nlp, name)
+
+
+def measure_parses(allsides: bool) -> None:
+    import parallax
+    from parallax.nlp import pretrained
+    from parallax.options import Options
+
+    counting = CountingParser(pretrained.load_spacy())
+    pretrained.load_spacy = lambda name="en_core_web_sm": counting  # type: ignore[assignment]
+    inputs: dict[str, list[Any]] = {"seeds": [SHARED / "seeds"]}
+    if allsides:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from speed import cut_allsides_story
+
+        label, articles = cut_allsides_story(SHARED / "datasets" / "allsides" / "articles.jsonl.gz", 50)
+        inputs[f"allsides 50 ({label})"] = articles
+    for name, given in inputs.items():
+        counting.texts.clear()
+        counting.chars.clear()
+        report = parallax.analyze(given, Options())
+        article_chars = sum(len(a.original) for a in report.articles)
+        print(f"{name}: {len(report.articles)} articles, {article_chars} characters of original text")
+        for where in counting.texts:
+            print(
+                f"  {where:28s} {counting.texts[where]:5d} texts {counting.chars[where]:8d} characters "
+                f"({counting.chars[where] / max(1, article_chars):.1%} of the originals)"
+            )
+
+
+def time_command(args: list[str], runs: int) -> None:
+    for run in range(runs):
+        load = os.getloadavg()[0]
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "parallax", *args],
+            env=environment(),
+            capture_output=True,
+            check=True,
+        )
+        print(f"  run {run + 1}: {time.perf_counter() - began:6.2f} s (load average {load:.1f})")
+
+
+def measure_commands(runs: int) -> None:
+    print("parallax --help, new process:")
+    time_command(["--help"], runs)
+    with tempfile.TemporaryDirectory() as folder:
+        print("parallax analyze ../shared/seeds -o report.json, new process:")
+        time_command(["analyze", str(SHARED / "seeds"), "-o", str(Path(folder) / "report.json")], runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("load", "parses", "commands", "all"), default="all")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--allsides", action="store_true", help="also count parses on the 50-article story")
+    args = parser.parse_args()
+    if args.part in ("load", "all"):
+        measure_load()
+    if args.part in ("parses", "all"):
+        measure_parses(args.allsides)
+    if args.part in ("commands", "all"):
+        measure_commands(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
