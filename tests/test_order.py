@@ -39,5 +39,5 @@ def test_order_other_sorts_keep_their_meaning() -> None:
 
 
 def test_order_unknown_sort_names_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="sideways.*coverage, recent"):
+    with pytest.raises(ValueError, match=r"sideways.*coverage, recent"):
         sort_stories_by(STORIES, "sideways", facts)
