@@ -9,6 +9,12 @@ in the corpus) those that have no analysis yet, as ``parallax story ID`` does.
     parallax ingest ../shared/datasets/allsides/articles.jsonl.gz --db allsides.db
     python bench/web.py --db allsides.db --clients 20 --requests 4000 --analyse 30 --max-size 12
 
+``--analysed-only`` analyses nothing: the story pages are the first ``--analyse``
+stories (largest first, up to ``--max-size`` articles) that already have a
+cached analysis, such as those ``parallax ingest`` or ``parallax analyse-pending``
+made. The server runs without its background analysis worker (``--no-worker``),
+so the figures are page serving alone; ``--worker`` keeps the worker running.
+
 Without a corpus store, ``--synthetic N`` serves N made-up stories from memory
 instead (titles, outlets and dates drawn at random; every story page shows the
 analysis in ``--report FILE``, a JSON report such as ``parallax analyze
@@ -51,7 +57,7 @@ def free_port() -> int:
         return port
 
 
-def ensure_analyses(db: str, wanted: int, max_size: int) -> list[str]:
+def ensure_analyses(db: str, wanted: int, max_size: int, analysed_only: bool = False) -> list[str]:
     """Ids of ``wanted`` stories with a cached analysis, analysing (and caching) those that lack one.
 
     The sample is documented and repeatable: the largest live stories of 2 to
@@ -65,6 +71,8 @@ def ensure_analyses(db: str, wanted: int, max_size: int) -> list[str]:
     store = open_store(db)
     try:
         records = [r for r in store.story_records(include_ids=False, min_size=2) if r.size <= max_size]
+        if analysed_only:
+            records = [r for r in records if r.analysed]
         sample = records[:wanted]
         began = time.perf_counter()
         for number, record in enumerate(sample, 1):
@@ -88,7 +96,8 @@ def ensure_analyses(db: str, wanted: int, max_size: int) -> list[str]:
 
 def list_urls(outlets: list[str], words: list[str]) -> list[str]:
     """Story-list pages as people use them: plain, sorted, searched, filtered."""
-    urls = ["/", "/?sort=size", "/?page=2", "/?sort=oldest"]
+    urls = ["/", "/?sort=size", "/?page=2", "/?sort=oldest", "/?sort=recent"]
+    urls += ["/?single=1", "/?single=1&page=2"]
     urls += [f"/?q={w}" for w in words]
     urls += ["/?" + urlencode({"outlet": o}) for o in outlets]
     urls += ["/?since=2016-01-01&until=2016-12-31", "/?q=trump&sort=size", "/?since=2019-06-01"]
@@ -186,8 +195,12 @@ def serve_synthetic(count: int, report_path: str, port: int) -> None:
     )
 
 
-def start_server(db: str, port: int, synthetic: int = 0, report: str = "") -> subprocess.Popen[bytes]:
+def start_server(
+    db: str, port: int, synthetic: int = 0, report: str = "", worker: bool = False
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "parallax", "serve", "--db", db, "--port", str(port)]
+    if not worker:
+        command.append("--no-worker")
     if synthetic:
         command = [
             sys.executable,
@@ -228,6 +241,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--analyse", type=int, default=30, help="stories that must have a cached analysis")
     parser.add_argument("--max-size", type=int, default=12, help="largest story to analyse for the benchmark")
+    parser.add_argument(
+        "--analysed-only", action="store_true", help="story pages only of stories already analysed"
+    )
+    parser.add_argument("--worker", action="store_true", help="keep the server's analysis worker running")
     args = parser.parse_args(argv)
     if args.serve_synthetic:
         serve_synthetic(args.serve_synthetic, args.report, args.port)
@@ -245,10 +262,10 @@ def main(argv: list[str] | None = None) -> None:
                 f"no corpus at {args.db}: run `parallax ingest ../shared/datasets/allsides/"
                 f"articles.jsonl.gz --db {args.db}` first"
             )
-        stories = ensure_analyses(args.db, args.analyse, args.max_size)
+        stories = ensure_analyses(args.db, args.analyse, args.max_size, args.analysed_only)
         label = args.db
     port = free_port()
-    server = start_server(args.db or "", port, args.synthetic, args.report)
+    server = start_server(args.db or "", port, args.synthetic, args.report, args.worker)
     base = f"http://127.0.0.1:{port}"
     try:
         outlets: list[str] = httpx.get(base + "/api/outlets", timeout=60).json()[:20]

@@ -20,7 +20,7 @@ import pytest
 
 from parallax.model import Report
 from parallax.web.app import create_app
-from parallax.web.source import MemorySource
+from parallax.web.source import MemorySource, StoryRow
 from test_web import bridge_report, make_article, make_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -122,6 +122,18 @@ def server() -> Iterator[LiveServer]:
     source = MemorySource()
     source.add_report("ferry", bridge_report(), "Ferry sinks near Ostra")
     source.add_report("javascript:window.__pwned=5", hostile_report(), "Hostile " + EVIL)
+    dam = StoryRow("dam", "Dam bursts", 11, [f"Outlet {n}" for n in range(5)], "2024-02-01", "2024-02-03")
+    dam.analysis = "current"
+    dam.digest = {
+        "headline": "The dam burst after three days of rain.",
+        "headline_outlets": 4,
+        "outlets": 5,
+        "claims": 9,
+        "shared_claims": 3,
+        "exclusive_claims": 6,
+    }
+    source.add(dam)
+    source.add(StoryRow("solo", "Solo scoop", 1, ["Lone Gazette"], "2024-06-01", "2024-06-01"))
     with LiveServer(create_app(source=source)) as live:
         yield live
 
@@ -191,11 +203,40 @@ def test_browser_list_story_article(server: LiveServer, watched: Watched) -> Non
     assert watched.errors == []
 
 
+def test_browser_story_list_order_summary_and_bar(server: LiveServer, watched: Watched) -> None:
+    page = watched.page
+    page.goto(server.url + "/")
+    titles = page.locator(".story-title").all_inner_texts()
+    # Most outlets first (5, then 4, then 3); the newer single-outlet story is one filter away.
+    assert titles[0] == "Dam bursts" and titles[2] == "Ferry sinks near Ostra", titles
+    assert titles[1].startswith("Hostile") and "Solo scoop" not in titles
+    first = page.locator(".story-row").first
+    assert first.locator(".story-headline q").inner_text() == "The dam burst after three days of rain."
+    assert first.locator(".story-headline .support").inner_text() == "4 outlets"
+    assert "3 shared claims, 6 exclusive" in first.locator(".claim-counts").inner_text()
+    bar = first.get_by_role("img", name="Covered by 5 outlets; 4 of them state the headline claim")
+    assert bar.count() == 1 and bar.locator(".seg").count() == 5
+    box = bar.bounding_box()
+    assert box is not None and box["width"] > 20 and box["height"] > 5  # drawn by CSS, not empty
+    stated = bar.locator(".seg-stated").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    plain = bar.locator(".seg:not(.seg-stated)").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert stated != plain
+    watched.shot("story-list-coverage")
+    watched.assert_fits_width()
+    page.get_by_label("Include single-outlet stories").check()
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**single=1*")
+    titles = page.locator(".story-title").all_inner_texts()
+    assert "Solo scoop" in titles and titles[0] == "Dam bursts"
+    assert "one outlet" in page.locator(".story-row", has_text="Solo scoop").inner_text()
+    assert watched.errors == []
+
+
 def test_browser_search_filters(server: LiveServer, watched: Watched) -> None:
     page = watched.page
     page.goto(server.url + "/")
     page.get_by_label("Words in the title").fill("ferry")
-    page.get_by_label("Outlet").select_option("South Post")
+    page.get_by_label("Outlet", exact=True).select_option("South Post")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/?q=ferry*")
     assert page.locator(".story-title").all_inner_texts() == ["Ferry sinks near Ostra"]
@@ -340,11 +381,20 @@ def test_browser_ingested_example_story(browser: Any, tmp_path: Path) -> None:
         try:
             page = w.page
             page.goto(live.url + "/")
-            page.locator(".story-title").first.click()
+            # Ingest analysed the story: its entry shows the summary line and the coverage bar.
+            entry = page.locator(".story-row").first
+            assert entry.locator(".story-headline q").inner_text().strip()
+            assert entry.locator(".story-headline .support").inner_text().endswith("outlets")
+            assert entry.get_by_role("img", name="Covered by").count() == 1
+            assert entry.locator(".badge").count() == 0  # current: no status label
+            entry.locator(".story-title").click()
             page.wait_for_url("**/stories/*")
-            if page.get_by_role("button", name="Analyse it now").count():
-                page.get_by_role("button", name="Analyse it now").click()
-            page.wait_for_selector("h1.story-heading", timeout=300_000)
+            # The page opens analysed, with the summary, then the claims matrix, then what differs.
+            page.wait_for_selector("h1.story-heading")
+            assert page.get_by_role("button", name="Analyse it now").count() == 0
+            sections = page.locator("main section.section").evaluate_all("els => els.map(e => e.id)")
+            assert sections[:3] == ["summary-section", "claims-section", "coverage-section"], sections
+            assert page.locator("#summary-section li").count() >= 1
             assert page.locator("details.articles-list li").count() >= 4
             w.shot("example-story")
             page.locator("details.articles-list a").first.click()

@@ -102,6 +102,14 @@ def test_cli_corpus_ingest_and_list_stories(corpus: Path) -> None:
         and "Quake hits Marlow Bay" in text.output
         and "2024-06-02-2024-06-03" in text.output
     )
+    # The two-outlet quake story comes before the single-outlet election by default (coverage) ...
+    listed = json.loads(runner.invoke(app, ["stories", "--db", str(corpus), "-f", "json"]).stdout)["stories"]
+    assert [s["title"] for s in listed] == ["Quake hits Marlow Bay", "Lind wins Tessary"]
+    # ... and the other orders stay one option away.
+    by_title = runner.invoke(app, ["stories", "--db", str(corpus), "-f", "json", "--sort", "title"])
+    titles = [s["title"] for s in json.loads(by_title.stdout)["stories"]]
+    assert titles == ["Lind wins Tessary", "Quake hits Marlow Bay"]
+    assert runner.invoke(app, ["stories", "--db", str(corpus), "--sort", "sideways"]).exit_code == 2
 
 
 def test_cli_corpus_ingest_again_adds_nothing(corpus: Path, tmp_path: Path) -> None:

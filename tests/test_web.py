@@ -232,7 +232,7 @@ def test_web_story_list_explains_bad_filters(app: Any) -> None:
 
 def test_web_story_list_pages(source: MemorySource) -> None:
     for n in range(60):
-        source.add(StoryRow(f"x{n}", f"Extra story {n:02d}", 2, ["A"], "2023-01-01", "2023-01-01"))
+        source.add(StoryRow(f"x{n}", f"Extra story {n:02d}", 2, ["A", "B"], "2023-01-01", "2023-01-01"))
     app = create_app(source=source)
     first = call(app, "GET", "/?q=extra&sort=title")
     second = call(app, "GET", "/?q=extra&sort=title&page=2")
@@ -249,7 +249,134 @@ def test_web_without_corpus_offers_analyse_only() -> None:
     assert missing.status_code == 404 and "parallax serve --db" in missing.json()["detail"]
 
 
+def listed_ids(app: Any, url: str) -> list[str]:
+    return re.findall(r'class="story-title" href="/stories/([^"]+)"', call(app, "GET", url).text)
+
+
+def digest(headline: str, support: int, outlets: int, shared: int, exclusive: int) -> dict[str, Any]:
+    """A digest as the store keeps it beside a story's analysis (parallax.corpus.digest)."""
+    return {
+        "headline": headline,
+        "headline_outlets": support,
+        "outlets": outlets,
+        "claims": shared + exclusive,
+        "shared_claims": shared,
+        "exclusive_claims": exclusive,
+    }
+
+
+@pytest.fixture
+def covered() -> MemorySource:
+    """Stories that differ in outlets, dates and size, so each order puts them differently."""
+    src = MemorySource()
+    rows = [
+        StoryRow("k1", "Wide and old", 9, ["A", "B", "C", "D"], "2024-01-01", "2024-01-02"),
+        StoryRow("k2", "Wide and new", 4, ["A", "B", "C", "D"], "2024-03-01", "2024-03-05"),
+        StoryRow("k3", "Narrow and newest", 30, ["A", "B"], "2024-04-01", "2024-04-09"),
+        StoryRow("k4", "Single and newest", 2, ["A"], "2024-05-01", "2024-05-01"),
+        StoryRow("k5", "Wide and new too", 5, ["E", "F", "G", "H"], "2024-03-01", "2024-03-05"),
+    ]
+    for row in rows:
+        src.add(row)
+    return src
+
+
+def test_web_story_list_default_order_is_outlets_then_recency(covered: MemorySource) -> None:
+    app = create_app(source=covered)
+    # Four outlets before two; among the four-outlet stories the newer first, then by id.
+    assert listed_ids(app, "/") == ["k2", "k5", "k1", "k3"]
+    data = call(app, "GET", "/api/stories").json()
+    assert [s["id"] for s in data["stories"]] == ["k2", "k5", "k1", "k3"]
+    assert listed_ids(app, "/?sort=size") == ["k3", "k1", "k5", "k2"]
+    assert listed_ids(app, "/?sort=recent") == ["k3", "k5", "k2", "k1"]
+
+
+def test_web_story_list_hides_single_outlet_stories_behind_a_filter(covered: MemorySource) -> None:
+    app = create_app(source=covered)
+    page = call(app, "GET", "/").text
+    assert "Single and newest" not in page
+    assert "4 stories covered by two or more outlets" in page
+    link = re.search(r'<a id="include-single" href="([^"]+)">Include 1 single-outlet story</a>', page)
+    assert link is not None
+    assert listed_ids(app, link.group(1).replace("&amp;", "&"))[0] == "k2"
+    assert "k4" in listed_ids(app, "/?single=1") and "k4" in listed_ids(app, "/?min_outlets=1")
+    assert listed_ids(app, "/?min_outlets=3") == ["k2", "k5", "k1"]
+    assert 'name="single" type="checkbox" value="1" checked' in call(app, "GET", "/?single=1").text
+    bad = call(app, "GET", "/?min_outlets=many").text
+    assert "is not a number of outlets" in bad and "Single and newest" not in bad
+    api = call(app, "GET", "/api/stories", params={"min_outlets": 1}).json()
+    assert api["total"] == 5 and "k4" in [s["id"] for s in api["stories"]]
+    assert call(app, "GET", "/api/stories", params={"single": "true"}).json()["total"] == 5
+    assert call(app, "GET", "/api/stories").json()["total"] == 4
+    assert call(app, "GET", "/api/stories", params={"min_outlets": 0}).status_code == 422
+    spec = call(app, "GET", "/openapi.json").json()
+    parameters = spec["paths"]["/api/stories"]["get"]["parameters"]
+    described = {p["name"]: p.get("description", "") for p in parameters}
+    assert "single-outlet" in described["min_outlets"] and "coverage" in described["sort"]
+
+
+def test_web_story_list_entry_shows_summary_counts_and_bar() -> None:
+    src = MemorySource()
+    outlets = [f"Outlet {n}" for n in range(7)]
+    row = StoryRow("d1", "Dam bursts", 11, outlets, "2024-02-01", "2024-02-03", analysed=True)
+    row.analysis = "current"
+    row.digest = digest("The dam burst after three days of rain.", 5, 7, 4, 9)
+    src.add(row)
+    stale = StoryRow("d2", "Dam repairs", 3, ["Outlet 1", "Outlet 2"], "2024-02-04", "2024-02-04")
+    stale.analysis, stale.digest = "stale", digest("Repairs began.", 2, 2, 1, 0)
+    src.add(stale)
+    src.add(StoryRow("d3", "Dam inquiry", 2, ["Outlet 1", "Outlet 3"], "2024-02-05", "2024-02-05"))
+    page = call(create_app(source=src), "GET", "/").text
+    entry = page[page.index("Dam bursts") : page.index("Dam repairs")]
+    assert "<q>The dam burst after three days of rain.</q>" in entry
+    assert '<span class="support">5 outlets</span>' in entry
+    assert "7 outlets" in entry and "11 articles" in entry
+    assert "4 shared claims, 9 exclusive" in entry
+    bar = re.search(r'<span class="coverage-bar" role="img" aria-label="([^"]+)">(.*?)</span></span>', entry)
+    assert bar is not None
+    assert bar.group(1) == "Covered by 7 outlets; 5 of them state the headline claim"
+    assert bar.group(2).count('class="seg seg-stated"') == 5 and bar.group(2).count('class="seg"') == 2
+    assert "analysis" not in entry.split("story-outlets")[0].split("claim-counts")[1]  # current: no label
+    assert "analysis out of date" in page[page.index("Dam repairs") :]
+    unanalysed = page[page.index("Dam inquiry") :]
+    assert "not analysed yet" in unanalysed and "shared claim" not in unanalysed.split("</li>")[0]
+
+
+def test_web_story_list_bar_caps_its_segments() -> None:
+    src = MemorySource()
+    outlets = [f"Outlet {n:02d}" for n in range(30)]
+    row = StoryRow("w1", "Everyone covers it", 60, outlets, "2024-02-01", "2024-02-01")
+    row.analysis, row.digest = "current", digest("It happened.", 15, 30, 3, 3)
+    src.add(row)
+    page = call(create_app(source=src), "GET", "/").text
+    segments = re.findall(r'<span class="(seg[^"]*)"></span>', page)
+    assert len(segments) == 12 and segments.count("seg seg-stated") == 6
+    assert '<span class="more" aria-hidden="true">+18</span>' in page
+    assert 'aria-label="Covered by 30 outlets; 15 of them state the headline claim"' in page
+
+
+def test_web_story_list_escapes_a_hostile_headline() -> None:
+    src = MemorySource()
+    row = StoryRow("h1", "Plain title", 2, ["A", "B"], "2024-02-01", "2024-02-01")
+    row.analysis, row.digest = "current", digest(EVIL + " " + EVIL_URL, 2, 2, 1, 1)
+    src.add(row)
+    page = call(create_app(source=src), "GET", "/").text
+    assert_inert(page)
+    assert "<q>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=" in page
+    assert 'href="javascript' not in page
+
+
 # ---------------------------------------------------------------- story and article pages
+
+
+def test_web_story_page_opens_with_summary_claims_and_differences(app: Any) -> None:
+    page = call(app, "GET", "/stories/s1").text
+    first = ["summary", "claims", "coverage", "numbers", "quotes"]
+    at = [page.index(f'<section id="{key}-section"') for key in first]
+    assert at == sorted(at)
+    rest = [page.index(f'<section id="{key}-section"') for key in ("overview", "framing", "timeline")]
+    assert max(at) < min(rest)
+    assert page.index("</section>", max(rest)) < page.index('id="read-articles"')
 
 
 def test_web_story_page_has_every_section(app: Any) -> None:
@@ -703,7 +830,8 @@ def test_web_serve_refuses_a_missing_corpus(tmp_path: Path) -> None:
 def test_web_story_index_agrees_with_match_story() -> None:
     import random
 
-    from parallax.web.source import SORTS, StoryIndex, StoryQuery, match_story, sort_stories
+    from parallax.corpus.order import SORTS
+    from parallax.web.source import StoryIndex, StoryQuery, match_story, sort_stories
 
     rng = random.Random(3)
     words = ["ferry", "storm", "vote", "court", "fire"]
@@ -712,7 +840,7 @@ def test_web_story_index_agrees_with_match_story() -> None:
             str(n),
             " ".join(rng.sample(words, 2)).title(),
             rng.randint(1, 9),
-            rng.sample(["A", "B", "C", "D"], 2),
+            rng.sample(["A", "B", "C", "D"], rng.randint(1, 4)),
             f"2024-0{rng.randint(1, 9)}-10",
             f"2024-0{rng.randint(1, 9)}-20",
         )
@@ -725,7 +853,8 @@ def test_web_story_index_agrees_with_match_story() -> None:
             outlet=rng.choice(["", "a", "C"]),
             since=rng.choice(["", "2024-05-01"]),
             until=rng.choice(["", "2024-04-01"]),
-            sort=rng.choice(SORTS),
+            sort=rng.choice(list(SORTS)),
+            min_outlets=rng.choice([1, 2, 3]),
             offset=rng.choice([0, 10]),
             limit=20,
         )

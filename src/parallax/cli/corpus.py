@@ -47,6 +47,16 @@ class ListFormat(StrEnum):
     json = "json"
 
 
+class StorySort(StrEnum):
+    """The orders of ``parallax stories`` (``parallax.corpus.order.SORTS``)."""
+
+    coverage = "coverage"
+    recent = "recent"
+    size = "size"
+    oldest = "oldest"
+    by_title = "title"  # not `title`: str.title
+
+
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     parquet = "parquet"
@@ -169,11 +179,19 @@ def ingest_errors_tail(db: str | None, limit: int = 10) -> list[tuple[str, str |
         store.close()
 
 
-def stories_command(db: str | None, fmt: ListFormat, min_size: int, limit: int | None) -> None:
+def stories_command(
+    db: str | None, fmt: ListFormat, min_size: int, limit: int | None, sort: str = "coverage"
+) -> None:
+    from parallax.corpus.order import StoryFacts, sort_stories_by
+
+    def facts(row: dict[str, Any]) -> StoryFacts:
+        outlets = len({str(o) for o in row["outlets"]})
+        return StoryFacts(str(row["id"]), row["title"] or "", row["size"], outlets, row["first"], row["last"])
+
     store = open_corpus(db)
     try:
-        rows = store.list_stories(min_size=min_size)
-    except ParallaxError as error:
+        rows = sort_stories_by(store.list_stories(min_size=min_size), sort, facts)
+    except (ParallaxError, ValueError) as error:
         fail(str(error))
     finally:
         store.close()
@@ -389,9 +407,18 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--min-size", help="Only stories with at least this many articles.")
         ] = 1,
         limit: Annotated[int | None, typer.Option("--limit", help="Show at most this many stories.")] = None,
+        sort: Annotated[
+            StorySort,
+            typer.Option(
+                "--sort",
+                help="coverage (most outlets, then the most recent: the default), recent, size, oldest "
+                "or title.",
+            ),
+        ] = StorySort.coverage,
     ) -> None:
-        """List the stories of a corpus: id, size, outlets, date range and title, largest first."""
-        stories_command(db, fmt, min_size, limit)
+        """List the stories of a corpus: id, size, outlets, date range, analysis status and title, the
+        most widely covered recent stories first."""
+        stories_command(db, fmt, min_size, limit, sort.value)
 
     app.command("story")(build_story())
 

@@ -12,16 +12,18 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from parallax.codec import report_to_dict
+from parallax.corpus.order import DEFAULT_SORT, SORTS
 from parallax.report_schema import load_report_schema
 from parallax.web.options import options_from_params, options_params
 from parallax.web.pages import need_job, need_source, read_analyse_form, start_analysis
-from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow
+from parallax.web.source import PAGE_SIZE, StoryQuery, StoryRow
 from parallax.web.uploads import check_inputs
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 DATE_OR_EMPTY = r"^(\d{4}-\d{2}-\d{2})?$"
 REPORT_REF = {"$ref": "#/components/schemas/Report"}
+SORT_HELP = "How to order the stories: " + "; ".join(f"`{k}`: {what}" for k, what in SORTS.items()) + "."
 
 
 class StoryInfo(BaseModel):
@@ -64,21 +66,44 @@ def story_model(row: StoryRow) -> StoryInfo:
     return StoryInfo(**asdict(row))
 
 
-@router.get("/stories", response_model=StoryList, summary="Search the stories of the corpus")
+@router.get(
+    "/stories",
+    response_model=StoryList,
+    summary="Search the stories of the corpus",
+    description="By default the most widely covered recent stories come first (distinct outlets, "
+    "then the latest article's date, then id) and only stories from two or more outlets are listed; "
+    "`min_outlets=1` (or `single=true`) includes the single-outlet stories.",
+)
 def list_stories(
     request: Request,
     q: str = Query("", description="Words that must all appear in the story title."),
     outlet: str = Query("", description="Only stories with an article from this outlet."),
     since: str = Query("", pattern=DATE_OR_EMPTY, description="Stories ending on or after this date."),
     until: str = Query("", pattern=DATE_OR_EMPTY, description="Stories starting on or before this date."),
-    sort: str = Query("recent", description=f"One of: {', '.join(SORTS)}."),
+    sort: str = Query(DEFAULT_SORT, description=SORT_HELP),
+    min_outlets: int = Query(
+        2,
+        ge=1,
+        description="Only stories with articles from at least this many distinct outlets. "
+        "The default, 2, leaves out single-outlet stories (nothing to compare); 1 lists every story.",
+    ),
+    single: bool = Query(False, description="Include single-outlet stories: the same as min_outlets=1."),
     offset: int = Query(0, ge=0),
     limit: int = Query(PAGE_SIZE, ge=1, le=500),
 ) -> StoryList:
     if sort not in SORTS:
         raise HTTPException(422, f"sort must be one of {', '.join(SORTS)}, not '{sort}'")
     source = need_source(request)
-    query = StoryQuery(text=q, outlet=outlet, since=since, until=until, sort=sort, offset=offset, limit=limit)
+    query = StoryQuery(
+        text=q,
+        outlet=outlet,
+        since=since,
+        until=until,
+        min_outlets=1 if single else min_outlets,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+    )
     page = source.find_stories(query)
     stories = [story_model(r) for r in page.rows]
     return StoryList(total=page.total, offset=offset, limit=limit, stories=stories)

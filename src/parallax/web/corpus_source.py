@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from cachetools import LRUCache
 
 from parallax.corpus.connect import open_store
+from parallax.corpus.digest import digest_report
 from parallax.corpus.rows import StoryRecord
 from parallax.corpus.store import Store
 from parallax.errors import StoreError
@@ -144,6 +145,7 @@ class StoreSource:
                 self.index.by_id[story_id].analysed = True
                 if key[1] == Options():
                     self.index.by_id[story_id].analysis = "current"
+                    self.index.by_id[story_id].digest = digest_report(report)
 
     def save_report(self, story_id: str, report: Report, options: Options | None = None) -> None:
         options = options or Options()

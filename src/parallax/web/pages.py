@@ -16,15 +16,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
+from parallax.corpus.order import DEFAULT_SORT, SORTS
 from parallax.model import Article, Report
 from parallax.options import Options
 from parallax.render.html import read_css, story_title
 from parallax.render.sections import load_sections
 from parallax.stage import Stage
 from parallax.web.jobs import Job
+from parallax.web.listing import build_entry
 from parallax.web.options import options_from_params, options_params, web_settings
 from parallax.web.rendering import render_page
-from parallax.web.source import PAGE_SIZE, SORTS, StoryQuery, StoryRow, StorySource
+from parallax.web.source import PAGE_SIZE, StoryQuery, StoryRow, StorySource
 from parallax.web.uploads import Limits, Pasted, Upload, check_inputs, remove_inputs, write_inputs
 from parallax.web.views import build_article_view, build_story_sections, describe_claim, support_class
 
@@ -56,20 +58,48 @@ def read_query(params: dict[str, str]) -> tuple[StoryQuery, list[str]]:
             problems.append(f"'{value}' is not a date like 2024-05-31: the {name} filter was ignored.")
         elif value:
             setattr(query, name, value)
-    sort = params.get("sort", "recent")
+    sort = params.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         problems.append(f"'{sort}' is not a way to sort; use one of {', '.join(SORTS)}.")
-        sort = "recent"
+        sort = DEFAULT_SORT
     query.sort = sort
+    query.min_outlets = read_min_outlets(params, problems)
     page = params.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     query.offset = (number - 1) * PAGE_SIZE
     return query, problems
 
 
+def read_min_outlets(params: dict[str, str], problems: list[str]) -> int:
+    """The fewest outlets a listed story has: 2 by default, 1 with ``single=1``, or ``min_outlets=N``."""
+    raw = params.get("min_outlets", "").strip()
+    if raw:
+        if raw.isdigit() and 0 < int(raw) < 10_000:
+            return int(raw)
+        problems.append(f"'{raw[:40]}' is not a number of outlets: the min_outlets filter was ignored.")
+    return 1 if params.get("single", "").strip().lower() in ("1", "true", "yes", "on") else 2
+
+
+LIST_PARAMS = ("q", "outlet", "since", "until", "sort", "single", "min_outlets")
+
+
 def page_link(params: dict[str, str], page: int) -> str:
-    kept = {k: v for k, v in params.items() if k in ("q", "outlet", "since", "until", "sort") and v}
+    kept = {k: v for k, v in params.items() if k in LIST_PARAMS and v}
     return "/?" + urlencode({**kept, "page": str(page)})
+
+
+def count_hidden(source: StorySource, query: StoryQuery, total: int) -> int:
+    """How many more stories the same search finds with single-outlet stories included."""
+    if query.min_outlets <= 1:
+        return 0
+    every = replace(query, min_outlets=1, offset=0, limit=1)
+    return source.find_stories(every).total - total
+
+
+def single_link(params: dict[str, str]) -> str:
+    """The current search with single-outlet stories included."""
+    kept = {k: v for k, v in params.items() if k in LIST_PARAMS and k != "min_outlets" and v}
+    return "/?" + urlencode({**kept, "single": "1"})
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -87,8 +117,10 @@ def story_list(request: Request) -> Response:
         "stories.html.j2",
         query=query,
         problems=problems,
-        rows=found.rows,
+        entries=[build_entry(r) for r in found.rows],
         total=found.total,
+        hidden=count_hidden(source, query, found.total),
+        single_link=single_link(params),
         outlets=source.list_outlets(),
         sorts=SORTS,
         page=page,

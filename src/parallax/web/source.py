@@ -19,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from parallax.corpus.digest import digest_report
+from parallax.corpus.order import DEFAULT_SORT, StoryFacts, sort_stories_by
 from parallax.model import Report
 from parallax.options import Options
 
-SORTS = ("recent", "size", "oldest", "title")
 PAGE_SIZE = 50
 KEEP_SEARCHES = 256  # search results kept per set of rows
 
@@ -51,7 +52,8 @@ class StoryQuery:
     outlet: str = ""  # stories with at least one article from this outlet
     since: str = ""  # ISO date: stories whose last article is on or after it
     until: str = ""  # ISO date: stories whose first article is on or before it
-    sort: str = "recent"  # one of SORTS
+    min_outlets: int = 2  # stories with at least this many distinct outlets (1: every story)
+    sort: str = DEFAULT_SORT  # one of SORTS
     offset: int = 0
     limit: int = PAGE_SIZE
 
@@ -83,20 +85,20 @@ def match_story(row: StoryRow, query: StoryQuery) -> bool:
         return False
     if query.outlet and query.outlet.casefold() not in {o.casefold() for o in row.outlets}:
         return False
+    if len(row.outlets) < query.min_outlets:
+        return False
     if query.since and (row.last or row.first or "") < query.since:
         return False
     return not (query.until and (row.first or row.last or "9999") > query.until)
 
 
+def row_facts(row: StoryRow) -> StoryFacts:
+    return StoryFacts(row.id, row.title, row.size, len(row.outlets), row.first, row.last)
+
+
 def sort_stories(rows: list[StoryRow], sort: str) -> list[StoryRow]:
-    """Rows in the order a query asks for; ties broken by id so pages are stable."""
-    if sort == "size":
-        return sorted(rows, key=lambda r: (-r.size, r.id))
-    if sort == "oldest":
-        return sorted(rows, key=lambda r: (r.first or "9999", r.id))
-    if sort == "title":
-        return sorted(rows, key=lambda r: (r.title.casefold(), r.id))
-    return sorted(rows, key=lambda r: (r.last or r.first or "", r.id), reverse=True)
+    """Rows in the order a query asks for (``parallax.corpus.order``); ties broken by id."""
+    return sort_stories_by(rows, sort, row_facts)
 
 
 def story_row_from_report(story_id: str, report: Report, title: str = "") -> StoryRow:
@@ -113,6 +115,7 @@ def story_row_from_report(story_id: str, report: Report, title: str = "") -> Sto
         last=dates[-1] if dates else None,
         analysed=True,
         analysis="current",
+        digest=digest_report(report),
     )
 
 
@@ -135,7 +138,14 @@ class StoryIndex:
 
     def find(self, query: StoryQuery) -> StoryPage:
         """One page of matching rows; results of recent searches are kept (the rows never change)."""
-        key = (query.text.casefold().strip(), query.outlet.casefold(), query.since, query.until, query.sort)
+        key = (
+            query.text.casefold().strip(),
+            query.outlet.casefold(),
+            query.since,
+            query.until,
+            query.sort,
+            str(query.min_outlets),
+        )
         hits = self.found.get(key)
         if hits is None:
             hits = self.filter(query)
@@ -154,6 +164,8 @@ class StoryIndex:
             hits = [r for r in hits if all(w in titles[r.id] for w in words)]
         if outlet:
             hits = [r for r in hits if outlet in self.outlet_sets[r.id]]
+        if query.min_outlets > 1:
+            hits = [r for r in hits if len(r.outlets) >= query.min_outlets]
         if query.since:
             hits = [r for r in hits if (r.last or r.first or "") >= query.since]
         if query.until:
@@ -200,6 +212,7 @@ class MemorySource:
             self.rows[story_id].analysed = True
             if (options or Options()) == Options():
                 self.rows[story_id].analysis = "current"
+                self.rows[story_id].digest = digest_report(report)
 
     def list_outlets(self) -> list[str]:
         return self.get_index().outlets

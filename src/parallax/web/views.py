@@ -3,7 +3,10 @@
 The story page is the report's registered HTML sections
 (``parallax.render.html.render_sections_html``: the same mechanism as the
 HTML report), plus a "not analysed yet" placeholder for every capability the
-issue lists that no section covers yet, so nothing vanishes silently.
+issue lists that no section covers yet, so nothing vanishes silently. The page
+opens with what a reader comes for (``FIRST_SECTIONS``: the summary, the claims
+matrix, then what differs); the other sections follow in report order. The
+text, Markdown and HTML reports keep their own order.
 
 The article page shows the clean text with each sentence coloured by how many
 outlets state its claim, judgement-carrying words marked, and the removed
@@ -30,16 +33,25 @@ EXPECTED_SECTIONS: list[tuple[tuple[str, ...], str]] = [
     (("provenance", "copy", "reuse", "graph"), "Copy graph"),
 ]
 MISSING_TEXT = "This analysis does not exist yet in this version of Parallax."
+# Section keys a story page opens with, in this order: the summary, the claims matrix, then what
+# differs between outlets (exclusives and omissions, numbers, quotes).
+FIRST_SECTIONS = ("summary", "claims", "coverage", "numbers", "quotes")
 
 
 def build_story_sections(report: Report) -> list[RenderedSection]:
-    """The report's HTML sections, with placeholders for capabilities not built yet."""
+    """The report's HTML sections in story-page order, with placeholders for capabilities not built yet."""
     parts = render_sections_html(report)
     keys = [p.key for p in parts]
     for words, title in EXPECTED_SECTIONS:
         if not any(w in key for key in keys for w in words):
             parts.append(RenderedSection(key=words[0], title=title, body=None, absent=MISSING_TEXT))
-    return parts
+    return order_story_sections(parts)
+
+
+def order_story_sections(parts: list[RenderedSection]) -> list[RenderedSection]:
+    """``FIRST_SECTIONS`` first (those present), then the others in their given order."""
+    rank = {key: n for n, key in enumerate(FIRST_SECTIONS)}
+    return sorted(parts, key=lambda p: rank.get(p.key, len(rank)))  # stable: the rest keep their order
 
 
 @dataclass
