@@ -7,11 +7,13 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from conftest import need_shared
 from parallax.analysis.claims.grouping import cluster_sentences, describe_sentence
 from parallax.analysis.claims.summary import main_story_claims
-from parallax.corpus.pairs import ClusterSettings, Lead, cut_groups, group_articles
+from parallax.corpus.bags import Bag, Frequencies
+from parallax.corpus.pairs import ClusterSettings, Lead, Profile, cut_groups, group_articles, score_pair
 from parallax.model import Article, Claim, Mention, Report, Sentence
 from parallax.render.html import render_html
 from parallax.render.markdown import render_markdown
@@ -127,3 +129,13 @@ def test_analyze_reports_three_groups_for_three_neus_stories(tmp_path: Path) -> 
         assert len({group_of[a] for a in claim.articles}) == 1, claim
     largest = set(report.story_groups[0])
     assert all(set(s.articles) <= largest for s in report.summary)
+
+
+def test_undated_pairs_clear_a_stricter_bar() -> None:
+    empty = Profile(Frequencies().weigh(Bag.from_counts({})), Frequencies().weigh(Bag.from_counts({})), 0)
+    settings = ClusterSettings(undated_penalty=0.2, time_penalty=0.05, window_days=7)
+    dated = score_pair(settings, 0.9, empty, empty, 0)
+    undated = score_pair(settings, 0.9, empty, empty, None)
+    assert dated - undated == pytest.approx(0.2)
+    far = score_pair(settings, 0.9, empty, empty, 30)  # the time penalty is capped at the window
+    assert dated - far == pytest.approx(0.05)

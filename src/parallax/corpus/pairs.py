@@ -9,6 +9,7 @@ articles the same way:
   + terms_weight * cosine of the IDF-weighted hashed terms of the whole texts
   - year_penalty when the years they mention most differ
   - time_penalty * (days apart / window_days), capped at the window's edge
+  - undated_penalty when either has no date (content alone must clear a higher bar)
 
 and part a set of articles where the average linkage of those scores falls below
 ``split_threshold``.
@@ -49,6 +50,7 @@ class ClusterSettings:
     terms_weight: float = 1.3  # weight of the cosine of whole-text TF-IDF terms
     year_penalty: float = 0.15  # subtracted when the years two reports mention most differ
     time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
+    undated_penalty: float = 0.0  # subtracted when either article has no date: content alone, a stricter bar
     top_links: int = 3  # a story's score: mean of its best pair scores
     join_threshold: float = 0.45  # a story's score at which it takes the article
     merge_threshold: float = 0.45  # mean pair score between two stories at which they merge
@@ -88,7 +90,9 @@ def score_pair(weights: ClusterSettings, similarity: float, a: Profile, b: Profi
         score += weights.terms_weight * cosine(a.terms, b.terms)
     if weights.year_penalty and a.year and b.year and a.year != b.year:
         score -= weights.year_penalty
-    if gap is not None and weights.window_days > 0:
+    if gap is None:
+        score -= weights.undated_penalty
+    elif weights.window_days > 0:
         score -= weights.time_penalty * min(1.0, gap / weights.window_days)
     return score
 

@@ -11,7 +11,9 @@ For every new article, in arrival order:
    the whole texts (``features.extract_terms``), less a penalty when the years they
    mention most differ and a small one for time apart; IDF weights are read at
    comparison time (``bags``; the score itself is ``pairs.score_pair``, shared with
-   ``parallax analyze``, which groups its inputs the same way);
+   ``parallax analyze``, which groups its inputs the same way); a pair with a date
+   missing on either side rests on content alone and loses ``undated_penalty``, and
+   the create or join event of an undated article records ``undated``;
    a story's score is the mean of its best ``top_links`` pair scores;
 4. the best story at or above ``join_threshold`` takes the article, else it
    starts a new story; when the article links two stories that also link each
@@ -91,6 +93,12 @@ def read_features(data: str) -> tuple[list[str], dict[int, int]]:
     if isinstance(value, list):
         return [str(n) for n in value], {}
     return [str(n) for n in value.get("names", [])], decode_counts(value.get("terms", []))
+
+
+def undated_detail(day: int | None) -> dict[str, object]:
+    """What a create or join event records about dates: ``undated`` when the article had none,
+    so its place rests on content alone (scored with ``ClusterSettings.undated_penalty``)."""
+    return {"undated": True} if day is None else {}
 
 
 class StoryClusterer:
@@ -333,7 +341,8 @@ class StoryClusterer:
                 ranked = self.candidate_stories(vector, self.profile(article.id), day)
                 if ranked and ranked[0][0] >= s.join_threshold:
                     story = ranked[0][1]
-                    batch.events.append(("join", story, None, article.id, {"score": round(ranked[0][0], 4)}))
+                    joined = {"score": round(ranked[0][0], 4), **undated_detail(day)}
+                    batch.events.append(("join", story, None, article.id, joined))
                     summary.joined += 1
                     for score, other in ranked[1:]:
                         if score < s.join_threshold or other == story or other not in self.members:
@@ -344,7 +353,7 @@ class StoryClusterer:
                             summary.merged += 1
                 else:
                     story = self.new_story(batch)
-                    batch.events.append(("create", story, None, article.id, {}))
+                    batch.events.append(("create", story, None, article.id, undated_detail(day)))
                     summary.created += 1
                 self.vectors.add([article.id], vector.reshape(1, -1))
                 indexed = True
