@@ -50,7 +50,7 @@ class ClusterSettings:
     terms_weight: float = 1.3  # weight of the cosine of whole-text TF-IDF terms
     year_penalty: float = 0.15  # subtracted when the years two reports mention most differ
     time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
-    undated_penalty: float = 0.0  # subtracted when either article has no date: content alone, a stricter bar
+    undated_penalty: float = 0.2  # subtracted when either has no date (a stricter bar; set on NeuS train)
     top_links: int = 3  # a story's score: mean of its best pair scores
     join_threshold: float = 0.45  # a story's score at which it takes the article
     merge_threshold: float = 0.45  # mean pair score between two stories at which they merge
