@@ -4,6 +4,8 @@
     python bench/clustering.py --distractors        # also mixed into the AllSides articles
     python bench/clustering.py --limit 200          # a quick subset
     python bench/clustering.py --set terms_weight=0  # one setting changed, for ablations
+    python bench/clustering.py --neus val           # NeuS val stories instead (undated), --neus train too
+    python bench/clustering.py --neus train --neus-stories 307 --neus-part 1  # a val-sized train draw
 
 Every ECB+ document gets the same date, so publication time does not help; the
 documents arrive in a fixed shuffled order. Clustering runs through the real
@@ -11,6 +13,11 @@ corpus path (SQLite store, incremental clusterer) with default settings.
 With ``--distractors`` the AllSides articles are ingested first (their own
 dates), then the ECB+ documents; BCubed is computed over the ECB+ documents
 only, so a distractor joining an ECB+ story lowers their precision.
+
+With ``--neus val`` (or ``train``) the NeuS AllSides roundups are clustered instead:
+three outlets' title and lead per story, no date and no outlet, against the gold
+``story``; they arrive in a fixed shuffled order (the file lists each story's
+articles together). Tune on train, report val.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from parallax.corpus.intake import ingest  # noqa: E402
 
 ECB = ROOT.parent / "shared" / "datasets" / "ecbplus" / "documents.jsonl"
 ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz"
+NEUS = ROOT.parent / "shared" / "datasets" / "neus"
 ONE_DATE = "2020-01-15"
 
 
@@ -71,6 +79,24 @@ def load_ecb(limit: int | None = None, seed: int = 7) -> list[dict[str, str]]:
             "event": d["event"],
         }
         for d in docs
+    ]
+
+
+def load_neus(split: str, seed: int = 7, stories: int | None = None, part: int = 0) -> list[dict[str, str]]:
+    """NeuS records of one split (``val`` or ``train``) as ingest records, undated, in shuffled order.
+
+    ``stories``: only that many stories, the ``part``-th disjoint draw of them (for tuning on
+    train subsets the size of val, whose density of same-topic stories they then share).
+    """
+    rows = [json.loads(line) for line in (NEUS / f"{split}.jsonl").open(encoding="utf-8")]
+    if stories:
+        names = sorted({r["story"] for r in rows})
+        random.Random(seed).shuffle(names)
+        keep = set(names[part * stories : (part + 1) * stories])
+        rows = [r for r in rows if r["story"] in keep]
+    random.Random(seed).shuffle(rows)
+    return [
+        {"id": f"neus:{r['id']}", "title": r["title"], "text": r["text"], "event": r["story"]} for r in rows
     ]
 
 
@@ -152,6 +178,20 @@ def read_settings(pairs: list[str]):  # type: ignore[no-untyped-def]
     return dataclasses.replace(defaults, **changes) if changes else None
 
 
+def run_neus(split: str, embed, settings, stories=None, part=0) -> None:  # type: ignore[no-untyped-def]
+    """Ingest one NeuS split into a fresh store and print BCubed against the gold stories."""
+    if not (NEUS / f"{split}.jsonl").exists():
+        sys.exit(f"{NEUS / split}.jsonl is absent: the benchmark needs ../shared beside the repository")
+    docs = load_neus(split, stories=stories, part=part)
+    gold = {d["id"]: d["event"] for d in docs}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"neus-{split}.jsonl"
+        write_jsonl(source, docs)
+        result = evaluate(Path(tmp) / "neus.db", [str(source)], gold, embed, settings)
+    label = f"neus-{split}" + (f"[{stories} stories, part {part}]" if stories else "")
+    print(json.dumps({"run": label, **{k: round(v, 4) for k, v in result.items()}}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="use about this many ECB+ documents")
@@ -162,9 +202,15 @@ def main() -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="override a ClusterSettings field"
     )
+    parser.add_argument("--neus", choices=("val", "train"), default=None, help="cluster NeuS stories instead")
+    parser.add_argument("--neus-stories", type=int, default=None, help="NeuS: only this many stories")
+    parser.add_argument("--neus-part", type=int, default=0, help="NeuS: which disjoint draw of them")
     args = parser.parse_args()
     settings = read_settings(args.set)
     embed = CachedEmbedder(args.cache) if args.cache else None
+    if args.neus:
+        run_neus(args.neus, embed, settings, args.neus_stories, args.neus_part)
+        return
     if not ECB.exists():
         sys.exit(f"{ECB} is absent: the benchmark needs ../shared beside the repository")
     docs = load_ecb(args.limit)

@@ -24,6 +24,7 @@ from parallax.analysis.provenance.sources import find_cited_sources
 from parallax.analysis.provenance.syndication import find_syndication
 from parallax.analysis.reading.embed import embed_sentences
 from parallax.analysis.reading.sentences import split_sentences
+from parallax.analysis.reading.story_groups import group_stories
 from parallax.clean.furniture import clean_articles
 from parallax.model import Article, Claim, Mention, Report
 from parallax.options import Options
@@ -36,6 +37,7 @@ MY_STAGES = [
     find_syndication,
     find_cited_sources,
     embed_sentences,
+    group_stories,  # claims are grouped within a story
     group_claims,
     count_independent_sources,  # the summary ranks claims by independent sources
     compare_coverage,

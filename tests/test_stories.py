@@ -288,3 +288,15 @@ def test_stories_bag_weights_follow_the_corpus_and_ignore_features_no_one_shares
     for _ in range(20):
         freq.add(Bag.from_counts({5: 1}))  # in a larger corpus bucket 1 is rarer, so it counts for more
     assert freq.weigh(a).idf[0] > wa.idf[0]
+
+
+def test_stories_record_when_an_article_had_no_date(store: Store) -> None:
+    articles = [
+        article("Ashford flood", FLOOD, date="", ident="f1"),
+        article("Ashford floods", FLOOD + " Kelby roads closed.", ident="f2"),
+    ]
+    cluster(store, articles, ClusterSettings(), bag_embedder)
+    (story,) = store.list_stories()
+    details = {e["article"]: e["detail"] for e in store.story_history(story["id"])}
+    undated = [d for d in details.values() if d.get("undated")]
+    assert len(details) == 2 and len(undated) == 1  # the dated article's event says nothing of dates

@@ -383,7 +383,7 @@ def test_web_story_page_has_every_section(app: Any) -> None:
     page = call(app, "GET", "/stories/s1")
     assert page.status_code == 200
     registered = [s for s in load_sections() if s.html is not None]
-    for section in registered:
+    for section in (s for s in registered if s.shown is None):  # conditional sections aside (several stories)
         assert f'id="{section.key}-section"' in page.text
     keys = [s.key for s in registered]
     for words, title in EXPECTED_SECTIONS:

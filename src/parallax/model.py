@@ -682,6 +682,10 @@ class Report:
     """Every input that could not be analysed, with the reason."""
     notes: list[str] = field(default_factory=list)
     """Remarks about the analysis as a whole (e.g. only one article, duplicate files)."""
+    story_groups: list[list[str]] = field(default_factory=list)
+    """The articles partitioned into stories, as lists of article ids, largest story first (ties: the
+    one with the earliest article first). One list holding every id when the inputs tell one story.
+    Articles of different stories never share a claim, and the summary covers the first (largest)."""
     claims: list[Claim] = field(default_factory=list)
     """Facts, each grouping the sentences from different articles that state it."""
     summary: list[SummarySentence] = field(default_factory=list)

@@ -6,7 +6,8 @@
    find_syndication     syndication notices, near-identical articles, agency stories
    find_cited_sources   whom each article cites: outlets, named people, anonymous sources
 3. embed_sentences    one sentence vector each (all-MiniLM-L6-v2)
-4. group_claims       sentences from different articles that state the same fact -> claims
+   group_stories      which inputs tell the same story (corpus clustering's pair scores); several are noted
+4. group_claims       sentences from different articles (of one story) that state the same fact -> claims
    match_entities       people, organisations, places merged across articles by name variants
    flag_damage          garbled quotes, truncated or unparsable sentences, odd name spellings
    flag_judgement_words judgement-laden attribution verbs, hedges, scare quotes, loaded words
@@ -43,6 +44,7 @@ def default_stages() -> list[Stage]:
     from parallax.analysis.provenance.syndication import find_syndication
     from parallax.analysis.reading.embed import embed_sentences
     from parallax.analysis.reading.sentences import split_sentences
+    from parallax.analysis.reading.story_groups import group_stories
     from parallax.analysis.wording.damage import flag_damage
     from parallax.analysis.wording.entities import match_entities
     from parallax.analysis.wording.framing import compare_word_choice
@@ -56,6 +58,7 @@ def default_stages() -> list[Stage]:
         find_syndication,
         find_cited_sources,
         embed_sentences,
+        group_stories,
         group_claims,
         match_entities,
         flag_damage,

@@ -10,7 +10,10 @@ For every new article, in arrival order:
    overlap of the names both mention, cosine of the IDF-weighted hashed terms of
    the whole texts (``features.extract_terms``), less a penalty when the years they
    mention most differ and a small one for time apart; IDF weights are read at
-   comparison time (``bags``);
+   comparison time (``bags``; the score itself is ``pairs.score_pair``, shared with
+   ``parallax analyze``, which groups its inputs the same way); a pair with a date
+   missing on either side rests on content alone and loses ``undated_penalty``, and
+   the create or join event of an undated article records ``undated``;
    a story's score is the mean of its best ``top_links`` pair scores;
 4. the best story at or above ``join_threshold`` takes the article, else it
    starts a new story; when the article links two stories that also link each
@@ -31,25 +34,22 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import NamedTuple
 
 import numpy as np
 from datasketch import MinHash
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
-from parallax.corpus.bags import (
-    EMPTY,
-    Bag,
-    Frequencies,
-    Weighted,
-    cosine,
-    decode_counts,
-    encode_counts,
-    overlap,
+from parallax.corpus.bags import EMPTY, Bag, Frequencies, decode_counts, encode_counts
+from parallax.corpus.features import extract_names, extract_terms, lead_text
+from parallax.corpus.pairs import (
+    ClusterSettings,
+    Profile,
+    cut_groups,
+    date_number,
+    first_year,
+    names_bag,
+    score_pair,
 )
-from parallax.corpus.features import extract_names, extract_terms, lead_text, term_bucket
 from parallax.corpus.store import ClusterBatch, Store, StoredArticle
 from parallax.corpus.vectors import VectorIndex, bytes_to_vector, vector_to_bytes
 from parallax.text.neardup import NearDuplicateIndex, signature_to_bytes
@@ -58,47 +58,12 @@ Embedder = Callable[[Sequence[str]], np.ndarray]
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class Profile:
-    """One article's names and terms with their current weights, and the year it mentions most (0: none)."""
-
-    names: Weighted
-    terms: Weighted
-    year: int
-
-
 class View(NamedTuple):
     """A stored article as pair scores need it (``vector`` is None for a collapsed copy)."""
 
     id: int
     profile: Profile
     vector: np.ndarray | None
-
-
-@dataclass(frozen=True)
-class ClusterSettings:
-    """Defaults meant for general news; docs/benchmarks.md ("Corpus mode") says how they were chosen."""
-
-    window_days: int = 7  # articles further apart than this never share a story
-    neighbours: int = 16  # ANN candidates per article
-    min_similarity: float = 0.3  # candidates less similar than this are ignored
-    text_weight: float = 0.3  # weight of the title+lead vector similarity
-    names_weight: float = 1.0  # weight of the shared-names overlap
-    terms_weight: float = 1.3  # weight of the cosine of whole-text TF-IDF terms
-    year_penalty: float = 0.15  # subtracted when the years two reports mention most differ
-    time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
-    top_links: int = 3  # a story's score: mean of its best pair scores
-    join_threshold: float = 0.45  # a story's score at which it takes the article
-    merge_threshold: float = 0.45  # mean pair score between two stories at which they merge
-    split_threshold: float = 0.45  # average linkage below which a story's groups part
-    split_min_size: int = 4
-    split_max_size: int = 300
-    duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
-    batch_size: int = 128
-    lead_chars: int = 240  # characters of title + lead that are embedded
-    names_chars: int = 4000  # characters of text searched for names
-    terms_chars: int = 6000  # characters of text whose words and word pairs are counted
-    duplicate_chars: int = 2500  # characters of text shingled for near-duplicate detection
 
 
 @dataclass
@@ -130,22 +95,10 @@ def read_features(data: str) -> tuple[list[str], dict[int, int]]:
     return [str(n) for n in value.get("names", [])], decode_counts(value.get("terms", []))
 
 
-def names_bag(names: list[str]) -> Bag:
-    return Bag.from_counts({term_bucket(n): 1 for n in names})
-
-
-def first_year(names: list[str]) -> int:
-    """The most-mentioned year among the names (they come most frequent first), or 0."""
-    return next((int(n) for n in names if len(n) == 4 and n.isdigit()), 0)
-
-
-def date_number(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return None
+def undated_detail(day: int | None) -> dict[str, object]:
+    """What a create or join event records about dates: ``undated`` when the article had none,
+    so its place rests on content alone (scored with ``ClusterSettings.undated_penalty``)."""
+    return {"undated": True} if day is None else {}
 
 
 class StoryClusterer:
@@ -222,15 +175,7 @@ class StoryClusterer:
         return None if a is None or b is None else abs(a - b)
 
     def pair_score(self, similarity: float, a: Profile, b: Profile, gap: int | None) -> float:
-        s = self.settings
-        score = s.text_weight * similarity + s.names_weight * overlap(a.names, b.names)
-        if s.terms_weight:
-            score += s.terms_weight * cosine(a.terms, b.terms)
-        if s.year_penalty and a.year and b.year and a.year != b.year:
-            score -= s.year_penalty
-        if gap is not None and s.window_days > 0:
-            score -= s.time_penalty * min(1.0, gap / s.window_days)
-        return score
+        return score_pair(self.settings, similarity, a, b, gap)
 
     def view(self, article_id: int) -> View:
         vector = self.vectors.get(article_id) if article_id in self.vectors else None
@@ -317,9 +262,7 @@ class StoryClusterer:
         for i in range(size):
             for j in range(i + 1, size):
                 scores[i, j] = scores[j, i] = self.view_score(views[i], views[j])
-        top = float(scores.max())
-        distances = squareform(top - scores, checks=False)
-        labels = fcluster(linkage(distances, "average"), top - self.settings.split_threshold, "distance")
+        labels = cut_groups(scores, self.settings.split_threshold)
         groups: dict[int, list[int]] = {}
         for member, label in zip(members, labels, strict=True):
             groups.setdefault(int(label), []).append(member)
@@ -398,7 +341,8 @@ class StoryClusterer:
                 ranked = self.candidate_stories(vector, self.profile(article.id), day)
                 if ranked and ranked[0][0] >= s.join_threshold:
                     story = ranked[0][1]
-                    batch.events.append(("join", story, None, article.id, {"score": round(ranked[0][0], 4)}))
+                    joined = {"score": round(ranked[0][0], 4), **undated_detail(day)}
+                    batch.events.append(("join", story, None, article.id, joined))
                     summary.joined += 1
                     for score, other in ranked[1:]:
                         if score < s.join_threshold or other == story or other not in self.members:
@@ -409,7 +353,7 @@ class StoryClusterer:
                             summary.merged += 1
                 else:
                     story = self.new_story(batch)
-                    batch.events.append(("create", story, None, article.id, {}))
+                    batch.events.append(("create", story, None, article.id, undated_detail(day)))
                     summary.created += 1
                 self.vectors.add([article.id], vector.reshape(1, -1))
                 indexed = True

@@ -48,7 +48,7 @@ def render_sections_html(report: Report) -> list[RenderedSection]:
     """Every section with an HTML renderer, rendered (or marked not analysed)."""
     parts = []
     for section in load_sections():
-        if section.html is None:
+        if section.html is None or not section.is_shown(report):
             continue
         body = section.html(report) if section.analysed(report) else None
         parts.append(RenderedSection(section.key, section.title, body, section.absent))

@@ -24,7 +24,7 @@ def render_markdown(report: Report) -> str:
         f"{plural(len(report.skipped), 'input')} skipped. Made by {generated_by()}.",
     ]
     for section in load_sections():
-        if section.markdown is None:
+        if section.markdown is None or not section.is_shown(report):
             continue
         body = section.markdown(report) if section.analysed(report) else f"*{section.absent}*"
         lines += ["", f"## {section.title}", "", body]

@@ -6,7 +6,9 @@ functions that render it from the Report: ``text`` (a rich renderable),
 format whose function is None leaves the section out. ``analysed`` tells
 whether the report holds this section's analysis at all; when it does not,
 every format prints the title and ``absent`` ("not analysed ...") instead, so
-a missing capability says so rather than vanishing.
+a missing capability says so rather than vanishing. ``shown``, when set, leaves
+a section out of every format when the report has nothing for it to say (the
+story groups, shown only when the inputs form several stories).
 
 How to add a section (for example word choice and framing):
 
@@ -38,6 +40,7 @@ from parallax.model import Report
 
 # Modules that define ``SECTIONS``, in the order their sections appear in a report.
 SECTION_MODULES: list[str] = [
+    "parallax.render.sections_stories",  # only when the inputs form several stories
     "parallax.render.sections_core",
     "parallax.render.sections_framing",
     "parallax.render.sections_provenance",
@@ -61,6 +64,10 @@ class Section:
     html: Callable[[Report], Markup] | None = None
     absent: str = "Not analysed in this report."
     css: str = ""
+    shown: Callable[[Report], bool] | None = None  # None: always; else the section is left out when False
+
+    def is_shown(self, report: Report) -> bool:
+        return self.shown is None or self.shown(report)
 
 
 def analysed_when(*stages: str, data: Callable[[Report], bool] | None = None) -> Callable[[Report], bool]:

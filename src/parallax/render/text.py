@@ -39,7 +39,7 @@ def print_report(report: Report, console: Console) -> None:
         )
     )
     for section in load_sections():
-        if section.text is None:
+        if section.text is None or not section.is_shown(report):
             continue
         console.print()
         console.print(Rule(Text(section.title, style="bold"), align="left"))

@@ -291,13 +291,16 @@ def cluster_sentences(
     threshold: float,
     clause_vectors: Callable[[list[int]], dict[int, np.ndarray]] | None = None,
     vectors: np.ndarray | None = None,
+    stories: Sequence[int] | None = None,
 ) -> tuple[list[list[int]], PairScores]:
     """Greedy average-linkage clusters with at most one sentence per article.
 
-    ``articles[i]`` is the article of sentence i. ``clause_vectors(positions)``, when given,
-    returns main-clause vectors for those sentences that have a main clause; pairs that just
-    miss the threshold are then compared by their best-matching clauses too. Returns the
-    clusters (lists of sentence positions) and the pair scores used.
+    ``articles[i]`` is the article of sentence i; ``stories[i]``, when given, its story
+    group: sentences of different stories never share a cluster (a cannot-link).
+    ``clause_vectors(positions)``, when given, returns main-clause vectors for those sentences
+    that have a main clause; pairs that just miss the threshold are then compared by their
+    best-matching clauses too. Returns the clusters (lists of sentence positions) and the
+    pair scores used.
     """
     count = len(articles)
     pairs = PairScores(cosines, features, articles)
@@ -306,6 +309,8 @@ def cluster_sentences(
     near: list[tuple[int, int]] = []
     rows, cols = np.nonzero(np.triu(cosines >= COSINE_FLOOR, k=1))
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if stories is not None and stories[i] != stories[j]:
+            continue
         if articles[i] != articles[j]:
             score = pairs(i, j)
             if score >= threshold:
@@ -499,11 +504,12 @@ def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
         "sentence.entities",
         "sentence.numbers",
         "ctx.vectors",
+        "report.story_groups",
     ),
     provides=("report.claims", "claim.score", "ctx.claim_vectors"),
 )
 def group_claims(ctx: Context) -> None:
-    """Group sentences from different articles that state the same fact into claims."""
+    """Group sentences from different articles (of the same story) that state the same fact into claims."""
     report = ctx.report
     every = ctx.sentences()
     vectors = ctx.vectors if ctx.vectors is not None else np.zeros((0, 1), dtype=np.float32)
@@ -526,8 +532,10 @@ def group_claims(ctx: Context) -> None:
         found = ctx.resources.embed([heads[k] for k in wanted])
         return dict(zip(wanted, found, strict=True))
 
+    story_of = {a: n for n, group in enumerate(report.story_groups) for a in group}
+    stories = [story_of.get(a, 0) for a in articles] if len(report.story_groups) > 1 else None
     clusters, pairs = cluster_sentences(
-        articles, cosines, features, ctx.options.claim_threshold, embed_heads, matrix
+        articles, cosines, features, ctx.options.claim_threshold, embed_heads, matrix, stories
     )
     clusters = attach_repeats(clusters, articles, cosines, features)
     report.claims = build_claims(report.articles, sentences, clusters, pairs, ctx.resources.judgement_words)

@@ -108,26 +108,34 @@ def rank_wording(claim: Claim, judged: frozenset[str]) -> float:
     return measure_plainness(claim.text, judged) - COHESION_WEIGHT * cohesion
 
 
+def main_story_claims(report: Report) -> list[Claim]:
+    """The claims of the largest story group (``Report.story_groups``); all claims when there is one."""
+    if len(report.story_groups) < 2:
+        return report.claims
+    main = set(report.story_groups[0])
+    return [c for c in report.claims if set(c.articles) <= main]
+
+
 def write_summary(
     report: Report,
     count: int,
     judged: frozenset[str],
     vectors: dict[str, np.ndarray] | None = None,
 ) -> list[SummarySentence]:
-    """Up to ``count`` summary sentences from the report's claims, in story order.
+    """Up to ``count`` summary sentences from the report's claims, in story order; when the inputs
+    form several stories, from the claims of the largest (``main_story_claims``).
 
     ``judged`` are the words that make a wording less plain (``Resources.judgement_words``).
     """
     vectors = vectors or {}
-    weight = {c.id: weigh_claim(report, c) for c in report.claims}
-    ranked = sorted(
-        report.claims, key=lambda c: (-weight[c.id], is_quotation(c.text), rank_wording(c, judged))
-    )
+    claims = main_story_claims(report)
+    weight = {c.id: weigh_claim(report, c) for c in claims}
+    ranked = sorted(claims, key=lambda c: (-weight[c.id], is_quotation(c.text), rank_wording(c, judged)))
     # A quotation reads as a summary sentence only when nothing plainer is left ("..., she said").
     multi = [c for c in ranked if len(c.outlets) > 1]
     plain = [c for c in multi if not is_quotation(c.text)]
     ranked = plain + [c for c in ranked if c not in plain] if len(plain) >= count else ranked
-    rare = find_rare_names(report.claims)
+    rare = find_rare_names(claims)
     chosen: list[tuple[Claim, list[Claim]]] = []  # (claim shown, claims it cites)
     for claim in ranked:
         if len(chosen) >= count:
@@ -156,11 +164,13 @@ def write_summary(
         "claim.score",
         "claim.independent_sources",
         "ctx.claim_vectors",
+        "report.story_groups",
     ),
     provides=("report.summary",),
 )
 def summarise(ctx: Context) -> None:
-    """A neutral summary of ``Options.summary_sentences`` sentences from the best-supported claims."""
+    """A neutral summary of ``Options.summary_sentences`` sentences from the best-supported claims
+    (of the largest story when the inputs tell several)."""
     ctx.report.summary = write_summary(
         ctx.report, ctx.options.summary_sentences, ctx.resources.judgement_words, ctx.claim_vectors
     )
