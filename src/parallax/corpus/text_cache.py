@@ -11,9 +11,13 @@ the same model on the same text).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from parallax.corpus.store import Store, now
 from parallax.nlp.cache import CacheStats
+
+if TYPE_CHECKING:
+    from parallax.corpus.store import Store
 
 CHUNK = 400  # keys per lookup: under SQLite's 999-parameter limit of old builds
 
@@ -41,7 +45,7 @@ class StoreCache:
     def put_many(self, kind: str, items: Mapping[str, bytes]) -> None:
         if not items:
             return
-        stamp = now()
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with self.store.transaction():
             for key, value in items.items():
                 self.store.execute(
