@@ -8,7 +8,6 @@ clock, so the schedule is tested without waiting.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import signal
@@ -342,14 +341,22 @@ def test_watch_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     local.write_bytes(make_feed(1))
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
     command = [sys.executable, "-m", "parallax", "watch", str(local), "--db", str(tmp_path / "c.db")]
-    with subprocess.Popen(
-        [*command, "--every", "1h", "--no-cluster"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    ) as process:
-        assert process.stdout is not None
-        line = process.stdout.readline().decode()  # the first cycle is done
-        assert "1 new article" in line
+    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    # Output goes to files (a pipe nobody reads can block the child) and every wait is bounded.
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*command, "--every", "1h", "--no-cluster"], stdout=stdout, stderr=stderr, env=env
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while "new article" not in out.read_text() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "1 new article" in out.read_text(), f"no first cycle: {err.read_text()[-2000:]}"
         process.send_signal(signal.SIGINT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err.read_text()[-2000:]
     assert count_articles(tmp_path / "c.db") == 1

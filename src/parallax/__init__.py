@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from os import PathLike
+from typing import TYPE_CHECKING
 
 from parallax.model import Article, Claim, Report, Skipped
 from parallax.options import Options
 from parallax.stage import Stage
+
+if TYPE_CHECKING:
+    from parallax.nlp.cache import AnalysisCache
 
 __all__ = ["Article", "Claim", "Options", "Report", "Skipped", "__version__", "analyze"]
 __version__ = "0.1.0"
@@ -23,6 +27,7 @@ def analyze(
     options: Options | None = None,
     *,
     stages: Sequence[Stage] | None = None,
+    cache: AnalysisCache | None = None,
 ) -> Report:
     """Analyse several reports of one story.
 
@@ -30,7 +35,8 @@ def analyze(
     and http(s) URLs given as strings, read as ``parallax analyze`` and
     ``parallax ingest`` read them (``parallax.ingest.read_sources``). Inputs that cannot be read are listed in
     ``Report.skipped`` with their reason. Raises NothingToAnalyse when no input
-    could be read at all.
+    could be read at all. ``cache`` (``parallax.nlp.cache``) keeps sentence vectors and parses
+    across calls: what it holds is reused, what is computed is added.
     """
     from parallax import pipeline
     from parallax.errors import NothingToAnalyse
@@ -45,4 +51,4 @@ def analyze(
     if not report.articles:
         reasons = "; ".join(f"{s.source}: {s.reason}" for s in report.skipped) or "no inputs given"
         raise NothingToAnalyse(f"nothing could be analysed ({reasons})")
-    return pipeline.run(report, options or Options(), stages)
+    return pipeline.run(report, options or Options(), stages, cache=cache)

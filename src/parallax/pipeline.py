@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from parallax.contracts import check_contracts
 from parallax.model import Report
 from parallax.options import Options
 from parallax.stage import Context, Stage
+
+if TYPE_CHECKING:
+    from parallax.nlp.cache import AnalysisCache
 
 
 def default_stages() -> list[Stage]:
@@ -80,9 +84,16 @@ def build(stages: Sequence[Stage]) -> list[Stage]:
     return list(stages)
 
 
-def run(report: Report, options: Options, stages: Sequence[Stage] | None = None) -> Report:
-    """Run the stages over a report whose articles are already read."""
-    ctx = Context(report=report, options=options)
+def run(
+    report: Report,
+    options: Options,
+    stages: Sequence[Stage] | None = None,
+    *,
+    cache: AnalysisCache | None = None,
+) -> Report:
+    """Run the stages over a report whose articles are already read; sentence vectors and parses
+    found in ``cache`` are reused, and those computed are added to it."""
+    ctx = Context(report=report, options=options, cache=cache)
     for st in build(stages if stages is not None else default_stages()):
         began = time.perf_counter()
         st(ctx)

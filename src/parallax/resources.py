@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from parallax.lexicons import LoadedLexicon
+    from parallax.nlp.cache import AnalysisCache
     from parallax.nlp.parser import SharedParser
 
 
@@ -28,15 +29,17 @@ class Resources:
     """The lexicon, parser and embedder of one analysis run, built from its options."""
 
     options: Options
+    # Per-text results kept across runs (sentence vectors, parses): consulted before computing.
+    cache: AnalysisCache | None = None
 
     @classmethod
-    def for_options(cls, options: Options) -> Resources:
+    def for_options(cls, options: Options, cache: AnalysisCache | None = None) -> Resources:
         """The resources of a new run; a BABE path that does not exist fails here, before any stage."""
         if options.use_babe:
             from parallax.lexicons import find_babe
 
             find_babe(options.babe_path)
-        return cls(options)
+        return cls(options, cache)
 
     @cached_property
     def lexicon(self) -> LoadedLexicon:
@@ -66,10 +69,14 @@ class Resources:
         """One parse per distinct text for this run, shared by the stages that parse."""
         from parallax.nlp.parser import SharedParser
 
-        return SharedParser(self.nlp)
+        return SharedParser(self.nlp, cache=self.cache)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length vectors for ``texts`` from the ``model_name`` embedder, in ``batch_size`` batches."""
+        if self.cache is not None:
+            from parallax.nlp.cache import embed_cached
+
+            return embed_cached(self.cache, texts, self.options.model_name, self.options.batch_size)
         from parallax.nlp.embedding import embed_texts
 
         return embed_texts(texts, self.options.model_name, self.options.batch_size)

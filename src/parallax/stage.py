@@ -12,13 +12,17 @@ built rather than halfway through an analysis.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from parallax.model import Report, Sentence
 from parallax.options import Options
 from parallax.resources import Resources
+
+if TYPE_CHECKING:
+    from parallax.nlp.cache import AnalysisCache
 
 # Data one stage hands to later ones on the Context (a ``ctx.<name>`` path in a contract).
 CARRIED = {"carried": True}
@@ -39,9 +43,11 @@ class Context:
     vectors: np.ndarray | None = field(default=None, metadata=CARRIED)
     # Claim id -> the mean of its mention vectors, unit length (group_claims).
     claim_vectors: dict[str, np.ndarray] | None = field(default=None, metadata=CARRIED)
+    # Per-text results kept across runs (``parallax.nlp.cache``); None computes everything.
+    cache: InitVar[AnalysisCache | None] = None
 
-    def __post_init__(self) -> None:
-        self.resources = Resources.for_options(self.options)
+    def __post_init__(self, cache: AnalysisCache | None) -> None:
+        self.resources = Resources.for_options(self.options, cache)
 
     def sentences(self) -> list[Sentence]:
         """Every sentence of every article, in article order."""

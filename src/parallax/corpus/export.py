@@ -19,15 +19,17 @@ def analyse_story(
     store: Store, story_id: str, options: Options | None = None, *, refresh: bool = False
 ) -> Report:
     """The full analysis of a stored story with ``options``: from the cache when one was made for
-    the same members, the same options and this version of Parallax; otherwise analysed anew and cached."""
+    the same members, the same options and this version of Parallax; otherwise analysed anew (reusing the
+    vectors and parses of member texts analysed before, ``parallax.corpus.text_cache``) and cached."""
     if not refresh:
         cached = store.load_analysis(story_id, options)
         if cached is not None:
             return cached
     import parallax
+    from parallax.corpus.text_cache import StoreCache
 
     articles = store.get_story_articles(story_id)
-    report = parallax.analyze(articles, options)
+    report = parallax.analyze(articles, options, cache=StoreCache(store))
     store.save_analysis(story_id, report, options)
     return report
 

@@ -21,6 +21,7 @@ set matters). ``work_queue`` runs that loop until the queue is empty.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -38,6 +39,7 @@ from parallax.options import Options
 
 if TYPE_CHECKING:
     from parallax.corpus.store import Store
+    from parallax.nlp.cache import AnalysisCache
 
 MAX_ATTEMPTS = 3
 LEASE_SECONDS = 1800.0  # a claim older than this is taken back, whatever host holds it
@@ -67,11 +69,14 @@ def is_alive(pid: int) -> bool:
     return True
 
 
-def run_analysis(articles: Sequence[Article], options: Options | None) -> Report:
-    """The default analyser: ``parallax.analyze``, as ``parallax story`` runs it."""
+def run_analysis(
+    articles: Sequence[Article], options: Options | None, cache: AnalysisCache | None = None
+) -> Report:
+    """The default analyser: ``parallax.analyze``, as ``parallax story`` runs it, reusing the
+    sentence vectors and parses in ``cache``."""
     import parallax
 
-    return parallax.analyze(list(articles), options)
+    return parallax.analyze(list(articles), options, cache=cache)
 
 
 @dataclass
@@ -274,7 +279,12 @@ def work_queue(
     a missing model stops the run (every story would fail) after releasing the claim.
     """
     began = time.perf_counter()
-    analyse = analyser or run_analysis
+    if analyser is None:
+        from parallax.corpus.text_cache import StoreCache
+
+        cache = StoreCache(store)  # the texts of members analysed before are not embedded or parsed again
+        analyser = functools.partial(run_analysis, cache=cache)
+    analyse = analyser
     worker = worker_name()
     summary = QueueSummary()
     total = count_states(store).get("pending", 0)

@@ -110,6 +110,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX analysis_queue_state ON analysis_queue (state, queued_at, story_id)",
         "ALTER TABLE analyses ADD COLUMN digest TEXT",
     ],
+    # 4: per-text results an analysis reuses (sentence vectors, spaCy parses), keyed by what made
+    # them and the sha256 of the text (``parallax.corpus.text_cache``); IF NOT EXISTS for renumbering
+    [
+        """CREATE TABLE IF NOT EXISTS text_cache (
+            kind TEXT NOT NULL,
+            text_key TEXT NOT NULL,
+            value {blob} NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (kind, text_key)
+        )""",
+    ],
 ]
 
 SQLITE_TYPES = {"pk": "INTEGER PRIMARY KEY", "blob": "BLOB", "bigint": "INTEGER"}

@@ -9,8 +9,11 @@ is about to need in one batched ``nlp.pipe``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from parallax.nlp.cache import AnalysisCache
 
 
 class SharedParser:
@@ -21,9 +24,10 @@ class SharedParser:
     for a sentence gets that part (as a doc of its own) instead of a second parse.
     """
 
-    def __init__(self, nlp: Any, batch_size: int = 64) -> None:
+    def __init__(self, nlp: Any, batch_size: int = 64, cache: AnalysisCache | None = None) -> None:
         self.nlp = nlp
         self.batch_size = batch_size
+        self.cache = cache  # parses kept across runs, asked before parsing
         self.docs: dict[str, Any] = {}
         self.spans: dict[str, Any] = {}  # sentence text -> its span in a paragraph's doc
 
@@ -35,8 +39,17 @@ class SharedParser:
     def prefetch(self, texts: Iterable[str]) -> None:
         """Parse, in batches, those of ``texts`` not parsed yet."""
         missing = [t for t in dict.fromkeys(texts) if t not in self.docs and t not in self.spans]
-        for text, doc in zip(missing, self.nlp.pipe(missing, batch_size=self.batch_size), strict=True):
+        for text, doc in zip(missing, self.pipe(missing), strict=True):
             self.docs[text] = doc
+
+    def pipe(self, texts: Sequence[str], batch_size: int | None = None) -> list[Any]:
+        """Docs for ``texts`` in order, parsed in batches: through the cache when there is one."""
+        size = batch_size or self.batch_size
+        if self.cache is None:
+            return list(self.nlp.pipe(texts, batch_size=size))
+        from parallax.nlp.cache import parse_cached
+
+        return parse_cached(self.cache, self.nlp, texts, size)
 
     def parse(self, text: str) -> Any:
         """The doc for ``text``: remembered from the sentence stage, prefetched, or parsed now."""

@@ -165,14 +165,13 @@ def blank_calendar_dates(sentence: Sentence) -> str:
 )
 def split_sentences(ctx: Context) -> None:
     """Sentences with entities and numbers for every article, offsets into the original."""
-    nlp = ctx.resources.nlp
     plan: list[tuple[Article, list[tuple[int, int]]]] = []
     texts: list[str] = []
     for article in ctx.report.articles:
         pieces = [p for span in kept_spans(article) for p in cut_pieces(span.text, span.start)]
         plan.append((article, pieces))
         texts.extend(spaced_text(article.original[s:e]) for s, e in pieces)
-    docs = iter(list(nlp.pipe(texts, batch_size=128)))
+    docs = iter(ctx.resources.parser.pipe(texts, batch_size=128))  # through the run's cache, if any
     for article, pieces in plan:
         piece_docs: list[object] = [next(docs) for _ in pieces]
         article.sentences = segment_article(article, pieces, piece_docs)
