@@ -32,10 +32,7 @@ def analyze_command(
     from parallax.ingest import READERS
     from parallax.ingest.sources import URL_SCHEMES
 
-    try:
-        options = options_from(settings)
-    except (TypeError, ValueError) as error:
-        fail(f"invalid option: {error}", code=2)
+    options = options_from(settings)
     problem = check_output(fmt.value if fmt else None, output, paths)
     if problem:
         fail(problem, code=2)

@@ -152,9 +152,15 @@ def warn_about(report: Report) -> None:
 
 
 def options_from(values: dict[str, Any]) -> Options:
-    """An Options object from the CLI values of its settings (None means the default)."""
+    """An Options object from the CLI values of its settings (None means the default).
+
+    A value the settings refuse stops the command with the reason (exit code 2).
+    """
     given = {name: value for name, value in values.items() if value is not None}
-    return Options(**given)
+    try:
+        return Options(**given)
+    except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
 
 
 def option_type(name: str) -> Any:

@@ -92,10 +92,7 @@ def ingest_command(
     from parallax.corpus.intake import ingest
     from parallax.ingest.urls import FetchSettings
 
-    try:
-        options = options_from(settings)
-    except (TypeError, ValueError) as error:
-        fail(f"invalid option: {error}", code=2)
+    options = options_from(settings)
     allow_private, host_interval, timeout, max_bytes, no_robots = fetch_values
     store = open_corpus(db, must_exist=False)
     fetch = FetchSettings(
@@ -154,10 +151,7 @@ def analyse_pending_command(db: str | None, limit: int | None, **settings: Any) 
 
     if limit is not None and limit < 1:
         fail(f"--limit must be at least 1, not {limit}", code=2)
-    try:
-        options = options_from(settings)
-    except (TypeError, ValueError) as error:
-        fail(f"invalid option: {error}", code=2)
+    options = options_from(settings)
     store = open_corpus(db)
     console = make_stderr()
     try:
@@ -228,10 +222,7 @@ def story_command(
     members, the settings or the Parallax version change)."""
     from parallax.corpus.export import analyse_story
 
-    try:
-        options = options_from(settings)
-    except (TypeError, ValueError) as error:
-        fail(f"invalid option: {error}", code=2)
+    options = options_from(settings)
     store = open_corpus(db)
     try:
         report = analyse_story(store, story_id, options, refresh=refresh)

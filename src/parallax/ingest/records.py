@@ -68,26 +68,31 @@ def read_json(data: str, source: str) -> Iterator[Item]:
         yield Skipped(source, f"JSON holds a {json_kind(value)}, not an object or a list of objects")
 
 
-def read_json_file(path: Path) -> Iterator[Item]:
-    """The records of a .json file."""
+def read_file_text(path: Path) -> str | Skipped:
+    """A whole file's text, decoded, or a Skipped saying why it was not read (too large, unreadable)."""
     source = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            yield Skipped(
+            return Skipped(
                 source, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read"
             )
-            return
         data = path.read_bytes()
     except OSError as exc:
-        yield Skipped(source, f"cannot read the file ({exc.strerror or exc})")
-        return
+        return Skipped(source, f"cannot read the file ({exc.strerror or exc})")
     try:
-        text = decode_bytes(data)
+        return decode_bytes(data)
     except UnreadableInput as exc:
-        yield Skipped(source, str(exc))
+        return Skipped(source, str(exc))
+
+
+def read_json_file(path: Path) -> Iterator[Item]:
+    """The records of a .json file."""
+    text = read_file_text(path)
+    if isinstance(text, Skipped):
+        yield text
         return
-    yield from read_json(text, source)
+    yield from read_json(text, str(path))
 
 
 def read_jsonl_file(path: Path) -> Iterator[Item]:

@@ -28,10 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from parallax.clean.normalise import normalise_for_matching
-from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.feeds import read_feed
 from parallax.ingest.html import read_html
-from parallax.ingest.records import MAX_FILE_BYTES, Item, read_json_file, read_jsonl_file
+from parallax.ingest.records import Item, read_file_text, read_json_file, read_jsonl_file
 from parallax.ingest.sanitise import sanitise_article, sanitise_skipped
 from parallax.ingest.text import read_text
 from parallax.ingest.warc import read_warc
@@ -72,23 +71,11 @@ def read_document(
     path: Path, parse: Callable[[str, str], tuple[list[Article], list[Skipped]]]
 ) -> Iterator[Item]:
     """A single-article file (text, Markdown, HTML): read, decoded, parsed."""
+    text = read_file_text(path)
+    if isinstance(text, Skipped):
+        yield text
+        return
     source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield Skipped(
-                source, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read"
-            )
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Skipped(source, f"cannot read the file ({exc.strerror or exc})")
-        return
-    try:
-        text = decode_bytes(data)
-    except UnreadableInput as exc:
-        yield Skipped(source, str(exc))
-        return
     articles, skipped = parse(text, source)
     yield from articles
     yield from skipped
