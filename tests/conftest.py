@@ -7,9 +7,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+import uuid
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from parallax.model import Article, Entity, Report, Sentence
@@ -101,3 +104,49 @@ def build_article(
         article.sentences.append(sentence)
         pos = start + len(text)
     return article
+
+
+PG_ENV = "PARALLAX_TEST_PG_URL"
+
+
+def bag_embedder(texts: Sequence[str]) -> np.ndarray:
+    """Stand-in title/lead vectors (a bag of per-word random vectors), so a corpus clusters without MiniLM."""
+    rows = []
+    for text in texts:
+        total = np.zeros(384)
+        for word in text.lower().split():
+            total += np.random.default_rng(zlib.crc32(word.strip(".,'").encode())).standard_normal(384)
+        rows.append(total / (np.linalg.norm(total) or 1.0))
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), 384)
+
+
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the test server; skips when none is configured or reachable."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(
+            f"{PG_ENV} is not set: start a server with scripts/postgres.sh and export the URL it prints"
+        )
+    import psycopg
+
+    try:
+        admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        pytest.skip(f"no PostgreSQL server reachable at {PG_ENV} ({exc})")
+    name = f"parallax_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = url.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A corpus target: a SQLite file, then a fresh PostgreSQL database (skipped when none is configured)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "corpus.db")
+    else:
+        yield from postgres_database()

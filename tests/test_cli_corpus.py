@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 import parallax
+from conftest import bag_embedder
 from parallax.cli import app
 from parallax.corpus import stories as stories_module
 from parallax.corpus.connect import open_store
@@ -36,16 +34,6 @@ ELECTION = (
     "Voters in the northern province of Tessary elected Omar Lind as governor on Sunday, ending twelve years "
     "of rule by the Harvest Party. Lind promised to build new rail links across Tessary."
 )
-
-
-def bag_embedder(texts: Sequence[str]) -> np.ndarray:
-    rows = []
-    for text in texts:
-        total = np.zeros(384)
-        for word in text.lower().split():
-            total += np.random.default_rng(zlib.crc32(word.strip(".,'").encode())).standard_normal(384)
-        rows.append(total / (np.linalg.norm(total) or 1.0))
-    return np.asarray(rows, dtype=np.float32).reshape(len(texts), 384)
 
 
 @pytest.fixture

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import bag_embedder
 from parallax.cli import app
 from parallax.corpus import stories as stories_module
 from parallax.corpus.connect import open_store
 from parallax.corpus.intake import ingest
-from test_queue import FLOOD, QUAKE, bag_embedder, write_articles
+from test_queue import FLOOD, QUAKE, write_articles
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent

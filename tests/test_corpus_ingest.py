@@ -194,7 +194,7 @@ def test_corpus_ingest_survives_kill_9(tmp_path: Path, moment: str) -> None:
 
 
 def test_corpus_ingest_on_postgresql(tmp_path: Path) -> None:
-    from test_store import postgres_database
+    from conftest import postgres_database
 
     databases = postgres_database()
     url = next(databases)

@@ -15,14 +15,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from conftest import bag_embedder
 from parallax.cli import app
 from parallax.corpus import stories as stories_module
 
@@ -63,17 +61,6 @@ def run_parallax(*args: str) -> tuple[int, str]:
         check=False,
     )
     return done.returncode, done.stdout + done.stderr
-
-
-def bag_embedder(texts: Sequence[str]) -> np.ndarray:
-    """Stand-in title/lead vectors (a bag of per-word random vectors) so the corpus builds without MiniLM."""
-    rows = []
-    for text in texts:
-        total = np.zeros(384)
-        for word in text.lower().split():
-            total += np.random.default_rng(zlib.crc32(word.encode())).standard_normal(384)
-        rows.append(total / (np.linalg.norm(total) or 1.0))
-    return np.asarray(rows, dtype=np.float32).reshape(len(texts), 384)
 
 
 @pytest.fixture

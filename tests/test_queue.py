@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
-import uuid
-import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from conftest import bag_embedder
 from parallax.corpus.connect import open_store
 from parallax.corpus.intake import ingest
 from parallax.corpus.queue import (
@@ -27,8 +24,6 @@ from parallax.corpus.store import Store
 from parallax.model import Article, Claim, Report, SummarySentence
 from parallax.options import Options
 
-PG_ENV = "PARALLAX_TEST_PG_URL"
-
 QUAKE = [
     ("Coast Herald", "A magnitude 6.1 earthquake struck Marlow Bay on Sunday, damaging the harbour."),
     ("Daily Wire", "An earthquake of magnitude 6.1 hit Marlow Bay on Sunday and damaged the harbour."),
@@ -40,16 +35,6 @@ FLOOD = [
 ALONE = [
     ("Tessary Post", "Voters in Tessary elected Omar Lind governor, ending twelve years of Harvest rule.")
 ]
-
-
-def bag_embedder(texts: Sequence[str]) -> np.ndarray:
-    rows = []
-    for text in texts:
-        total = np.zeros(384)
-        for word in text.lower().split():
-            total += np.random.default_rng(zlib.crc32(word.strip(".,'").encode())).standard_normal(384)
-        rows.append(total / (np.linalg.norm(total) or 1.0))
-    return np.asarray(rows, dtype=np.float32).reshape(len(texts), 384)
 
 
 def write_articles(path: Path, items: Sequence[tuple[str, str]]) -> Path:
@@ -72,33 +57,6 @@ def quick_analyser(articles: Sequence[Article], options: Options | None) -> Repo
         claims=[claim, Claim("c2", "own fact", ids[:1], [articles[0].outlet or ids[0]], [])],
         summary=[SummarySentence("Shared fact.", ["c1"], ids)],
     )
-
-
-def postgres_database() -> Iterator[str]:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"{PG_ENV} is not set")
-    import psycopg
-
-    try:
-        admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        pytest.skip(f"no PostgreSQL server reachable at {PG_ENV} ({exc})")
-    name = f"parallax_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{url.rpartition('/')[0]}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "corpus.db")
-    else:
-        yield from postgres_database()
 
 
 @pytest.fixture

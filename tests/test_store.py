@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +20,6 @@ from parallax.corpus.store_sqlite import SQLiteStore
 from parallax.errors import StoreError
 from parallax.model import Article, Claim, Report
 from parallax.options import Options
-
-PG_ENV = "PARALLAX_TEST_PG_URL"
 
 
 def make_article(
@@ -40,37 +36,6 @@ def make_article(
         original=text,
         meta=meta,
     )
-
-
-def postgres_database() -> Iterator[str]:
-    """A fresh database on the test server; skips when none is configured or reachable."""
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(
-            f"{PG_ENV} is not set: start a server with scripts/postgres.sh and export the URL it prints"
-        )
-    import psycopg
-
-    try:
-        admin = psycopg.connect(url, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        pytest.skip(f"no PostgreSQL server reachable at {PG_ENV} ({exc})")
-    name = f"parallax_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = url.rpartition("/")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "corpus.db")
-    else:
-        yield from postgres_database()
 
 
 @pytest.fixture

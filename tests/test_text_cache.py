@@ -31,7 +31,6 @@ from parallax.nlp.cache import (
 from parallax.nlp.embedding import embed_texts
 from parallax.nlp.pretrained import load_spacy
 from parallax.options import Options
-from test_store import postgres_database
 
 MODEL = Options().model_name
 
@@ -106,14 +105,6 @@ def test_cache_report_with_and_without_cache_is_equal(example_dir: Path, example
     assert cache.stats.computed() == before  # nothing embedded or parsed the second time
     assert cache.stats.found(vector_kind(MODEL)) > 0 and cache.stats.found("spacy-doc") > 0
     assert comparable(warm) == comparable(example_report)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "corpus.db")
-    else:
-        yield from postgres_database()
 
 
 @pytest.fixture
