@@ -13,12 +13,13 @@ from parallax.cli.common import (
     ReportFormat,
     check_output,
     emit_report,
+    errors_as_messages,
     fail,
     options_from,
     warn_about,
     with_setting_flags,
 )
-from parallax.errors import ModelUnavailable, NothingToAnalyse, ParallaxError
+from parallax.errors import NothingToAnalyse
 
 
 def analyze_command(
@@ -36,16 +37,13 @@ def analyze_command(
     problem = check_output(fmt.value if fmt else None, output, paths)
     if problem:
         fail(problem, code=2)
-    try:
-        sources = [p if p.lower().startswith(URL_SCHEMES) else str(Path(p)) for p in paths]
-        report = parallax.analyze(sources, options)
-    except NothingToAnalyse as error:
-        kinds = ", ".join(sorted(READERS))
-        fail(f"{error}. Give files or folders holding articles ({kinds}), or http(s) URLs.")
-    except ModelUnavailable as error:
-        fail(f"a model is unavailable: {error}")
-    except ParallaxError as error:
-        fail(str(error))
+    sources = [p if p.lower().startswith(URL_SCHEMES) else str(Path(p)) for p in paths]
+    with errors_as_messages():
+        try:
+            report = parallax.analyze(sources, options)
+        except NothingToAnalyse as error:
+            kinds = ", ".join(sorted(READERS))
+            fail(f"{error}. Give files or folders holding articles ({kinds}), or http(s) URLs.")
     warn_about(report)
     emit_report(report, fmt.value if fmt else None, output)
 

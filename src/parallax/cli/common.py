@@ -7,10 +7,11 @@ settings as flags built from ``Options`` (``with_setting_flags``).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import sys
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from parallax.errors import ModelUnavailable, ParallaxError
 from parallax.model import Report
 from parallax.options import Options, describe_options
 from parallax.render.sections import clean_terminal
@@ -57,6 +59,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """Stop the command with an error message on stderr and an exit code."""
     make_stderr().print(Text("error: ", style="bold red").append(clean_terminal(message)))
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def errors_as_messages(unavailable_note: str = "") -> Iterator[None]:
+    """Parallax's own errors as a message and exit code 1 (``fail``); anything else propagates."""
+    try:
+        yield
+    except ModelUnavailable as error:
+        fail(f"a model is unavailable: {error}{unavailable_note}")
+    except ParallaxError as error:
+        fail(str(error))
 
 
 def choose_format(fmt: str | None, out: Path | None) -> str:

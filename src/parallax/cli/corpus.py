@@ -30,13 +30,14 @@ from rich.text import Text
 from parallax.cli.common import (
     ReportFormat,
     emit_report,
+    errors_as_messages,
     fail,
     make_stderr,
     options_from,
     warn,
     with_setting_flags,
 )
-from parallax.errors import ModelUnavailable, ParallaxError
+from parallax.errors import ParallaxError
 from parallax.render.sections import clean_terminal
 
 DB_HELP = "Corpus: a SQLite file (default: $PARALLAX_DB or parallax.db) or a postgresql:// URL."
@@ -110,7 +111,7 @@ def ingest_command(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    try:
+    with store, errors_as_messages():
         with Progress(*columns, console=console, transient=False) as bar:
             reading = bar.add_task("reading", total=None)
             clustering = bar.add_task("clustering", total=None, visible=False)
@@ -131,12 +132,6 @@ def ingest_command(
             console.print(Text(line))
         if not (no_cluster or no_analyse or (summary.read == 0 and summary.errors)):
             analyse_queue(store, options, console)
-    except ModelUnavailable as error:
-        fail(f"a model is unavailable: {error}")
-    except ParallaxError as error:
-        fail(str(error))
-    finally:
-        store.close()
     console.print(Text(f"corpus: {db_target(db)} ({summary.seconds:.1f} s ingesting)"))
     if summary.read == 0 and summary.errors:
         for source, record, reason in ingest_errors_tail(db):
@@ -154,14 +149,8 @@ def analyse_pending_command(db: str | None, limit: int | None, **settings: Any) 
     options = options_from(settings)
     store = open_corpus(db)
     console = make_stderr()
-    try:
+    with store, errors_as_messages("; the queue is kept for the next run"):
         analyse_queue(store, options, console, limit)
-    except ModelUnavailable as error:
-        fail(f"a model is unavailable: {error}; the queue is kept for the next run")
-    except ParallaxError as error:
-        fail(str(error))
-    finally:
-        store.close()
     console.print(Text(f"corpus: {db_target(db)}"))
 
 
@@ -224,14 +213,8 @@ def story_command(
 
     options = options_from(settings)
     store = open_corpus(db)
-    try:
+    with store, errors_as_messages():
         report = analyse_story(store, story_id, options, refresh=refresh)
-    except ModelUnavailable as error:
-        fail(f"a model is unavailable: {error}")
-    except ParallaxError as error:
-        fail(str(error))
-    finally:
-        store.close()
     emit_report(report, fmt.value if fmt else None, output, f" of story {story_id}")
 
 

@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 
-from parallax.cli.common import fail, warn
+from parallax.cli.common import errors_as_messages, fail, warn
 from parallax.cli.corpus import DB_HELP, db_target, open_corpus
-from parallax.errors import ModelUnavailable, ParallaxError
 
 
 def watch_command(
@@ -61,16 +60,12 @@ def watch_command(
     if not once:
         typer.echo(f"watching {len(sources)} sources into {db_target(db)}; Ctrl-C stops", err=True)
     try:
-        run_watch(store, sources, settings, stop=stop, on_cycle=report, cycles=1 if once else None)
+        with store, errors_as_messages():
+            run_watch(store, sources, settings, stop=stop, on_cycle=report, cycles=1 if once else None)
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
-    except ModelUnavailable as error:
-        fail(f"a model is unavailable: {error}")
-    except ParallaxError as error:
-        fail(str(error))
     finally:
         signal.signal(signal.SIGTERM, previous)
-        store.close()
     if once and cycles and cycles[-1].polled and len(cycles[-1].failed) >= cycles[-1].polled:
         raise typer.Exit(1)  # every source polled failed: a cron job should hear of it
 
