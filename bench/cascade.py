@@ -80,7 +80,7 @@ class Pairs:
 
 def embed_both(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors from the static model and from MiniLM, rows in ``texts`` order."""
-    from parallax.analysis.reading.embed import embed_texts
+    from parallax.nlp.embedding import embed_texts
     from parallax.nlp.pretrained import STANDARD_EMBEDDER
     from parallax.nlp.static import embed_static, ensure_static_model
 
@@ -271,8 +271,8 @@ def read_allsides_sentences(count: int) -> list[str]:
 def measure_speed(count: int) -> None:
     import torch
 
-    from parallax import models
-    from parallax.analysis.reading.embed import choose_threads
+    from parallax.nlp import pretrained as models
+    from parallax.nlp.embedding import choose_threads
     from parallax.nlp.static import ensure_static_model, load_static_model
 
     texts = read_allsides_sentences(count)

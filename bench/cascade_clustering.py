@@ -92,10 +92,9 @@ def measure_clustering_cascade(limit: int | None, bands: Sequence[float]) -> Non
     """ECB+ clustering with the cascade clusterer, one run per band."""
     import tempfile
 
-    from parallax.corpus.ingest import ingest
-
     from clustering import bcubed, load_ecb, write_jsonl
-    from parallax.corpus.store import open_store
+    from parallax.corpus.connect import open_store
+    from parallax.corpus.intake import ingest
 
     docs = load_ecb(limit)
     gold = {d["id"]: d["event"] for d in docs}

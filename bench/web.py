@@ -164,7 +164,7 @@ def synthetic_source(count: int, report_path: str) -> Any:
     """A memory source of ``count`` made-up stories, each analysed as ``report_path``."""
     import json
 
-    from parallax.render.json import report_from_dict
+    from parallax.codec import report_from_dict
     from parallax.web.source import MemorySource, StoryRow
 
     report = report_from_dict(json.loads(Path(report_path).read_text(encoding="utf-8")))

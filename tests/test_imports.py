@@ -128,3 +128,29 @@ def test_imports_match_declared_dependencies() -> None:
     assert not undeclared, f"imported in src/ but not declared in pyproject.toml: {undeclared}"
     unused = sorted(declared - used - set(USED_WITHOUT_IMPORT))
     assert not unused, f"declared in pyproject.toml but never imported in src/: {unused}"
+
+
+@pytest.mark.parametrize(
+    "script",
+    sorted(p.relative_to(ROOT).as_posix() for d in ("bench", "scripts") for p in (ROOT / d).glob("*.py")),
+)
+def test_imports_of_benchmarks_and_scripts_resolve(script: str) -> None:
+    """A module moved or renamed in the package must leave no benchmark or script importing its old name."""
+    import importlib
+
+    missing: list[str] = []
+    for module, names, level in runtime_imports(ast.parse((ROOT / script).read_text(encoding="utf-8"))):
+        if level or not module.startswith("parallax"):
+            continue
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError as error:
+            missing.append(f"{module} ({error})")
+            continue
+        for name in names:
+            if not hasattr(loaded, name):
+                try:
+                    importlib.import_module(f"{module}.{name}")
+                except ImportError:
+                    missing.append(f"{module}.{name}")
+    assert not missing, f"{script} imports what the package no longer has: {missing}"
