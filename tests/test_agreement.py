@@ -8,6 +8,7 @@ from conftest import build_article
 from parallax.analysis.claims.agreement import judge_agreement
 from parallax.analysis.details.numbers import compare_numbers
 from parallax.analysis.details.quotes import compare_quote_wording
+from parallax.corpus.digest import digest_report
 from parallax.model import Claim, Mention, Report
 from parallax.options import Options
 from parallax.render import render
@@ -111,7 +112,10 @@ def test_agreement_section_in_every_format() -> None:
     for fmt in ("md", "html", "text"):
         out = render(report, fmt)
         assert "Contested claims" in out and "1 of 1 claims" in out
-    assert "<b>at once</b>" not in render(report, "html")  # article text is escaped
+    html = render(report, "html")
+    assert "<b>at once</b>" not in html  # article text is escaped
+    assert 'id="only-contested"' in html and 'class="agreement-contested"' in html  # the claims filter
+    assert digest_report(report)["contested_claims"] == 1
     assert '"agreement": "contested"' in render(report, "json")
 
 

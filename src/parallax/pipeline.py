@@ -15,7 +15,7 @@
    build_dated_timeline  dated events (explicit, weekday, relative dates); infers missing article dates
    compare_quote_wording  direct quotes with speakers; the same quote verbatim, reworded or paraphrased
    compare_numbers      quantities with what they count; figures that agree, update or differ across outlets
-   judge_agreement      per multi-outlet claim: agreed, or contested (figures, negation, swapped actors, speaker)
+   judge_agreement      per multi-outlet claim: agreed, or contested (figures, negation, actors, speaker)
    compare_word_choice  how each outlet names the same referent (aligned claims, entities, aligned numbers)
 5. compare_coverage   per article: exclusive claims and well-supported claims it omits
 6. summarise          a neutral summary from the best-supported claims, with citations
