@@ -48,8 +48,12 @@ def html_contested(report: Report) -> Markup:
 
 
 CSS = """
-.only-contested:checked ~ .scroll-x table.matrix tbody tr:not(.agreement-contested) { display: none; }
-a.contested-mark { background: #fde2e1; color: #8a1c13; font-size: 0.8em; padding: 0 0.3em; text-decoration: none; }
+.only-contested:checked ~ .scroll-x table.matrix tbody tr:not(.agreement-contested) {
+  display: none;
+}
+a.contested-mark {
+  background: #fde2e1; color: #8a1c13; font-size: 0.8em; padding: 0 0.3em; text-decoration: none;
+}
 ul.contested li .reason { background: #fde2e1; color: #8a1c13; font-weight: bold; padding: 0 0.3em; }
 """
 
