@@ -259,9 +259,16 @@ def join(parts: list[Pairs]) -> Pairs:
     )
 
 
+class UnitUnpickler(pickle.Unpickler):
+    """Reads a cache written by this script or by the benchmark (``Unit`` under either name)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        return Unit if name == "Unit" else super().find_class(module, name)
+
+
 def load_pairs(cache: Path | None) -> Pairs:
     if cache is not None and cache.exists():
-        units = pickle.loads(cache.read_bytes())
+        units = UnitUnpickler(cache.open("rb")).load()
     else:
         units = read_ecbplus() + read_seeds()
         if cache is not None:

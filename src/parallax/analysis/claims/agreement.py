@@ -116,7 +116,14 @@ def parse_mentions(ctx: Context, claims: list[Claim], articles: list[Article]) -
 
 
 @stage(
-    requires=("report.claims", "report.quantities", "report.quotes", "article.sentences", "article.outlet"),
+    requires=(
+        "report.claims",
+        "report.quantities",
+        "report.quotes",
+        "article.sentences",
+        "article.outlet",
+        "article.published_inferred",
+    ),
     provides=("claim.agreement", "claim.contests"),
 )
 def judge_agreement(ctx: Context) -> None:
