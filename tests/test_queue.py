@@ -91,6 +91,7 @@ def test_queue_work_makes_every_story_current_with_a_digest(store: Store) -> Non
         "claims": 2,
         "shared_claims": 1,
         "exclusive_claims": 1,
+        "contested_claims": 0,
     }
     assert store.rows("SELECT analysed_count, attempts FROM analysis_queue") == [(1, 1), (1, 1)]
 

@@ -44,6 +44,8 @@ DiffOp = Literal["=", "-", "+"]
 QuoteMatchKind = Literal["verbatim", "reworded", "paraphrase"]
 DateHow = Literal["explicit", "weekday", "relative"]
 Precision = Literal["day", "week", "month"]
+Agreement = Literal["agreed", "contested"]
+ContestReason = Literal["figures", "negation", "actors", "speaker"]
 FramingKind = Literal["person", "group", "place", "event", "action", "thing"]
 MarkerKind = Literal["attribution", "attribution-neutral", "hedge", "scare-quote", "loaded"]
 ReuseKind = Literal["near-identical", "rewrite", "copy", "shared-passages"]
@@ -226,6 +228,24 @@ class Claim:
     """How closely the mentions agree (mean pairwise similarity, 0-1)."""
     independent_groups: list[list[str]] = field(default_factory=list)
     """The independent sources behind the claim: one list of article ids per source (copies share one)."""
+    agreement: Agreement | None = None
+    """For a claim stated by two outlets or more: "agreed", or "contested" when its mentions differ
+    (see ``contests``); None for a claim of one outlet, or when not analysed."""
+    contests: list[Contest] = field(default_factory=list)
+    """Why the outlets contest the claim, one entry per reason found (empty when they agree)."""
+
+
+@dataclass
+class Contest:
+    """One way in which the outlets stating a claim disagree."""
+
+    reason: ContestReason
+    """figures (different figures for one measure), negation (one mention denies what another
+    states), actors (who did what to whom is swapped) or speaker (one quote, different speakers)."""
+    detail: str
+    """What differs, in words (e.g. "people killed: 200 (Outlet A) against 150 (Outlet B)")."""
+    articles: list[str]
+    """Ids of the articles whose mentions differ."""
 
 
 @dataclass

@@ -15,6 +15,7 @@
    build_dated_timeline  dated events (explicit, weekday, relative dates); infers missing article dates
    compare_quote_wording  direct quotes with speakers; the same quote verbatim, reworded or paraphrased
    compare_numbers      quantities with what they count; figures that agree, update or differ across outlets
+   judge_agreement      per multi-outlet claim: agreed, or contested (figures, negation, actors, speaker)
    compare_word_choice  how each outlet names the same referent (aligned claims, entities, aligned numbers)
 5. compare_coverage   per article: exclusive claims and well-supported claims it omits
 6. summarise          a neutral summary from the best-supported claims, with citations
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 
 def default_stages() -> list[Stage]:
+    from parallax.analysis.claims.agreement import judge_agreement
     from parallax.analysis.claims.coverage import compare_coverage
     from parallax.analysis.claims.grouping import group_claims
     from parallax.analysis.claims.independence import count_independent_sources
@@ -71,6 +73,7 @@ def default_stages() -> list[Stage]:
         build_dated_timeline,
         compare_quote_wording,
         compare_numbers,
+        judge_agreement,
         compare_word_choice,
         compare_coverage,
         summarise,

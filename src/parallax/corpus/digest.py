@@ -23,4 +23,5 @@ def digest_report(report: Report) -> dict[str, Any]:
         "claims": len(report.claims),
         "shared_claims": sum(1 for c in report.claims if len(set(c.outlets)) >= 2),
         "exclusive_claims": sum(1 for c in report.claims if len(set(c.outlets)) == 1),
+        "contested_claims": sum(1 for c in report.claims if c.agreement == "contested"),
     }

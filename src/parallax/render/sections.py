@@ -42,6 +42,7 @@ from parallax.model import Report
 SECTION_MODULES: list[str] = [
     "parallax.render.sections_stories",  # only when the inputs form several stories
     "parallax.render.sections_core",
+    "parallax.render.sections_contested",
     "parallax.render.sections_framing",
     "parallax.render.sections_provenance",
     "parallax.render.sections_numbers",

@@ -32,6 +32,7 @@ class StoryEntry:
     headline_outlets: int = 0  # outlets the headline cites
     shared_claims: int | None = None  # None: no analysis to count from
     exclusive_claims: int | None = None
+    contested_claims: int | None = None  # None: not counted (an analysis from before agreement)
     status: str = ""  # a label for a story whose analysis is not current; "" when it is
     segments: list[str] = field(default_factory=list)  # CSS classes, one per bar segment
     more_outlets: int = 0  # outlets beyond the bar's segments
@@ -83,6 +84,7 @@ def build_entry(row: StoryRow) -> StoryEntry:
         headline_outlets=support,
         shared_claims=count_int(digest.get("shared_claims")),
         exclusive_claims=count_int(digest.get("exclusive_claims")),
+        contested_claims=count_int(digest.get("contested_claims")),
         status=status_label(row, outlets),
         segments=segments,
         more_outlets=more,

@@ -495,6 +495,14 @@ def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
     return anchors
 
 
+def describe_story(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Features]:
+    """``describe_sentence`` for each of a story's claim sentences, days counted from each
+    article's assumed date and the story's background days dropped."""
+    anchors = assume_dates(articles)
+    described = [describe_sentence(s, anchors.get(s.article)) for s in sentences]
+    return drop_background_days(described, [s.article for s in sentences])
+
+
 @stage(
     requires=(
         "article.sentences",
@@ -521,10 +529,8 @@ def group_claims(ctx: Context) -> None:
         return
     matrix = vectors[keep]
     cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
-    anchors = assume_dates(report.articles)
     articles = [s.article for s in sentences]
-    described = [describe_sentence(s, anchors.get(s.article)) for s in sentences]
-    features = drop_background_days(described, articles)
+    features = describe_story(report.articles, sentences)
     heads = {n: head for n, s in enumerate(sentences) if (head := find_main_clause(s.norm or s.text))}
 
     def embed_heads(positions: list[int]) -> dict[int, np.ndarray]:
