@@ -33,7 +33,11 @@ Parse = Callable[[str], Any]
 # Nouns that name a picture: a sentence that opens with one ("Portraits of ...") on a line of
 # its own describes an image.
 DEPICTION_NOUNS = frozenset(
-    ["photo", "photos", "photograph", "photographs", "picture", "pictures", "image", "images", "portrait", "portraits", "screenshot", "screenshots", "illustration", "illustrations", "footage", "still", "stills", "view", "views", "graphic", "graphics", "map", "maps"]
+    {
+        *("photo", "photos", "photograph", "photographs", "picture", "pictures", "image", "images"),
+        *("portrait", "portraits", "screenshot", "screenshots", "illustration", "illustrations"),
+        *("footage", "still", "stills", "view", "views", "graphic", "graphics", "map", "maps"),
+    }
 )
 _DEPICTION_OPENING = re.compile(
     r"^(?:(?:a|an|the|this|these|file|aerial|undated)\s+)*([a-z]+)\s+(?:of|from|shows?)\b"
