@@ -61,7 +61,6 @@ QUOTATION_COST = 2.0
 COPY_SCORE = 0.5
 # Maximal marginal relevance: the cost of a candidate's closeness to a chosen sentence.
 MMR_WEIGHT = 1.0
-FALLBACK_LEAD = False
 # Said when no claim has two outlets.
 NO_SHARED_CLAIM = (
     "summary: no claim is stated by two outlets; the summary takes the sentences closest to all "
@@ -220,8 +219,7 @@ def weigh_claim(
     centrality = measure_centrality(claim, report, articles, vectors)
     wording = WORDING_WEIGHT * rank_wording(claim, judged) + QUOTATION_COST * is_quotation(claim.text)
     if not shared:
-        lead = LEAD_WEIGHT * (1.0 - locate_in_story(report, claim)) if FALLBACK_LEAD else 0.0
-        return CENTRALITY_WEIGHT * centrality + lead - wording
+        return CENTRALITY_WEIGHT * centrality - wording
     support = measure_support(claim)
     sources = {copies.find(a) for a in claim.articles}
     echoes = {copies.find(a) for a in find_echoes(claim, report, articles, vectors)} - sources
