@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import build_article, floor
 from parallax.analysis.claims.alignment import words_of
 from parallax.analysis.wording.epithets import find_epithets
 from parallax.model import Entity, Mention, MergedEntity
 from parallax.options import Options
 from parallax.resources import Resources
-from conftest import build_article, floor
 
 GOLD = Path(__file__).parent / "data" / "naming_gold.json"
 
