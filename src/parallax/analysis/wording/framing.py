@@ -338,6 +338,7 @@ def compare_framing(
     requires=(
         "article.sentences",
         "article.outlet",
+        "sentence.entities",
         "report.claims",
         "report.entities",
         "report.quantities",
