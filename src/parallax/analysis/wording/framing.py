@@ -7,8 +7,9 @@ Two sources say that two terms name the same thing:
    "pushing the Zionist regime to postpone"), the two stretches name the same referent.
    Longer differing stretches are split by dependency role (subject with subject, object
    with object, verb with verb).
-2. Matched entities. The variants of one merged entity, and the appositions spaCy
-   attaches to its mentions ("The Palestinian Resistance group, Hamas").
+2. Matched entities. The variants of one merged entity, the appositions spaCy
+   attaches to its mentions ("The Palestinian Resistance group, Hamas"), and the epithets
+   that stand for a named group after it ("Hamas ... the militant group": ``epithets``).
 
 Terms linked this way form one referent. A referent is reported when outlets differ:
 for each outlet, its terms with their counts in the article and one example sentence.
@@ -36,6 +37,7 @@ from parallax.analysis.claims.alignment import (
 )
 from parallax.analysis.wording.counted import counted_pairs
 from parallax.analysis.wording.entities import FAMILIES, fold, name_key, strip_marks
+from parallax.analysis.wording.epithets import epithet_sentences, find_epithets
 from parallax.model import (
     Article,
     Claim,
@@ -278,6 +280,7 @@ def compare_framing(
     originals = {a.id: a.original for a in articles}
     wanted = [sid for c in claims if len(set(c.articles)) > 1 for sid in (m.sentence for m in c.mentions)]
     wanted += [m.sentence for e in entities if len(e.outlets) > 1 for m in e.mentions]
+    wanted += [sid for e in entities if len(e.outlets) > 1 for sid in epithet_sentences(e, articles)]
     compared = {q for c in comparisons for q in c.quantities}
     wanted += [q.sentence for q in quantities if q.id in compared]
     unique = [sid for sid in dict.fromkeys(wanted) if sid in by_id]
@@ -314,6 +317,7 @@ def compare_framing(
             )
             term.kind = "entity-apposition"
             pairs.append((term, name))
+        pairs.extend(find_epithets(entity, articles, words))
     pairs.extend(counted_pairs(articles, quantities, comparisons, words))
     framings = [
         f for group in link_terms(pairs) if (f := build_framing(group, articles, entities, claims_of))
@@ -334,6 +338,7 @@ def compare_framing(
     requires=(
         "article.sentences",
         "article.outlet",
+        "sentence.entities",
         "report.claims",
         "report.entities",
         "report.quantities",
