@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
+from parallax.analysis.claims.crosslingual import blend_cross_language
 from parallax.lexicons import load_hedges
 from parallax.model import Article, Claim, Mention, Sentence
 from parallax.stage import Context, stage
@@ -521,6 +522,7 @@ def group_claims(ctx: Context) -> None:
         return
     matrix = vectors[keep]
     cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
+    cosines = blend_cross_language(cosines, sentences, report.articles)  # no-op for one language
     anchors = assume_dates(report.articles)
     articles = [s.article for s in sentences]
     described = [describe_sentence(s, anchors.get(s.article)) for s in sentences]

@@ -1,0 +1,61 @@
+"""Cross-language sentence similarity for the claims stage: the cascade's multilingual step.
+
+MiniLM (the run's embedder) is English-only: a sentence and its French translation score
+0.1 to 0.3. For a pair of sentences whose articles differ in language, the claims stage
+takes its cosine from the multilingual encoder instead (``parallax.nlp.multilingual``),
+mapped onto the scale the pair score expects: translations score high on the encoder but
+share almost no words, so the lexical part of the pair score (40%) contributes little;
+``CROSS_SCALE`` and ``CROSS_SHIFT`` lift a translation's encoder cosine so that the pair
+score still reaches the claim threshold, and keep same-topic, different-fact pairs below
+it. They were tuned on the train half of ``tests/data/multilingual_pairs.jsonl``
+(``bench/multilingual.py``).
+
+The cascade: when every article of the story is in one language (the usual English-only
+story) nothing here runs and the encoder is never loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from parallax.model import Article, Sentence
+
+# A cross-language cosine c becomes CROSS_SCALE * (c - CROSS_SHIFT) + CROSS_SHIFT, clipped to 1:
+# stretched upward above the shift, pushed down below it.
+CROSS_SCALE = 1.6
+CROSS_SHIFT = 0.5
+
+
+def story_languages(articles: Sequence[Article]) -> set[str]:
+    """The languages of a story's articles ("unknown" does not count as one)."""
+    return {a.language for a in articles if a.language and a.language != "unknown"}
+
+
+def is_multilingual(articles: Sequence[Article]) -> bool:
+    """Whether the story's articles are in more than one language (the cascade's test)."""
+    return len(story_languages(articles)) > 1
+
+
+def calibrate_cosines(raw: np.ndarray) -> np.ndarray:
+    """Encoder cosines mapped onto the scale the claims' pair score expects."""
+    return np.clip(CROSS_SCALE * (raw - CROSS_SHIFT) + CROSS_SHIFT, -1.0, 1.0)
+
+
+def blend_cross_language(
+    cosines: np.ndarray, sentences: Sequence[Sentence], articles: Sequence[Article]
+) -> np.ndarray:
+    """``cosines`` (the run's embedder, one row and column per sentence) with every pair from
+    articles of different languages replaced by the multilingual encoder's calibrated cosine.
+    Returned unchanged, without loading the encoder, when the story has one language."""
+    if not is_multilingual(articles) or len(sentences) < 2:
+        return cosines
+    from parallax.nlp.multilingual import load_multilingual_encoder
+
+    language = {a.id: a.language for a in articles}
+    codes = np.array([language.get(s.article, "unknown") for s in sentences])
+    vectors = load_multilingual_encoder().encode([s.text for s in sentences])
+    cross = calibrate_cosines(np.clip(vectors @ vectors.T, -1.0, 1.0))
+    different = codes[:, None] != codes[None, :]
+    return np.where(different, cross, cosines).astype(cosines.dtype)

@@ -1,0 +1,92 @@
+"""Cross-language stories: a multilingual lead similarity beside the store's MiniLM index.
+
+The store's lead vectors come from MiniLM, which cannot match a lead with its
+translation, and the whole-text terms of two languages hardly overlap. For a pair of
+articles in different languages the clusterer takes its text similarity from the
+multilingual encoder instead (``parallax.nlp.multilingual``), lifted by
+``CROSS_TERMS_STANDIN`` times that similarity to stand in for the terms part that a
+translation cannot share.
+
+The cascade: nothing is embedded, and the encoder is never loaded, until an article whose
+language is neither English nor unknown arrives. From then on every article clustered in
+the process gets a multilingual lead vector, and so do the stored articles within the
+time window of that first batch (read back from the store once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from parallax.corpus.features import lead_text
+
+if TYPE_CHECKING:
+    from parallax.corpus.rows import StoredArticle
+    from parallax.corpus.store import Store
+
+# Weight of the multilingual similarity standing in for the terms cosine of a cross-language pair.
+CROSS_TERMS_STANDIN = 0.35
+# Cross-language neighbours below this multilingual cosine are ignored.
+CROSS_MIN_SIMILARITY = 0.35
+HOME_LANGUAGES = ("en", "unknown", "")
+
+
+def is_foreign(language: str | None) -> bool:
+    """Whether an article's language calls for the multilingual step (not English, not unknown)."""
+    return (language or "") not in HOME_LANGUAGES
+
+
+class CrossLanguageLeads:
+    """Multilingual lead vectors and languages of the articles the clusterer has seen."""
+
+    def __init__(self, store: Store, lead_chars: int) -> None:
+        self.store = store
+        self.lead_chars = lead_chars
+        self.active = False
+        self.vectors: dict[int, np.ndarray] = {}
+        self.language: dict[int, str] = {}
+
+    def add_batch(self, articles: Sequence[StoredArticle], nearby: Sequence[int]) -> None:
+        """Embed the batch's leads once the cascade is on (a foreign article in this batch, or
+        earlier); on switching on, embed the stored articles ``nearby`` too."""
+        if not self.active and not any(is_foreign(a.language) for a in articles):
+            return
+        wanted = [a for a in articles if a.id not in self.vectors]
+        if not self.active:
+            self.active = True
+            batch_ids = {a.id for a in articles}
+            stored = [i for i in nearby if i not in batch_ids and i not in self.vectors]
+            wanted += self.store.get_articles(stored) if stored else []
+        self.embed(wanted)
+
+    def embed(self, articles: Sequence[StoredArticle]) -> None:
+        if not articles:
+            return
+        from parallax.nlp.multilingual import load_multilingual_encoder
+
+        leads = [lead_text(a.title, a.text, self.lead_chars) for a in articles]
+        rows = load_multilingual_encoder().encode(leads)
+        for article, row in zip(articles, rows, strict=True):
+            self.vectors[article.id] = row
+            self.language[article.id] = article.language or "unknown"
+
+    def similarity(self, a: int, b: int) -> float | None:
+        """The multilingual lead cosine of two articles in different languages; None when they
+        share a language or either has no multilingual vector (the MiniLM cosine then holds)."""
+        if a not in self.vectors or b not in self.vectors or self.language[a] == self.language[b]:
+            return None
+        return float(np.clip(self.vectors[a] @ self.vectors[b], -1.0, 1.0))
+
+    def neighbours(self, article_id: int, limit: int) -> list[tuple[int, float]]:
+        """The most similar articles in other languages: (id, multilingual cosine), best first."""
+        if article_id not in self.vectors:
+            return []
+        mine = self.language[article_id]
+        others = [k for k in self.vectors if k != article_id and self.language[k] != mine]
+        if not others:
+            return []
+        sims = np.stack([self.vectors[k] for k in others]) @ self.vectors[article_id]
+        order = np.argsort(-sims)[:limit]
+        return [(others[i], float(sims[i])) for i in order if sims[i] >= CROSS_MIN_SIMILARITY]
