@@ -24,8 +24,8 @@ from parallax.model import Article, Sentence
 
 # A cross-language cosine c becomes CROSS_SCALE * (c - CROSS_SHIFT) + CROSS_SHIFT, clipped to 1:
 # stretched upward above the shift, pushed down below it.
-CROSS_SCALE = 1.6
-CROSS_SHIFT = 0.5
+CROSS_SCALE = 2.6
+CROSS_SHIFT = 0.4
 
 
 def story_languages(articles: Sequence[Article]) -> set[str]:
