@@ -77,7 +77,6 @@ def story_bcubed() -> tuple[float, float, float]:
     """BCubed (precision, recall, F1) of the corpus clusterer on one article per story and language."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from clustering import bcubed
-
     from parallax.corpus.connect import open_store
     from parallax.corpus.stories import StoryClusterer
     from parallax.ingest.common import new_article

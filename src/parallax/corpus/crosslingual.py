@@ -90,3 +90,27 @@ class CrossLanguageLeads:
         sims = np.stack([self.vectors[k] for k in others]) @ self.vectors[article_id]
         order = np.argsort(-sims)[:limit]
         return [(others[i], float(sims[i])) for i in order if sims[i] >= CROSS_MIN_SIMILARITY]
+
+
+def blend_lead_scores(
+    scores: np.ndarray,
+    text_weight: float,
+    languages: Sequence[str],
+    leads: Sequence[str],
+    vectors: np.ndarray,
+) -> np.ndarray:
+    """Pair scores of a handful of articles (``parallax.corpus.pairs.score_matrix``) with every
+    pair in different languages rescored: the MiniLM lead cosine (``vectors``) taken out, the
+    multilingual one put in, plus its stand-in for the terms. Unchanged, with the encoder never
+    loaded, when no article is foreign (``is_foreign``)."""
+    if not any(is_foreign(language) for language in languages) or len(set(languages)) < 2:
+        return scores
+    from parallax.nlp.multilingual import load_multilingual_encoder
+
+    multilingual = load_multilingual_encoder().encode(list(leads))
+    cross = np.clip(multilingual @ multilingual.T, -1.0, 1.0)
+    minilm = np.clip(vectors @ vectors.T, -1.0, 1.0)
+    codes = np.array(list(languages))
+    different = codes[:, None] != codes[None, :]
+    rescored = scores + text_weight * (cross - minilm) + CROSS_TERMS_STANDIN * cross
+    return np.where(different, rescored, scores)

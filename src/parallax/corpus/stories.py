@@ -201,7 +201,7 @@ class StoryClusterer:
         found = dict(self.vectors.search(vector, s.neighbours))
         cross = dict(self.cross.neighbours(article_id, s.neighbours)) if article_id is not None else {}
         for other, similarity in {**found, **cross}.items():
-            if other not in cross and similarity < s.min_similarity or other not in self.story_of:
+            if (other not in cross and similarity < s.min_similarity) or other not in self.story_of:
                 continue
             gap = self.days_apart(day, self.day.get(other))
             if gap is not None and gap > s.window_days:

@@ -45,7 +45,7 @@ load_seconds: dict[str, float] = {}
 def _identifier() -> Any:
     began = time.perf_counter()
     try:
-        from py3langid.langid import LanguageIdentifier, MODEL_FILE
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError as exc:
         raise ModelUnavailable(
             f"language identification needs {LANGID_PACKAGE}: run `pip install '{LANGID_PACKAGE}>=0.4,<0.5'`"

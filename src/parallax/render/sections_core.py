@@ -46,8 +46,8 @@ def text_overview(report: Report) -> RenderableType:
         table.add_column(name, overflow="fold")
     for a in report.articles:
         table.add_row(
-            plain(a.id), plain(a.outlet or "unknown"), plain(a.language), plain(format_date(a)), plain(a.title),
-            plain(a.source),
+            plain(a.id), plain(a.outlet or "unknown"), plain(a.language), plain(format_date(a)),
+            plain(a.title), plain(a.source),
         )  # fmt: skip
     parts: list[RenderableType] = [table]
     if report.skipped:

@@ -81,15 +81,19 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 # Words before a full stop that does not end a sentence.
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "fr": frozenset("m mm mme mmes mlle dr pr st ste etc cf av apr env no n°".split()),
-    "de": frozenset("dr prof nr str bzw ca usw z.b d.h u.a vgl st hr fr mio mrd jh".split()),
-    "es": frozenset("sr sra srta dr dra d dña ud uds etc av núm pág".split()),
-    "en": frozenset("mr mrs ms dr st gen sen rep gov lt col capt sgt jr sr no vs etc inc co corp ltd prof".split()),
+    "fr": frozenset(["m", "mm", "mme", "mmes", "mlle", "dr", "pr", "st", "ste", "etc", "cf", "av", "apr",
+                     "env", "no", "n°"]),
+    "de": frozenset(["dr", "prof", "nr", "str", "bzw", "ca", "usw", "z.b", "d.h", "u.a", "vgl", "st", "hr",
+                     "fr", "mio", "mrd", "jh"]),
+    "es": frozenset(["sr", "sra", "srta", "dr", "dra", "d", "dña", "ud", "uds", "etc", "av", "núm", "pág"]),
+    "en": frozenset(["mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
+                     "jr", "sr", "no", "vs", "etc", "inc", "co", "corp", "ltd", "prof"]),
 }
-# fmt: on
 _ENGLISH_MONTHS = frozenset(
-    "January February March April May June July August September October November December".split()
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"]
 )
+# fmt: on
 _MONTH_NAMES: dict[str, str] = {
     language: "|".join(sorted((w for w, en in table.items() if en in _ENGLISH_MONTHS), key=len, reverse=True))
     for language, table in _WORDS.items()
@@ -120,7 +124,8 @@ def _pattern(language: str) -> re.Pattern[str]:
         r"(?P<grouped>(?<![\w.,])\d{1,3}(?:(?:[.\u00a0\u202f ])\d{3})+(?:,\d+)?(?![\w.]\d))",
         r"(?P<decimal>(?<![\w.,])\d+,\d+(?![\w,]*\d))",  # "2,5"
         rf"(?P<ordinal>(?<!\w)\d{{1,2}}\.(?=\s+(?:{months})\b))",  # German "20. Oktober"
-        rf"(?P<de>(?<=\d)\s+de(?=\s+(?:{months})\b)|(?<=[a-z])\s+de(?=\s+\d{{4}}\b))",  # "20 de octubre de 2026"
+        # Spanish "20 de octubre de 2026": the "de" words go
+        rf"(?P<de>(?<=\d)\s+de(?=\s+(?:{months})\b)|(?<=[a-z])\s+de(?=\s+\d{{4}}\b))",
         rf"(?P<word>(?<!\w)(?:{phrase})(?!\w))",
     ]
     return re.compile("|".join(parts), re.IGNORECASE)
@@ -154,7 +159,9 @@ def localise(text: str, language: str) -> Localised:
             new = table.get(" ".join(raw.lower().split()), raw)
         pieces.append(new)
         last_char = len(raw) - 1  # a rewritten word's last character ends where the original's does
-        origin.extend(match.start() + (last_char if k == len(new) - 1 else min(k, last_char)) for k in range(len(new)))
+        origin.extend(
+            match.start() + (last_char if k == len(new) - 1 else min(k, last_char)) for k in range(len(new))
+        )
         last = match.end()
     pieces.append(text[last:])
     origin.extend(range(last, len(text) + 1))
@@ -176,9 +183,9 @@ def split_sentences_by_rule(text: str, language: str) -> list[tuple[int, int]]:
         word = before.group(1).lower() if before else ""
         if word.rstrip(".") in known or (len(word) == 1 and word.isalpha()):
             continue
-        if word.isdigit() and text[match.start()] == "." and len(word) <= 2 and months:
-            if re.match(rf"\s+(?:{months})\b", text[match.end() :], re.IGNORECASE):
-                continue  # "am 20. Oktober"
+        ordinal = word.isdigit() and text[match.start()] == "." and len(word) <= 2 and months
+        if ordinal and re.match(rf"\s+(?:{months})\b", text[match.end() :], re.IGNORECASE):
+            continue  # "am 20. Oktober"
         bounds.append((start, match.end()))
         start = match.end()
     bounds.append((start, len(text)))

@@ -171,13 +171,37 @@ def describe_number(doc: Any, found: Found) -> tuple[str, str, str, bool]:
 _NEXT_WORDS = re.compile(r"\s*(?:(?:de|d'|d’|del|der|die|des)\s*)?([^\W\d_][\w'’-]*)")
 
 
+# What a French, German or Spanish number counts, by the word after it (lower-cased).
+FOREIGN_TIME_NOUNS = frozenset(
+    str.split(
+        """minute minutes heure heures jour jours semaine semaines mois an ans année années minuten
+        stunde stunden tag tage tagen woche wochen monat monate monaten jahr jahre jahren minuto
+        minutos hora horas día días semana semanas mes meses año años"""
+    )
+)
+FOREIGN_MONEY_NOUNS = frozenset(str.split("euro euros dollar dollars dólares franken francs pesos"))
+FOREIGN_PEOPLE_NOUNS = frozenset(
+    str.split(
+        """personnes gens habitants passagers victimes morts blessés enfants menschen personen
+        einwohner fahrgäste passagiere opfer tote verletzte kinder personas habitantes pasajeros
+        víctimas muertos heridos niños"""
+    )
+)
+
+
 def name_counted(text: str, found: Found) -> tuple[str, str, str, bool]:
     """(counted, kind, event, is_duration) for a number in a sentence without a parse in its
     language: the word after the number is what it counts ("4 100 personnes", "más de 200 casas")."""
     if found.kind:
         return ("years old" if found.kind == "age" else ""), found.kind, "", False
-    word = _NEXT_WORDS.match(text, found.end)
-    return (word.group(1) if word else ""), "other", "", False
+    match = _NEXT_WORDS.match(text, found.end)
+    word = match.group(1) if match else ""
+    lowered = word.lower()
+    if lowered in FOREIGN_TIME_NOUNS:
+        return word, "duration", "", True
+    if lowered in FOREIGN_MONEY_NOUNS:
+        return word, "money", "", False
+    return word, ("people" if lowered in FOREIGN_PEOPLE_NOUNS else "other"), "", False
 
 
 def extract_quantities(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quantity]:

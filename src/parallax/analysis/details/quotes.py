@@ -34,6 +34,7 @@ from typing import Any, cast
 
 from scipy.cluster.hierarchy import DisjointSet
 
+from parallax.analysis.details.speakers import find_speaker_by_rule
 from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import (
     Article,
@@ -46,6 +47,7 @@ from parallax.model import (
     Sentence,
 )
 from parallax.stage import Context, stage
+from parallax.text.languages import LOCALISED
 from parallax.text.words import fact_stop_words
 
 SPEECH_VERBS = {
@@ -104,11 +106,15 @@ def _is_closing_single(text: str, i: int) -> bool:
     return not after.isalnum() and not before.isspace()
 
 
-def scan_marks(text: str, offset: int, warnings: list[ArticleWarning], language: str = "en") -> list[RawQuote]:
+def scan_marks(
+    text: str, offset: int, warnings: list[ArticleWarning], language: str = "en"
+) -> list[RawQuote]:
     """Quotes in one paragraph (``text`` starts at ``offset`` in the original), read with the
     quote marks of ``language``."""
     german = language == "de"
-    double_open, double_close = (GERMAN_DOUBLE_OPEN, GERMAN_DOUBLE_CLOSE) if german else (DOUBLE_OPEN, DOUBLE_CLOSE)
+    double_open, double_close = (
+        (GERMAN_DOUBLE_OPEN, GERMAN_DOUBLE_CLOSE) if german else (DOUBLE_OPEN, DOUBLE_CLOSE)
+    )
     found: list[RawQuote] = []
     mark = ""
     opened = -1
@@ -316,8 +322,10 @@ def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int 
         words = original[rq.start : rq.end].strip()
         first = _sentence_at(sentences, rq.start)
         window, hole, lo, hi = _quote_window(article, raw, n)
-        doc = parse(window)
-        speaker, verb = find_speaker(doc, hole)
+        if article.language in LOCALISED:  # the parse is English: the language's speech verbs by rule
+            speaker, verb = find_speaker_by_rule(original, rq.open_at, rq.close_at, article.language)
+        else:
+            speaker, verb = find_speaker(parse(window), hole)
         how = "pattern" if speaker else "none"
         if speaker and speaker.lower() in PRONOUNS:
             previous = _previous_speaker(article, first, parse) or last_speaker
