@@ -8,8 +8,9 @@ scripts/build_multilingual_pairs.py) and prints:
   and the sentence features; no entities, as no parse is run here), "same claim" when the
   score reaches ``Options.claim_threshold``; per split and per language pair;
 * story BCubed F1 across languages: one article per story and language (the story's facts,
-  bare wording), 20 articles of 5 stories, clustered by the corpus clusterer in a
-  throwaway SQLite store;
+  bare wording; 20 articles of 5 stories) and the bundled example (examples/calder-cable-car:
+  4 languages of one story and an unrelated article), clustered by the corpus clusterer in
+  a throwaway SQLite store;
 * the encoder's cost per sentence against MiniLM (load time apart).
 
 Run: ``PYTHONPATH=src python bench/multilingual.py``.
@@ -79,6 +80,7 @@ def story_bcubed() -> tuple[float, float, float]:
     from clustering import bcubed
     from parallax.corpus.connect import open_store
     from parallax.corpus.stories import StoryClusterer
+    from parallax.ingest import read_sources
     from parallax.ingest.common import new_article
 
     source = json.loads((DATA / "multilingual_facts.json").read_text(encoding="utf-8"))
@@ -91,6 +93,11 @@ def story_bcubed() -> tuple[float, float, float]:
             article.text = article.original
             articles.append(article)
             gold[f"{story['id']}-{language}"] = story["id"]
+    example, _skipped = read_sources([ROOT / "examples" / "calder-cable-car"])
+    for article in example:  # the bundled example: four languages of one story, one unrelated
+        article.text = article.original
+        articles.append(article)
+        gold[article.source] = "unrelated" if "fremdes" in article.source else "calder"
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "bench.db")
         store.add_articles(articles)

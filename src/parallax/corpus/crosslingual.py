@@ -15,7 +15,9 @@ time window of that first batch (read back from the store once).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +38,30 @@ HOME_LANGUAGES = ("en", "unknown", "")
 def is_foreign(language: str | None) -> bool:
     """Whether an article's language calls for the multilingual step (not English, not unknown)."""
     return (language or "") not in HOME_LANGUAGES
+
+
+@cache
+def _function_words(language: str) -> re.Pattern[str] | None:
+    """spaCy's stop-word list of a language as one pattern; None for a language it lacks."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        return None
+    words = sorted(module.STOP_WORDS, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def strip_function_words(text: str, language: str | None) -> str:
+    """A foreign article's text with its language's function words replaced by a "·" (which ends
+    a run of capitalised words), before names and terms are counted: names and terms are
+    counted with English stop words, so "Die", "Les" and "und" would otherwise make any two
+    articles in one foreign language look alike. English and unknown text is left as it is."""
+    if not is_foreign(language):
+        return text
+    pattern = _function_words(language or "")
+    return pattern.sub("·", text) if pattern is not None else text
 
 
 class CrossLanguageLeads:

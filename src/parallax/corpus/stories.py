@@ -40,7 +40,7 @@ import numpy as np
 from datasketch import MinHash
 
 from parallax.corpus.bags import EMPTY, Bag, Frequencies, decode_counts, encode_counts
-from parallax.corpus.crosslingual import CROSS_TERMS_STANDIN, CrossLanguageLeads
+from parallax.corpus.crosslingual import CROSS_TERMS_STANDIN, CrossLanguageLeads, strip_function_words
 from parallax.corpus.features import extract_names, extract_terms, lead_text
 from parallax.corpus.pairs import (
     ClusterSettings,
@@ -342,8 +342,15 @@ class StoryClusterer:
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
         self.cross.add_batch(articles, self.near_days([batch_days[a.id] for a in articles]))
         for article in articles:
-            names = list(extract_names(article.title + "\n" + article.text[: s.names_chars]))
-            term_counts = extract_terms(article.title + "\n" + article.text[: s.terms_chars])
+            language = article.language
+            names = list(
+                extract_names(
+                    strip_function_words(article.title + "\n" + article.text[: s.names_chars], language)
+                )
+            )
+            term_counts = extract_terms(
+                strip_function_words(article.title + "\n" + article.text[: s.terms_chars], language)
+            )
             self.keep_features(article.id, names, term_counts)
             day = date_number(article.published)
             original = dup_of.get(article.id)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from parallax.corpus.crosslingual import blend_lead_scores
+from parallax.corpus.crosslingual import blend_lead_scores, strip_function_words
 from parallax.corpus.features import lead_text
 from parallax.corpus.pairs import ClusterSettings, Lead, date_number, group_by_scores, score_matrix
 from parallax.model import Report
@@ -54,7 +54,14 @@ def group_stories(ctx: Context) -> None:
         report.story_groups = [[a.id for a in articles]] if articles else []
         return
     settings = ClusterSettings()
-    leads = [Lead(a.title, a.text, date_number(a.published)) for a in articles]
+    leads = [  # a foreign article's function words left out of its names and terms
+        Lead(
+            strip_function_words(a.title, a.language),
+            strip_function_words(a.text, a.language),
+            date_number(a.published),
+        )
+        for a in articles
+    ]
     vectors = np.asarray(
         ctx.resources.embed([lead_text(a.title, a.text, settings.lead_chars) for a in articles])
     )
