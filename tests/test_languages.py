@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -244,3 +245,39 @@ def test_languages_pairs_file_is_large_enough() -> None:
         assert sum(r["same"] for r in chosen) >= 200
         assert sum(not r["same"] for r in chosen) >= 200
     assert len({tuple(r["languages"]) for r in rows}) == 6
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "json"])
+def test_languages_every_format_shows_language(fmt: str) -> None:
+    from parallax.model import Article, Report
+    from parallax.render import render
+
+    articles = [
+        Article(id=f"a{n}", source=f"{code}.txt", title=f"Title {code}", outlet=f"Outlet {code}",
+                published=None, language=code, original="Text.")
+        for n, code in enumerate(("fr", "de"), 1)
+    ]  # fmt: skip
+    shown = render(Report(articles=articles), fmt)
+    if fmt == "json":
+        assert [a["language"] for a in json.loads(shown)["articles"]] == ["fr", "de"]
+    else:
+        assert "language" in shown
+        for code in ("fr", "de"):
+            assert re.search(rf"(?:\|\s*|>|│\s*){code}(?:\s*\||<|\s*│)", shown), code
+
+
+def test_languages_web_pages_show_language() -> None:
+    from parallax.web.app import create_app
+    from parallax.web.source import MemorySource
+    from test_web import call, make_article, make_report
+
+    french = make_article("a1", "Le Veilleur", "Budget voté", ["Le conseil a voté le budget mardi."])
+    german = make_article("a2", "Der Bergbote", "Haushalt", ["Der Rat hat den Haushalt beschlossen."])
+    french.language, german.language = "fr", "de"
+    source = MemorySource()
+    source.add_report("s1", make_report([french, german]), "Budget")
+    app = create_app(source=source)
+    story = call(app, "GET", "/stories/s1").text
+    assert '<span class="language">(fr)</span>' in story and '<span class="language">(de)</span>' in story
+    page = call(app, "GET", "/stories/s1/articles/a2").text
+    assert "language: de" in page
