@@ -281,3 +281,18 @@ def test_languages_web_pages_show_language() -> None:
     assert '<span class="language">(fr)</span>' in story and '<span class="language">(de)</span>' in story
     page = call(app, "GET", "/stories/s1/articles/a2").text
     assert "language: de" in page
+
+
+def test_languages_corpus_cascade_stays_idle_for_english() -> None:
+    from parallax.corpus.crosslingual import CrossLanguageLeads, strip_function_words
+    from parallax.corpus.rows import StoredArticle
+
+    def stored(ident: int, language: str) -> StoredArticle:
+        return StoredArticle(ident, None, "h", "s", None, None, None, "Title", "Some text.", language, {})
+
+    leads = CrossLanguageLeads(store=None, lead_chars=480)  # type: ignore[arg-type]
+    leads.add_batch([stored(1, "en"), stored(2, "unknown")], nearby=[])
+    assert not leads.active and leads.vectors == {}
+    assert leads.similarity(1, 2) is None and leads.neighbours(1, 5) == []
+    assert strip_function_words("Die Bahn und der Rat", "de") == "· Bahn · · Rat"
+    assert strip_function_words("The train and the council", "en") == "The train and the council"
