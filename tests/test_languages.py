@@ -291,7 +291,9 @@ def test_languages_corpus_cascade_stays_idle_for_english() -> None:
         return StoredArticle(ident, None, "h", "s", None, None, None, "Title", "Some text.", language, {})
 
     leads = CrossLanguageLeads(store=None, lead_chars=480)  # type: ignore[arg-type]
-    leads.add_batch([stored(1, "en"), stored(2, "unknown")], nearby=[])
+    leads.add_batch(
+        [stored(1, "en"), stored(2, "unknown")], nearby=lambda: pytest.fail("asked for neighbours")
+    )
     assert not leads.active and leads.vectors == {}
     assert leads.similarity(1, 2) is None and leads.neighbours(1, 5) == []
     assert strip_function_words("Die Bahn und der Rat", "de") == "· Bahn · · Rat"

@@ -16,7 +16,7 @@ time window of that first batch (read back from the store once).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -74,16 +74,16 @@ class CrossLanguageLeads:
         self.vectors: dict[int, np.ndarray] = {}
         self.language: dict[int, str] = {}
 
-    def add_batch(self, articles: Sequence[StoredArticle], nearby: Sequence[int]) -> None:
+    def add_batch(self, articles: Sequence[StoredArticle], nearby: Callable[[], Sequence[int]]) -> None:
         """Embed the batch's leads once the cascade is on (a foreign article in this batch, or
-        earlier); on switching on, embed the stored articles ``nearby`` too."""
+        earlier); on switching on, embed the stored articles ``nearby()`` lists too (asked only then)."""
         if not self.active and not any(is_foreign(a.language) for a in articles):
             return
         wanted = [a for a in articles if a.id not in self.vectors]
         if not self.active:
             self.active = True
             batch_ids = {a.id for a in articles}
-            stored = [i for i in nearby if i not in batch_ids and i not in self.vectors]
+            stored = [i for i in nearby() if i not in batch_ids and i not in self.vectors]
             wanted += self.store.get_articles(stored) if stored else []
         self.embed(wanted)
 

@@ -340,7 +340,7 @@ class StoryClusterer:
             else np.zeros((0, 0))
         )
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
-        self.cross.add_batch(articles, self.near_days([batch_days[a.id] for a in articles]))
+        self.cross.add_batch(articles, lambda: self.near_days([batch_days[a.id] for a in articles]))
         for article in articles:
             language = article.language
             names = list(
