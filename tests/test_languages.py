@@ -176,6 +176,9 @@ def test_languages_example_groups_facts_across_languages() -> None:
     ids = {a.language: a.id for a in report.articles if a.outlet != "Lindauer Abendblatt"}
     assert (ids["fr"], 200_000.0) in values and (ids["de"], 200_000.0) in values
     assert (ids["es"], 200_000.0) in values and (ids["fr"], 4100.0) in values
+    english = report.article(ids["en"]).original
+    assert all(" ".join(c.text.split()) in " ".join(english.split()) for c in shared)  # the main language
+    assert report.summary and all(s.text in {c.text for c in shared} for s in report.summary)
     quoted = {q.article: q.speaker for q in report.quotes}
     assert quoted[ids["fr"]] == "la maire d'Orsenne"
     assert quoted[ids["de"]] == "die Bürgermeisterin von Orsenne"
@@ -298,3 +301,28 @@ def test_languages_corpus_cascade_stays_idle_for_english() -> None:
     assert leads.similarity(1, 2) is None and leads.neighbours(1, 5) == []
     assert strip_function_words("Die Bahn und der Rat", "de") == "· Bahn · · Rat"
     assert strip_function_words("The train and the council", "en") == "The train and the council"
+
+
+def test_languages_claims_worded_in_main_language() -> None:
+    from parallax.analysis.claims.crosslingual import find_main_language, restate_in_main_language
+    from parallax.model import Article, Claim, Mention
+
+    codes = {"a1": "fr", "a2": "de", "a3": "de", "a4": "en"}
+    articles = [
+        Article(id=k, source=k, title="", outlet=None, published=None, language=v, original="x")
+        for k, v in codes.items()
+    ]
+    claims = [
+        Claim("c1", "Le pont a fermé.", ["a1", "a2", "a3"], [], [
+            Mention("a1", "a1:s0", "Le pont a fermé.", 0, 16),
+            Mention("a2", "a2:s0", "Die Brücke ist zu.", 0, 18),
+            Mention("a3", "a3:s0", "Die Brücke wurde geschlossen.", 0, 29),
+        ]),
+        Claim("c2", "Nur hier.", ["a2"], [], [Mention("a2", "a2:s1", "Nur hier.", 20, 29)]),
+    ]  # fmt: skip
+    assert find_main_language(claims, articles) == "de"
+    restate_in_main_language(claims, articles, lambda mentions: mentions[-1].text)
+    assert claims[0].text == "Die Brücke wurde geschlossen."
+    assert claims[0].mentions[0].text == "Le pont a fermé."  # mentions stay as written
+    one = [Article(id="a1", source="a1", title="", outlet=None, published=None, language="en", original="x")]
+    assert find_main_language(claims, one) is None

@@ -16,11 +16,12 @@ story) nothing here runs and the encoder is never loaded.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from parallax.model import Article, Sentence
+from parallax.model import Article, Claim, Mention, Sentence
 
 # A cross-language cosine c becomes CROSS_SCALE * (c - CROSS_SHIFT) + CROSS_SHIFT, clipped to 1:
 # stretched upward above the shift, pushed down below it.
@@ -59,3 +60,38 @@ def blend_cross_language(
     cross = calibrate_cosines(np.clip(vectors @ vectors.T, -1.0, 1.0))
     different = codes[:, None] != codes[None, :]
     return np.where(different, cross, cosines).astype(cosines.dtype)
+
+
+def find_main_language(claims: Sequence[Claim], articles: Sequence[Article]) -> str | None:
+    """The language most mentions of shared claims (stated by two articles or more) are in;
+    a tie goes to English, else to the earliest article's language. None for one language."""
+    if not is_multilingual(articles):
+        return None
+    language = {a.id: a.language for a in articles}
+    counts = Counter(language[m.article] for c in claims if len(c.articles) > 1 for m in c.mentions)
+    counts.pop("unknown", None)
+    if not counts:
+        return None
+    best = max(counts.values())
+    tied = [code for code in counts if counts[code] == best]
+    if "en" in tied:
+        return "en"
+    order = [a.language for a in articles]
+    return min(tied, key=order.index)
+
+
+def restate_in_main_language(
+    claims: Sequence[Claim], articles: Sequence[Article], choose: Callable[[Sequence[Mention]], str]
+) -> None:
+    """Word each claim of a multilingual story by its mentions in the story's main language
+    (``find_main_language``), where it has any, so that the claims and the summary read in one
+    language; ``choose`` picks the wording among them (the claims stage's plainest mention).
+    The mentions themselves stay as written, each in its own language."""
+    main = find_main_language(claims, articles)
+    if main is None:
+        return
+    language = {a.id: a.language for a in articles}
+    for claim in claims:
+        local = [m for m in claim.mentions if language[m.article] == main]
+        if local and len(local) < len(claim.mentions):
+            claim.text = choose(local)
