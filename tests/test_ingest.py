@@ -294,10 +294,10 @@ def test_ingest_single_article_note_and_warning(tmp_path: Path) -> None:
 # --- helpers -------------------------------------------------------------------
 
 
-def test_ingest_detects_language_cheaply() -> None:
+def test_ingest_detects_language() -> None:
     assert detect_language(STORY) == "en"
     german = "Der Gemeinderat hat am Dienstag beschlossen, die Brücke wegen Rissen im Stahl zu sperren."
-    assert detect_language(german) == "unknown"
+    assert detect_language(german) == "de"
     assert detect_language("12 34 56") == "unknown"
 
 

@@ -148,7 +148,12 @@ def score_matrix(weights: ClusterSettings, leads: Sequence[Lead], vectors: np.nd
 
 def group_articles(weights: ClusterSettings, leads: Sequence[Lead], vectors: np.ndarray) -> list[list[int]]:
     """Positions of ``leads`` grouped into stories, largest group first (ties: earliest first)."""
-    labels = cut_groups(score_matrix(weights, leads, vectors), weights.split_threshold)
+    return group_by_scores(score_matrix(weights, leads, vectors), weights.split_threshold)
+
+
+def group_by_scores(scores: np.ndarray, threshold: float) -> list[list[int]]:
+    """Row positions of a pair-score matrix grouped by ``cut_groups``, largest group first."""
+    labels = cut_groups(scores, threshold)
     groups: dict[int, list[int]] = {}
     for position, label in enumerate(labels):
         groups.setdefault(label, []).append(position)

@@ -40,6 +40,7 @@ import numpy as np
 from datasketch import MinHash
 
 from parallax.corpus.bags import EMPTY, Bag, Frequencies, decode_counts, encode_counts
+from parallax.corpus.crosslingual import CROSS_TERMS_STANDIN, CrossLanguageLeads, strip_function_words
 from parallax.corpus.features import extract_names, extract_terms, lead_text
 from parallax.corpus.pairs import (
     ClusterSettings,
@@ -122,6 +123,7 @@ class StoryClusterer:
         self.term_freq = Frequencies()
         self.checked: dict[int, int] = {}
         self.next_story = store.next_story_id()
+        self.cross = CrossLanguageLeads(store, self.settings.lead_chars)  # idle until a foreign article
         self.load()
 
     # -- state -------------------------------------------------------------------------------------
@@ -184,21 +186,29 @@ class StoryClusterer:
     def view_score(self, a: View, b: View) -> float:
         similarity = float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else 0.0
         gap = self.days_apart(self.day[a.id], self.day[b.id])
+        cross = self.cross.similarity(a.id, b.id)
+        if cross is not None:  # different languages: the multilingual lead similarity instead
+            return self.pair_score(cross, a.profile, b.profile, gap) + CROSS_TERMS_STANDIN * cross
         return self.pair_score(similarity, a.profile, b.profile, gap)
 
     def candidate_stories(
-        self, vector: np.ndarray, profile: Profile, day: int | None
+        self, vector: np.ndarray, profile: Profile, day: int | None, article_id: int | None = None
     ) -> list[tuple[float, int]]:
-        """(score, story) for the stories of the article's ANN neighbours, best first."""
+        """(score, story) for the stories of the article's ANN neighbours, best first; with
+        ``article_id``, its nearest articles in other languages too (``CrossLanguageLeads``)."""
         s = self.settings
         per_story: dict[int, list[float]] = {}
-        for other, similarity in self.vectors.search(vector, s.neighbours):
-            if similarity < s.min_similarity or other not in self.story_of:
+        found = dict(self.vectors.search(vector, s.neighbours))
+        cross = dict(self.cross.neighbours(article_id, s.neighbours)) if article_id is not None else {}
+        for other, similarity in {**found, **cross}.items():
+            if (other not in cross and similarity < s.min_similarity) or other not in self.story_of:
                 continue
             gap = self.days_apart(day, self.day.get(other))
             if gap is not None and gap > s.window_days:
                 continue
             score = self.pair_score(similarity, profile, self.profile(other), gap)
+            if other in cross:
+                score += CROSS_TERMS_STANDIN * similarity
             per_story.setdefault(self.story_of[other], []).append(score)
         ranked = []
         for story, scores in per_story.items():
@@ -218,6 +228,14 @@ class StoryClusterer:
         right_views = [self.view(y) for y in right]
         scores = [self.view_score(x, y) for x in left_views for y in right_views]
         return sum(scores) / len(scores) if scores else 0.0
+
+    def near_days(self, days: Sequence[int | None]) -> list[int]:
+        """Clustered articles within the time window of any of ``days`` (undated ones included)."""
+        known = [d for d in days if d is not None]
+        if not known:
+            return list(self.story_of)
+        low, high = min(known) - self.settings.window_days, max(known) + self.settings.window_days
+        return [k for k in self.story_of if (d := self.day.get(k)) is None or low <= d <= high]
 
     # -- changes -----------------------------------------------------------------------------------
 
@@ -322,9 +340,17 @@ class StoryClusterer:
             else np.zeros((0, 0))
         )
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
+        self.cross.add_batch(articles, lambda: self.near_days([batch_days[a.id] for a in articles]))
         for article in articles:
-            names = list(extract_names(article.title + "\n" + article.text[: s.names_chars]))
-            term_counts = extract_terms(article.title + "\n" + article.text[: s.terms_chars])
+            language = article.language
+            names = list(
+                extract_names(
+                    strip_function_words(article.title + "\n" + article.text[: s.names_chars], language)
+                )
+            )
+            term_counts = extract_terms(
+                strip_function_words(article.title + "\n" + article.text[: s.terms_chars], language)
+            )
             self.keep_features(article.id, names, term_counts)
             day = date_number(article.published)
             original = dup_of.get(article.id)
@@ -338,7 +364,7 @@ class StoryClusterer:
                 assert vector is not None or original is not None
                 if vector is None:  # a copy of an article that is itself not placed yet
                     vector = self.embed([lead_text(article.title, article.text, s.lead_chars)])[0]
-                ranked = self.candidate_stories(vector, self.profile(article.id), day)
+                ranked = self.candidate_stories(vector, self.profile(article.id), day, article.id)
                 if ranked and ranked[0][0] >= s.join_threshold:
                     story = ranked[0][1]
                     joined = {"score": round(ranked[0][0], 4), **undated_detail(day)}

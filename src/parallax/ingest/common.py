@@ -29,16 +29,26 @@ _YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
 
 
 def detect_language(text: str) -> str:
-    """'en' when enough of the words are common English function words, else 'unknown'.
+    """The main language of a text as an ISO 639-1 code ("en", "fr", ...), or "unknown".
 
-    Deliberately cheap (no model): the analysis models are English-only, so the
-    question that matters is whether a text is English prose at all.
+    English prose is recognised cheaply first (enough common English function words);
+    anything else goes to the language identifier (``parallax.nlp.multilingual``), which
+    judges a mixed-language text by the language of most of its paragraphs. Without the
+    identifier installed, a text that is not English is "unknown".
     """
     words = [w.lower() for w in _WORD.findall(text[:20000])]
     if len(words) < 3:
         return "unknown"
     share = sum(1 for w in words if w in _ENGLISH_STOPWORDS) / len(words)
-    return "en" if share >= ENGLISH_THRESHOLD else "unknown"
+    if share >= ENGLISH_THRESHOLD:
+        return "en"
+    from parallax.errors import ModelUnavailable
+    from parallax.nlp.multilingual import identify_language
+
+    try:
+        return identify_language(text)
+    except ModelUnavailable:
+        return "unknown"
 
 
 def parse_date(value: Any) -> str | None:

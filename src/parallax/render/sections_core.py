@@ -42,12 +42,13 @@ def cite(articles: list[str]) -> str:
 
 def text_overview(report: Report) -> RenderableType:
     table = Table()
-    for name in ("id", "outlet", "published", "title", "source"):
+    for name in ("id", "outlet", "language", "published", "title", "source"):
         table.add_column(name, overflow="fold")
     for a in report.articles:
         table.add_row(
-            plain(a.id), plain(a.outlet or "unknown"), plain(format_date(a)), plain(a.title), plain(a.source)
-        )
+            plain(a.id), plain(a.outlet or "unknown"), plain(a.language), plain(format_date(a)),
+            plain(a.title), plain(a.source),
+        )  # fmt: skip
     parts: list[RenderableType] = [table]
     if report.skipped:
         parts.append(Text(f"Skipped inputs ({len(report.skipped)}):", style="bold yellow"))
@@ -59,9 +60,9 @@ def text_overview(report: Report) -> RenderableType:
 
 
 def markdown_overview(report: Report) -> str:
-    lines = ["| id | outlet | published | title | source |", "|---|---|---|---|---|"]
+    lines = ["| id | outlet | language | published | title | source |", "|---|---|---|---|---|---|"]
     for a in report.articles:
-        cells = [a.id, a.outlet or "unknown", format_date(a), a.title, a.source]
+        cells = [a.id, a.outlet or "unknown", a.language, format_date(a), a.title, a.source]
         lines.append("| " + " | ".join(escape_cell(c) for c in cells) + " |")
     if report.skipped:
         lines += ["", f"**Skipped inputs ({len(report.skipped)})**", ""]

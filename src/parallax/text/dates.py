@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from parallax.text.languages import LOCALISED, localise
 from parallax.text.numbers import parse_number
 
 MONTHS = {
@@ -56,8 +57,23 @@ class DateExpression:
     unit: str = ""
 
 
-def find_date_expressions(text: str) -> list[DateExpression]:
-    """Every explicit, weekday and relative date expression in a text, in order; none overlap."""
+def find_date_expressions(text: str, language: str = "en") -> list[DateExpression]:
+    """Every explicit, weekday and relative date expression in a text, in order; none overlap.
+
+    ``language``: the text's language; French ("20 octobre 2026"), German ("20. Oktober")
+    and Spanish ("20 de octubre") are read through their English forms
+    (``parallax.text.languages``), with expressions and offsets from ``text`` itself."""
+    if language in LOCALISED:
+        local = localise(text, language)
+        found = _find_english_dates(local.text)
+        for expr in found:
+            expr.start, expr.end = local.span(expr.start, expr.end)
+            expr.expression = text[expr.start : expr.end]
+        return found
+    return _find_english_dates(text)
+
+
+def _find_english_dates(text: str) -> list[DateExpression]:
     out: list[DateExpression] = []
 
     def add(m: re.Match[str], how: str, **fields: int | str | None) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parallax.text.languages import LOCALISED, localise
+
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -153,8 +155,21 @@ def _valid_range(text: str, m: re.Match[str]) -> bool:
     return True
 
 
-def find_numbers(text: str) -> list[Found]:
-    """Every quantity-like number in a piece of text, with its qualifier; no dates or years."""
+def find_numbers(text: str, language: str = "en") -> list[Found]:
+    """Every quantity-like number in a piece of text, with its qualifier; no dates or years.
+
+    ``language``: the text's language; French, German and Spanish are read through their
+    English forms (``parallax.text.languages``), offsets still pointing into ``text``."""
+    if language in LOCALISED:
+        local = localise(text, language)
+        found = _find_english_numbers(local.text)
+        for item in found:
+            item.start, item.end = local.span(item.start, item.end)
+        return found
+    return _find_english_numbers(text)
+
+
+def _find_english_numbers(text: str) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     for age in AGE_RE.finditer(text):
@@ -213,9 +228,12 @@ _VALUE_RE = re.compile(
 )
 
 
-def list_values(text: str) -> list[float]:
+def list_values(text: str, language: str = "en") -> list[float]:
     """Every value a text states, in order: digits with separators and scale words ("4,100",
-    "2.3 million") and spelled-out numbers ("two", "fifty-four"); years and dates count too."""
+    "2.3 million") and spelled-out numbers ("two", "fifty-four"); years and dates count too.
+    ``language`` as for ``find_numbers``."""
+    if language in LOCALISED:
+        text = localise(text, language).text
     values: list[float] = []
     for m in _VALUE_RE.finditer(text):
         value = parse_number(m.group("a"), m.group("s") or "")

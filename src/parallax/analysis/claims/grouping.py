@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
+from parallax.analysis.claims.crosslingual import blend_cross_language, restate_in_main_language
 from parallax.lexicons import load_hedges
 from parallax.model import Article, Claim, Mention, Sentence
 from parallax.stage import Context, stage
@@ -529,6 +530,7 @@ def group_claims(ctx: Context) -> None:
         return
     matrix = vectors[keep]
     cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
+    cosines = blend_cross_language(cosines, sentences, report.articles)  # no-op for one language
     articles = [s.article for s in sentences]
     features = describe_story(report.articles, sentences)
     heads = {n: head for n, s in enumerate(sentences) if (head := find_main_clause(s.norm or s.text))}
@@ -545,6 +547,9 @@ def group_claims(ctx: Context) -> None:
     )
     clusters = attach_repeats(clusters, articles, cosines, features)
     report.claims = build_claims(report.articles, sentences, clusters, pairs, ctx.resources.judgement_words)
+    restate_in_main_language(
+        report.claims, report.articles, lambda m: choose_text(m, ctx.resources.judgement_words)
+    )
     # Claim vectors (mean of mention vectors) for later stages, e.g. the summary's redundancy check.
     row = {s.id: n for n, s in enumerate(sentences)}
     claim_vectors = {}

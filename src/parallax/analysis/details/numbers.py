@@ -27,6 +27,7 @@ from typing import Any, cast
 from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import Article, Bound, NumberComparison, Quantity, QuantityKind, Report, Sentence, Verdict
 from parallax.stage import Context, stage
+from parallax.text.languages import LOCALISED
 from parallax.text.numbers import Found, find_numbers
 from parallax.text.words import singular
 
@@ -167,16 +168,56 @@ def describe_number(doc: Any, found: Found) -> tuple[str, str, str, bool]:
     return counted, kind, event, False
 
 
+_NEXT_WORDS = re.compile(r"\s*(?:(?:de|d'|d’|del|der|die|des)\s*)?([^\W\d_][\w'’-]*)")
+
+
+# What a French, German or Spanish number counts, by the word after it (lower-cased).
+FOREIGN_TIME_NOUNS = frozenset(
+    str.split(
+        """minute minutes heure heures jour jours semaine semaines mois an ans année années minuten
+        stunde stunden tag tage tagen woche wochen monat monate monaten jahr jahre jahren minuto
+        minutos hora horas día días semana semanas mes meses año años"""
+    )
+)
+FOREIGN_MONEY_NOUNS = frozenset(str.split("euro euros dollar dollars dólares franken francs pesos"))
+FOREIGN_PEOPLE_NOUNS = frozenset(
+    str.split(
+        """personnes gens habitants passagers victimes morts blessés enfants menschen personen
+        einwohner fahrgäste passagiere opfer tote verletzte kinder personas habitantes pasajeros
+        víctimas muertos heridos niños"""
+    )
+)
+
+
+def name_counted(text: str, found: Found) -> tuple[str, str, str, bool]:
+    """(counted, kind, event, is_duration) for a number in a sentence without a parse in its
+    language: the word after the number is what it counts ("4 100 personnes", "más de 200 casas")."""
+    if found.kind:
+        return ("years old" if found.kind == "age" else ""), found.kind, "", False
+    match = _NEXT_WORDS.match(text, found.end)
+    word = match.group(1) if match else ""
+    lowered = word.lower()
+    if lowered in FOREIGN_TIME_NOUNS:
+        return word, "duration", "", True
+    if lowered in FOREIGN_MONEY_NOUNS:
+        return word, "money", "", False
+    return word, ("people" if lowered in FOREIGN_PEOPLE_NOUNS else "other"), "", False
+
+
 def extract_quantities(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quantity]:
     """Every quantity in an article's sentences, with what it counts."""
     out: list[Quantity] = []
+    foreign = article.language in LOCALISED  # the parse is English: read what is counted by rule
     for sentence in article.sentences:
-        found = find_numbers(sentence.text)
+        found = find_numbers(sentence.text, article.language)
         if not found:
             continue
-        doc = parse(sentence.text)
+        doc = None if foreign else parse(sentence.text)
         for item in found:
-            counted, kind, event, duration = describe_number(doc, item)
+            if doc is None:
+                counted, kind, event, duration = name_counted(sentence.text, item)
+            else:
+                counted, kind, event, duration = describe_number(doc, item)
             if duration:
                 continue  # "two weeks", "nearly 20 years": time spans belong to the timeline
             if not counted and kind not in ("money", "percent", "age"):
@@ -316,7 +357,13 @@ def compare_numbers(ctx: Context) -> None:
     """Quantities with what they count, and where outlets' figures agree, update or differ."""
     report = ctx.report
     parser = shared_parser(ctx)
-    parser.prefetch(s.text for a in report.articles for s in a.sentences if find_numbers(s.text))
+    parser.prefetch(
+        s.text
+        for a in report.articles
+        if a.language not in LOCALISED
+        for s in a.sentences
+        if find_numbers(s.text, a.language)
+    )
     parse = parser.parse
     report.quantities = []
     for article in report.articles:

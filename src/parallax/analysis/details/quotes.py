@@ -34,6 +34,7 @@ from typing import Any, cast
 
 from scipy.cluster.hierarchy import DisjointSet
 
+from parallax.analysis.details.speakers import find_speaker_by_rule
 from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import (
     Article,
@@ -46,6 +47,7 @@ from parallax.model import (
     Sentence,
 )
 from parallax.stage import Context, stage
+from parallax.text.languages import LOCALISED
 from parallax.text.words import fact_stop_words
 
 SPEECH_VERBS = {
@@ -64,6 +66,10 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Marks: opener -> the closers that end it.
 DOUBLE_OPEN = "“„«"
 DOUBLE_CLOSE = "”»"
+# German opens with „ and closes with “ (or, in books and some papers, »...«); its single
+# quotes are ‚...‘. French «...» and Spanish «...» read with the default marks.
+GERMAN_DOUBLE_OPEN = "„»"
+GERMAN_DOUBLE_CLOSE = "“”«"
 
 
 @dataclass
@@ -100,20 +106,27 @@ def _is_closing_single(text: str, i: int) -> bool:
     return not after.isalnum() and not before.isspace()
 
 
-def scan_marks(text: str, offset: int, warnings: list[ArticleWarning]) -> list[RawQuote]:
-    """Quotes in one paragraph (``text`` starts at ``offset`` in the original)."""
+def scan_marks(
+    text: str, offset: int, warnings: list[ArticleWarning], language: str = "en"
+) -> list[RawQuote]:
+    """Quotes in one paragraph (``text`` starts at ``offset`` in the original), read with the
+    quote marks of ``language``."""
+    german = language == "de"
+    double_open, double_close = (
+        (GERMAN_DOUBLE_OPEN, GERMAN_DOUBLE_CLOSE) if german else (DOUBLE_OPEN, DOUBLE_CLOSE)
+    )
     found: list[RawQuote] = []
     mark = ""
     opened = -1
     for i, ch in enumerate(text):
         if not mark:
-            if ch in DOUBLE_OPEN or ch == '"':
+            if ch in double_open or ch == '"':
                 mark, opened = "double", i
             elif ch == "`":
                 mark, opened = "back", i
-            elif ch in "‘'" and _is_opening_single(text, i):
+            elif (german and ch == "‚") or (ch in "‘'" and not german and _is_opening_single(text, i)):
                 mark, opened = "single", i
-            elif ch in DOUBLE_CLOSE:
+            elif ch in double_close:
                 warnings.append(
                     ArticleWarning(
                         "garbled-quote",
@@ -124,10 +137,10 @@ def scan_marks(text: str, offset: int, warnings: list[ArticleWarning]) -> list[R
                 )
             continue
         if mark == "double":
-            if ch in DOUBLE_CLOSE or ch == '"':
+            if ch in double_close or ch == '"':
                 found.append(RawQuote(offset + opened, offset + i, offset + opened + 1, offset + i, mark))
                 mark = ""
-            elif ch in DOUBLE_OPEN:
+            elif ch in double_open:
                 warnings.append(
                     ArticleWarning(
                         "garbled-quote",
@@ -141,10 +154,10 @@ def scan_marks(text: str, offset: int, warnings: list[ArticleWarning]) -> list[R
                 found.append(RawQuote(offset + opened, offset + i, offset + opened + 1, offset + i, mark))
                 mark = ""
         elif mark == "single":
-            if ch in "’'" and _is_closing_single(text, i):
+            if ch in ("‘" if german else "’'") and _is_closing_single(text, i):
                 found.append(RawQuote(offset + opened, offset + i, offset + opened + 1, offset + i, mark))
                 mark = ""
-            elif ch in DOUBLE_OPEN or ch == '"':
+            elif ch in double_open or ch == '"':
                 mark, opened = "double", i  # the single mark was an apostrophe
     if mark and mark != "single":
         warnings.append(
@@ -261,7 +274,7 @@ def _raw_quotes(article: Article) -> tuple[list[RawQuote], list[ArticleWarning]]
     raw: list[RawQuote] = []
     found: list[ArticleWarning] = []
     for start, end in paragraphs(article):
-        raw += scan_marks(original[start:end], start, found)
+        raw += scan_marks(original[start:end], start, found, article.language)
     raw = [
         r
         for r in raw
@@ -309,8 +322,10 @@ def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int 
         words = original[rq.start : rq.end].strip()
         first = _sentence_at(sentences, rq.start)
         window, hole, lo, hi = _quote_window(article, raw, n)
-        doc = parse(window)
-        speaker, verb = find_speaker(doc, hole)
+        if article.language in LOCALISED:  # the parse is English: the language's speech verbs by rule
+            speaker, verb = find_speaker_by_rule(original, rq.open_at, rq.close_at, article.language)
+        else:
+            speaker, verb = find_speaker(parse(window), hole)
         how = "pattern" if speaker else "none"
         if speaker and speaker.lower() in PRONOUNS:
             previous = _previous_speaker(article, first, parse) or last_speaker

@@ -64,13 +64,15 @@ class TimeMention(DateExpression):
     offset: int  # where ``text`` starts in the original
 
 
-def find_time_mentions(article_id: str, sentence_id: str, text: str, offset: int) -> list[TimeMention]:
-    """Every explicit, weekday and relative time expression in a piece of text."""
+def find_time_mentions(
+    article_id: str, sentence_id: str, text: str, offset: int, language: str = "en"
+) -> list[TimeMention]:
+    """Every explicit, weekday and relative time expression in a piece of text (in ``language``)."""
     return [
         TimeMention(
             **dataclasses.asdict(e), article=article_id, sentence=sentence_id, text=text, offset=offset
         )
-        for e in find_date_expressions(text)
+        for e in find_date_expressions(text, language)
     ]
 
 
@@ -93,12 +95,12 @@ def collect_mentions(article: Article) -> list[TimeMention]:
     """Time mentions in an article's sentences and captions (a leading dateline is skipped)."""
     out: list[TimeMention] = []
     for s in article.sentences:
-        for m in find_time_mentions(article.id, s.id, s.text, s.start):
+        for m in find_time_mentions(article.id, s.id, s.text, s.start, article.language):
             if m.how == "explicit" and s.start + m.start < 40 and _is_dateline(m, article.published):
                 continue
             out.append(m)
     for c in article.captions:
-        out += find_time_mentions(article.id, "", c.text, c.start)
+        out += find_time_mentions(article.id, "", c.text, c.start, article.language)
     return out
 
 

@@ -19,6 +19,8 @@ from parallax.analysis.reading.parsing import remember_sentences
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
 from parallax.stage import Context, stage
+from parallax.text.dates import find_date_expressions
+from parallax.text.languages import LOCALISED, split_sentences_by_rule
 from parallax.text.numbers import list_values
 
 # A full stop, question or exclamation mark glued to the next sentence's capital
@@ -79,10 +81,10 @@ def cut_pieces(text: str, offset: int) -> Iterator[tuple[int, int]]:
                 yield offset + start + lead, offset + start + lead + len(stripped)
 
 
-def extract_numbers(text: str) -> list[float]:
+def extract_numbers(text: str, language: str = "en") -> list[float]:
     """Numeric values stated in a sentence: digits (with thousands separators and scale words)
-    and spelled-out numbers ("two", "dozen", "fifty-four")."""
-    return list_values(text)
+    and spelled-out numbers ("two", "dozen", "fifty-four"), read as ``language`` writes them."""
+    return list_values(text, language)
 
 
 def kept_spans(article: Article) -> list[Span]:
@@ -110,8 +112,8 @@ def segment_article(article: Article, pieces: list[tuple[int, int]], docs: list[
     original = article.original
     bounds: list[tuple[int, int, object]] = []
     for (piece_start, _piece_end), doc in zip(pieces, docs, strict=True):
-        for sent in doc.sents:  # type: ignore[attr-defined]
-            start, end = _trim(original, piece_start + sent.start_char, piece_start + sent.end_char)
+        for sent_start, sent_end in sentence_bounds(article.language, doc):
+            start, end = _trim(original, piece_start + sent_start, piece_start + sent_end)
             if start >= end:
                 continue
             # A bit without letters ("0", "*") or that starts in lower case ("Mediterranean. to
@@ -144,14 +146,29 @@ def segment_article(article: Article, pieces: list[tuple[int, int]], docs: list[
                     sentence.entities.append(Entity(ent.text, ent.label_, start, end))
                     break
     for sentence in sentences:
-        sentence.numbers = extract_numbers(blank_calendar_dates(sentence))
+        sentence.numbers = extract_numbers(blank_calendar_dates(sentence, article.language), article.language)
     return sentences
 
 
-def blank_calendar_dates(sentence: Sentence) -> str:
+def sentence_bounds(language: str, doc: object) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in a piece's doc: spaCy's sentences for English (and
+    languages the text layer does not read), the rule-based splitter for French, German and
+    Spanish (the parse is English, and would cut "am 20. Oktober" after the day)."""
+    if language in LOCALISED:
+        return split_sentences_by_rule(doc.text, language)  # type: ignore[attr-defined]
+    return [(sent.start_char, sent.end_char) for sent in doc.sents]  # type: ignore[attr-defined]
+
+
+def blank_calendar_dates(sentence: Sentence, language: str = "en") -> str:
     """The sentence text with calendar dates ("October 7", "2023-10-21") blanked out,
-    so that day numbers are not taken for quantities."""
+    so that day numbers are not taken for quantities. French, German and Spanish dates are
+    found by the date grammar ("20. Oktober", "20 de octubre"), not by the English entities."""
     chars = list(sentence.text)
+    if language in LOCALISED:
+        for expr in find_date_expressions(sentence.text, language):
+            if expr.how == "explicit":
+                chars[expr.start : expr.end] = " " * (expr.end - expr.start)
+        return "".join(chars)
     for entity in sentence.entities:
         if entity.label in ("DATE", "TIME") and _CALENDAR.search(entity.text):
             for i in range(entity.start - sentence.start, entity.end - sentence.start):

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from parallax.corpus.crosslingual import blend_lead_scores, strip_function_words
 from parallax.corpus.features import lead_text
-from parallax.corpus.pairs import ClusterSettings, Lead, date_number, group_articles
+from parallax.corpus.pairs import ClusterSettings, Lead, date_number, group_by_scores, score_matrix
 from parallax.model import Report
 from parallax.stage import Context, stage
 
@@ -41,7 +42,10 @@ def describe_groups(report: Report) -> str:
     )
 
 
-@stage(requires=("article.text", "article.published"), provides=("report.story_groups", "report.notes"))
+@stage(
+    requires=("article.text", "article.published", "article.language"),
+    provides=("report.story_groups", "report.notes"),
+)
 def group_stories(ctx: Context) -> None:
     """Articles grouped into stories by the pair scores of corpus clustering; several are noted first."""
     report = ctx.report
@@ -50,11 +54,25 @@ def group_stories(ctx: Context) -> None:
         report.story_groups = [[a.id for a in articles]] if articles else []
         return
     settings = ClusterSettings()
-    leads = [Lead(a.title, a.text, date_number(a.published)) for a in articles]
+    leads = [  # a foreign article's function words left out of its names and terms
+        Lead(
+            strip_function_words(a.title, a.language),
+            strip_function_words(a.text, a.language),
+            date_number(a.published),
+        )
+        for a in articles
+    ]
     vectors = np.asarray(
         ctx.resources.embed([lead_text(a.title, a.text, settings.lead_chars) for a in articles])
     )
-    positions = group_articles(settings, leads, vectors)
+    scores = blend_lead_scores(  # articles in different languages: the multilingual lead similarity
+        score_matrix(settings, leads, vectors),
+        settings.text_weight,
+        [a.language for a in articles],
+        [lead_text(a.title, a.text, settings.lead_chars) for a in articles],
+        vectors,
+    )
+    positions = group_by_scores(scores, settings.split_threshold)
     report.story_groups = [[articles[p].id for p in group] for group in positions]
     if len(report.story_groups) > 1:
         report.notes.insert(0, describe_groups(report))
