@@ -133,10 +133,10 @@ class Registry:
 
     # -- writes -----------------------------------------------------------------------------------
 
-    def create(self, name: str) -> int:
+    def create(self, name: str, named_by: str = "records") -> int:
         row = self.store.execute(
-            "INSERT INTO outlets (name, name_key, created_at) VALUES (?, ?, ?) RETURNING id",
-            (name, name_key(name), now()),
+            "INSERT INTO outlets (name, name_key, named_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+            (name, name_key(name), named_by, now()),
         ).fetchone()
         outlet_id = int(row[0])
         self.set_alias("name", name_key(name), outlet_id, "name")
@@ -162,21 +162,26 @@ class Registry:
 
     def publisher_outlet(self, publisher: Publisher) -> int:
         """The outlet of a bundled publisher, created with its domains and facts when new."""
-        known, found = self.alias("name", name_key(publisher.name))
-        outlet_id = found if known and found is not None else self.by_key(name_key(publisher.name))
-        if outlet_id is None:
-            outlet_id = self.create(publisher.name)
+        known, outlet_id = self.alias("publisher", publisher.name)
+        if outlet_id is None:  # names seen at other addresses never decide a publisher's outlet
+            outlet_id = self.create(publisher.name, TABLE_SOURCE)
+            self.set_alias("publisher", publisher.name, outlet_id, TABLE_SOURCE)
+            self.set_alias("name", name_key(publisher.name), outlet_id, TABLE_SOURCE)
         for domain in publisher.domains:
             if not self.alias("domain", domain)[0]:
                 self.set_alias("domain", domain, outlet_id, TABLE_SOURCE)
         for alias in publisher.aliases:
-            if not self.alias("name", name_key(alias))[0]:
+            known, found = self.alias("name", name_key(alias))
+            if not known or found is None or self.named_by(found) != TABLE_SOURCE:
                 self.set_alias("name", name_key(alias), outlet_id, TABLE_SOURCE)
         if publisher.country:
             self.set_fact(outlet_id, "country", publisher.country, TABLE_SOURCE, RANK_TABLE)
         if publisher.language:
             self.set_fact(outlet_id, "language", publisher.language, TABLE_SOURCE, RANK_TABLE)
         return outlet_id
+
+    def named_by(self, outlet_id: int) -> str:
+        return str(self.store.scalar("SELECT named_by FROM outlets WHERE id = ?", (outlet_id,)) or "")
 
     def by_host(self, host: str) -> int | None:
         for candidate in host_candidates(host):
@@ -219,8 +224,25 @@ class Registry:
         ).fetchone()
         if row is None:
             self.set_alias("name", key, outlet_id, "address")
-        elif row[0] is not None and self.live(int(row[0])) != outlet_id and row[1] == "address":
+        elif row[0] is not None and self.live(int(row[0])) != outlet_id and row[1] in ("address", "name"):
             self.set_alias("name", key, None, "ambiguous")
+
+    def rename_from_records(self, outlet_ids: Iterable[int]) -> None:
+        """Name each outlet the records named (not the table or a user) by its most common outlet string."""
+        for outlet_id in sorted(outlet_ids):
+            if self.named_by(outlet_id) != "records":
+                continue
+            names = self.store.rows(
+                "SELECT a.outlet, COUNT(*) AS n FROM article_outlets l JOIN articles a ON a.id = l.article_id "
+                "WHERE l.outlet_id = ? AND a.outlet IS NOT NULL GROUP BY a.outlet ORDER BY n DESC, a.outlet "
+                "LIMIT 1",
+                (outlet_id,),
+            )
+            if names and display_name(str(names[0][0])):
+                best = display_name(str(names[0][0]))
+                self.store.execute(
+                    "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?", (best, name_key(best), outlet_id)
+                )
 
 
 def link_articles(store: Store) -> int:
@@ -248,9 +270,10 @@ def link_articles(store: Store) -> int:
                     "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
                     (article_id, outlet_id, (leaning or "").strip()[:40] or None, dateline_agency(head or "")),
                 )
-                if outlet_id is not None and leaning:
+                if outlet_id is not None:
                     touched.add(outlet_id)
             fill_record_leanings(store, registry, touched)
+            registry.rename_from_records(touched)
         linked += len(rows)
 
 
@@ -311,6 +334,7 @@ def merge_outlets(store: Store, source: str, into: str) -> tuple[int, int]:
         )
         store.execute("DELETE FROM outlet_facts WHERE outlet_id = ?", (old,))
         store.execute("UPDATE outlets SET merged_into = ? WHERE id = ?", (new, old))
+        store.execute("UPDATE outlets SET named_by = ? WHERE id = ? AND named_by = 'records'", (USER_SOURCE, new))
     return old, new
 
 

@@ -129,6 +129,7 @@ MIGRATIONS: list[list[str]] = [
             id {pk},
             name TEXT NOT NULL,
             name_key TEXT NOT NULL,
+            named_by TEXT NOT NULL DEFAULT 'records',
             merged_into {bigint},
             created_at TEXT NOT NULL
         )""",
