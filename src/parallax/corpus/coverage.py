@@ -65,7 +65,9 @@ def empty_counts() -> dict[str, int]:
     return {"articles": 0, "outlets": 0}
 
 
-def count_groups(members: list[tuple[int, str]], value_of: dict[str, str | None]) -> dict[str, dict[str, int]]:
+def count_groups(
+    members: list[tuple[int, str]], value_of: dict[str, str | None]
+) -> dict[str, dict[str, int]]:
     """Articles and distinct outlets per value; ``members`` are (article id, outlet key)."""
     groups: dict[str, dict[str, int]] = defaultdict(empty_counts)
     seen: set[tuple[str, str]] = set()
@@ -81,7 +83,8 @@ def count_groups(members: list[tuple[int, str]], value_of: dict[str, str | None]
 def load_facts(store: Store) -> dict[int, dict[str, tuple[str, str]]]:
     facts: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
     for outlet_id, name, value, source in store.rows(
-        "SELECT outlet_id, field, value, source FROM outlet_facts WHERE field IN ('leaning', 'country', 'owner')"
+        "SELECT outlet_id, field, value, source FROM outlet_facts "
+        "WHERE field IN ('leaning', 'country', 'owner')"
     ):
         facts[int(outlet_id)][str(name)] = (str(value), str(source))
     return facts

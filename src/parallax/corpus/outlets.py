@@ -147,7 +147,8 @@ class Registry:
             return
         self.store.execute(
             "INSERT INTO outlet_aliases (kind, alias, outlet_id, source) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (kind, alias) DO UPDATE SET outlet_id = excluded.outlet_id, source = excluded.source",
+            "ON CONFLICT (kind, alias) DO UPDATE SET outlet_id = excluded.outlet_id, "
+            "source = excluded.source",
             (kind, alias, outlet_id, source),
         )
 
@@ -233,7 +234,8 @@ class Registry:
             if self.named_by(outlet_id) != "records":
                 continue
             names = self.store.rows(
-                "SELECT a.outlet, COUNT(*) AS n FROM article_outlets l JOIN articles a ON a.id = l.article_id "
+                "SELECT a.outlet, COUNT(*) AS n FROM article_outlets l "
+                "JOIN articles a ON a.id = l.article_id "
                 "WHERE l.outlet_id = ? AND a.outlet IS NOT NULL GROUP BY a.outlet ORDER BY n DESC, a.outlet "
                 "LIMIT 1",
                 (outlet_id,),
@@ -241,7 +243,8 @@ class Registry:
             if names and display_name(str(names[0][0])):
                 best = display_name(str(names[0][0]))
                 self.store.execute(
-                    "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?", (best, name_key(best), outlet_id)
+                    "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?",
+                    (best, name_key(best), outlet_id),
                 )
 
 
@@ -268,7 +271,12 @@ def link_articles(store: Store) -> int:
                 store.execute(
                     "INSERT INTO article_outlets (article_id, outlet_id, leaning, original_source) "
                     "VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO NOTHING",
-                    (article_id, outlet_id, (leaning or "").strip()[:40] or None, dateline_agency(head or "")),
+                    (
+                        article_id,
+                        outlet_id,
+                        (leaning or "").strip()[:40] or None,
+                        dateline_agency(head or ""),
+                    ),
                 )
                 if outlet_id is not None:
                     touched.add(outlet_id)
@@ -284,7 +292,8 @@ def fill_record_leanings(store: Store, registry: Registry, outlet_ids: Iterable[
             {
                 str(value): int(n)
                 for value, n in store.rows(
-                    "SELECT leaning, COUNT(*) FROM article_outlets WHERE outlet_id = ? AND leaning IS NOT NULL "
+                    "SELECT leaning, COUNT(*) FROM article_outlets "
+                    "WHERE outlet_id = ? AND leaning IS NOT NULL "
                     "GROUP BY leaning",
                     (outlet_id,),
                 )
@@ -299,15 +308,15 @@ def find_outlet(store: Store, name: str) -> int:
     """The id of the outlet named ``name`` (a name, an alias, a domain or ``#id``); StoreError if none."""
     text = name.strip()
     registry = Registry(store)
-    if text.lstrip("#").isdigit():
-        if store.scalar("SELECT id FROM outlets WHERE id = ?", (int(text.lstrip("#")),)) is not None:
-            return registry.live(int(text.lstrip("#")))
+    number = text.lstrip("#")
+    if number.isdigit() and store.scalar("SELECT id FROM outlets WHERE id = ?", (int(number),)) is not None:
+        return registry.live(int(number))
     found = registry.by_key(name_key(text))
     if found is None:
-        known, found = registry.alias("name", name_key(text))
+        found = registry.alias("name", name_key(text))[1]
     if found is None and "." in text:
         for candidate in host_candidates(host_of(text)):
-            known, found = registry.alias("domain", candidate)
+            found = registry.alias("domain", candidate)[1]
             if found is not None:
                 break
     if found is None:
@@ -334,7 +343,9 @@ def merge_outlets(store: Store, source: str, into: str) -> tuple[int, int]:
         )
         store.execute("DELETE FROM outlet_facts WHERE outlet_id = ?", (old,))
         store.execute("UPDATE outlets SET merged_into = ? WHERE id = ?", (new, old))
-        store.execute("UPDATE outlets SET named_by = ? WHERE id = ? AND named_by = 'records'", (USER_SOURCE, new))
+        store.execute(
+            "UPDATE outlets SET named_by = ? WHERE id = ? AND named_by = 'records'", (USER_SOURCE, new)
+        )
     return old, new
 
 
@@ -347,7 +358,8 @@ def load_outlets(store: Store, ids: Iterable[int] | None = None) -> list[Outlet]
         if wanted is None or int(i) in wanted
     }
     for outlet_id, name, count in store.rows(
-        "SELECT l.outlet_id, a.outlet, COUNT(*) FROM article_outlets l JOIN articles a ON a.id = l.article_id "
+        "SELECT l.outlet_id, a.outlet, COUNT(*) FROM article_outlets l "
+        "JOIN articles a ON a.id = l.article_id "
         "WHERE l.outlet_id IS NOT NULL GROUP BY l.outlet_id, a.outlet"
     ):
         if int(outlet_id) in outlets:
