@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parallax.corpus.outlet_names import side_of
-from parallax.corpus.store import Store
+
+if TYPE_CHECKING:
+    from parallax.corpus.store import Store
 
 SIDE_ORDER = ("left", "center", "right", "unknown")
 OTHER = {"left": "right", "right": "left"}
