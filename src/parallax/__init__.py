@@ -1,8 +1,8 @@
 """Parallax: compare several outlets' reports of one story.
 
-    >>> import parallax
-    >>> report = parallax.analyze(["story/"])          # paths, or Article objects
-    >>> [c.text for c in report.claims if len(c.outlets) > 1]
+>>> import parallax
+>>> report = parallax.analyze(["story/"])          # paths, or Article objects
+>>> [c.text for c in report.claims if len(c.outlets) > 1]
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Who covers each story: articles and outlets by leaning side, country and owner, and blindspots.
 
 ``story_coverage(store)`` reads every story's members with their outlets and
-the outlets' facts in two queries. A story's ``coverage`` counts articles and
-distinct outlets per leaning side (left, center, right, unknown), per country
-and per owner, and names the sources of the leanings it used.
+the outlets' facts in two queries (three while some articles are not linked to
+their outlet yet, as in a read-only corpus: see ``parallax.corpus.outlets``).
+A story's ``coverage`` counts articles and distinct outlets per leaning side
+(left, center, right, unknown), per country and per owner, and names the sources of the leanings it used.
 
 **The blindspot rule** (``BlindspotRule``, configurable): a story is a blindspot
 for one side when at least ``min_outlets`` of its outlets have a known leaning,
@@ -96,8 +97,11 @@ def story_coverage(
     store: Store, rule: BlindspotRule | None = None, story_ids: set[int] | None = None
 ) -> dict[int, dict[str, Any]]:
     """Every story's (or those of ``story_ids``) ``coverage`` dict, with its ``blindspot`` inside."""
+    from parallax.corpus.outlets import unlinked_outlets
+
     rule = rule or BlindspotRule()
     facts = load_facts(store)
+    unlinked = unlinked_outlets(store)  # none once linked; a read-only corpus may hold some
     members: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for story_id, article_id, outlet_id, outlet in store.rows(
         "SELECT a.story_id, a.id, l.outlet_id, a.outlet FROM articles a "
@@ -105,6 +109,8 @@ def story_coverage(
     ):
         if story_ids is not None and int(story_id) not in story_ids:
             continue
+        if outlet_id is None and int(article_id) in unlinked:
+            outlet_id = unlinked[int(article_id)][0]
         key = f"#{outlet_id}" if outlet_id is not None else f"?{outlet or article_id}"
         members[int(story_id)].append((int(article_id), key))
     result: dict[int, dict[str, Any]] = {}

@@ -20,10 +20,17 @@ the source of that value and a rank: imported by the user (3) over the input
 records' own ``leaning`` (2, the majority of the outlet's records) over the
 bundled table (1). ``link_articles`` is idempotent and cheap when there is
 nothing new: ingest calls it, and so do the outlet commands for older corpora.
+
+Reading never needs writing: ``link_when_possible`` (called by the story list,
+the outlet commands and pages) links what an older corpus or an interrupted
+ingest left unlinked when the corpus is writable and no ingest is running, and
+``unlinked_outlets`` places the articles still unlinked (a read-only corpus)
+by looking up the names and addresses already known, without storing anything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import Counter
@@ -42,7 +49,7 @@ from parallax.corpus.outlet_names import (
     site_of,
 )
 from parallax.corpus.store import Store, now
-from parallax.errors import StoreError
+from parallax.errors import StoreError, StoreReadOnly
 
 RECORD_SOURCE = "input record"
 USER_SOURCE = "user"
@@ -199,6 +206,23 @@ class Registry:
         publisher = self.table.for_name(name)
         return self.publisher_outlet(publisher) if publisher else None
 
+    def lookup(self, name: str | None, address: str | None) -> int | None:
+        """The outlet ``resolve`` would find among those already stored, writing nothing (None if new)."""
+        name = (name or "").strip()
+        host = host_of(address or "")
+        if host:
+            for candidate in host_candidates(host):
+                known, found = self.alias("domain", candidate)
+                if known and found is not None:
+                    return found
+            publisher = self.table.for_host(host)
+        else:
+            known, found = self.alias("name", name_key(name))
+            if known or not name:
+                return found
+            publisher = self.table.for_name(name)
+        return self.alias("publisher", publisher.name)[1] if publisher else None
+
     def resolve(self, name: str | None, address: str | None) -> int | None:
         """The outlet of an article with this outlet name and address (domain or URL), created if new."""
         name = (name or "").strip()
@@ -285,6 +309,45 @@ def link_articles(store: Store) -> int:
         linked += len(rows)
 
 
+UNLINKED = (
+    "SELECT a.id, a.outlet, a.url, a.meta, a.story_id FROM articles a "
+    "LEFT JOIN article_outlets l ON l.article_id = a.id WHERE l.article_id IS NULL"
+)
+
+
+def has_unlinked(store: Store) -> bool:
+    return store.execute(UNLINKED + " LIMIT 1").fetchone() is not None
+
+
+def link_when_possible(store: Store) -> bool:
+    """Link the articles not linked yet, unless the corpus is read-only or an ingest is running
+    (it links its own articles when it ends). True when every article is linked now."""
+    if not has_unlinked(store):
+        return True
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(store.ingest_lock())
+        except (StoreError, OSError):  # an ingest holds the lock, or its lock file cannot be made
+            return False
+        try:
+            link_articles(store)
+        except StoreReadOnly:
+            return False
+    return True
+
+
+def unlinked_outlets(store: Store) -> dict[int, tuple[int | None, str, int | None]]:
+    """Article id -> (outlet id, outlet string, story id) of the articles not linked yet, each placed
+    by the names and addresses already stored (None: an outlet the registry does not know yet)."""
+    registry = Registry(store)
+    found: dict[int, tuple[int | None, str, int | None]] = {}
+    for article_id, outlet, url, meta_text, story_id in store.rows(UNLINKED):
+        meta = json.loads(meta_text) if isinstance(meta_text, str) else dict(meta_text or {})
+        outlet_id = registry.lookup(outlet, str(meta.get("domain") or url or ""))
+        found[int(article_id)] = (outlet_id, str(outlet or ""), None if story_id is None else int(story_id))
+    return found
+
+
 def fill_record_leanings(store: Store, registry: Registry, outlet_ids: Iterable[int]) -> None:
     """Each outlet's leaning from its records: the most common value, source "input record"."""
     for outlet_id in sorted(outlet_ids):
@@ -365,12 +428,21 @@ def load_outlets(store: Store, ids: Iterable[int] | None = None) -> list[Outlet]
         if int(outlet_id) in outlets:
             outlets[int(outlet_id)].names[str(name or "")] = int(count)
             outlets[int(outlet_id)].articles += int(count)
-    for outlet_id, stories in store.rows(
-        "SELECT l.outlet_id, COUNT(DISTINCT a.story_id) FROM article_outlets l "
-        "JOIN articles a ON a.id = l.article_id WHERE a.story_id IS NOT NULL GROUP BY l.outlet_id"
+    story_sets: dict[int, set[int]] = {}
+    for outlet_id, story_id in store.rows(
+        "SELECT DISTINCT l.outlet_id, a.story_id FROM article_outlets l "
+        "JOIN articles a ON a.id = l.article_id WHERE a.story_id IS NOT NULL AND l.outlet_id IS NOT NULL"
     ):
-        if outlet_id is not None and int(outlet_id) in outlets:
-            outlets[int(outlet_id)].stories = int(stories)
+        story_sets.setdefault(int(outlet_id), set()).add(int(story_id))
+    for outlet_id, name, story_id in unlinked_outlets(store).values():  # a read-only corpus
+        if outlet_id is not None and outlet_id in outlets:
+            outlets[outlet_id].names[name] = outlets[outlet_id].names.get(name, 0) + 1
+            outlets[outlet_id].articles += 1
+            if story_id is not None:
+                story_sets.setdefault(outlet_id, set()).add(story_id)
+    for outlet_id, seen in story_sets.items():
+        if outlet_id in outlets:
+            outlets[outlet_id].stories = len(seen)
     for alias, outlet_id in store.rows(
         "SELECT alias, outlet_id FROM outlet_aliases WHERE kind = 'domain' ORDER BY alias"
     ):

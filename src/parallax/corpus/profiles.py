@@ -30,6 +30,7 @@ from parallax.codec import report_from_dict
 from parallax.corpus.outlet_names import fold
 from parallax.corpus.rows import article_key
 from parallax.corpus.store import Store
+from parallax.errors import StoreReadOnly
 from parallax.model import Report
 
 COUNTS = (
@@ -92,12 +93,34 @@ def article_figures(report: Report) -> dict[str, dict[str, Any]]:
     return figures
 
 
-def refresh_figures(store: Store) -> int:
-    """Read the stored analyses that are new or changed since the last call; returns how many."""
+def story_figures(store: Store, story_id: int, report_text: str) -> list[tuple[int, dict[str, Any]]]:
+    """(article row id, figures) for each stored article of one stored analysis."""
+    report = report_from_dict(json.loads(report_text))
+    ids = {
+        article_key(input_id, int(aid)): int(aid)
+        for aid, input_id in store.rows("SELECT id, input_id FROM articles WHERE story_id = ?", (story_id,))
+    }
+    found = []
+    for article_id, values in article_figures(report).items():
+        if article_id in ids:
+            values["copies_from"] = [ids[a] for a in values["copies_from"] if a in ids]
+            values["copied_by"] = [ids[a] for a in values["copied_by"] if a in ids]
+            found.append((ids[article_id], values))
+    return found
+
+
+def stale_stories(store: Store) -> tuple[list[int], list[int]]:
+    """(stories whose stored analysis is new or changed since it was read, stories no longer analysed)."""
     stored = dict(store.rows("SELECT story_id, member_hash FROM analyses"))
     done = dict(store.rows("SELECT DISTINCT story_id, analysis_key FROM outlet_story_stats"))
     todo = [int(sid) for sid, key in stored.items() if done.get(sid) != key]
-    gone = [int(sid) for sid in done if sid not in stored]
+    return todo, [int(sid) for sid in done if sid not in stored]
+
+
+def refresh_figures(store: Store) -> int:
+    """Read the stored analyses that are new or changed since the last call; returns how many.
+    Raises StoreReadOnly on a read-only corpus (``current_figures`` then reads them without storing)."""
+    todo, gone = stale_stories(store)
     for sid in gone:
         with store.transaction():
             store.execute("DELETE FROM outlet_story_stats WHERE story_id = ?", (sid,))
@@ -105,25 +128,42 @@ def refresh_figures(store: Store) -> int:
         row = store.execute("SELECT member_hash, report FROM analyses WHERE story_id = ?", (sid,)).fetchone()
         if row is None:
             continue
-        report = report_from_dict(json.loads(row[1]))
-        ids = {
-            article_key(input_id, int(aid)): int(aid)
-            for aid, input_id in store.rows("SELECT id, input_id FROM articles WHERE story_id = ?", (sid,))
-        }
-        figures = article_figures(report)
+        figures = story_figures(store, sid, row[1])
         with store.transaction():
             store.execute("DELETE FROM outlet_story_stats WHERE story_id = ?", (sid,))
-            for article_id, values in figures.items():
-                if article_id not in ids:
-                    continue
-                values["copies_from"] = [ids[a] for a in values["copies_from"] if a in ids]
-                values["copied_by"] = [ids[a] for a in values["copied_by"] if a in ids]
+            for article_id, values in figures:
                 store.execute(
                     "INSERT INTO outlet_story_stats (story_id, analysis_key, article_id, stats) "
                     "VALUES (?, ?, ?, ?)",
-                    (sid, row[0], ids[article_id], json.dumps(values, ensure_ascii=False)),
+                    (sid, row[0], article_id, json.dumps(values, ensure_ascii=False)),
                 )
     return len(todo)
+
+
+Figures = list[tuple[int, int, dict[str, Any]]]  # (story id, article row id, figures)
+
+
+def current_figures(store: Store, refresh: bool = True) -> Figures:
+    """Every analysed article's figures: those stored, after reading new analyses (stored when the
+    corpus is writable, read in memory when it is not); ``refresh=False`` reads only what is stored."""
+    fresh: Figures = []
+    skip: set[int] = set()
+    if refresh:
+        try:
+            refresh_figures(store)
+        except StoreReadOnly:
+            todo, gone = stale_stories(store)
+            skip = set(todo) | set(gone)
+            for sid in todo:
+                text = store.scalar("SELECT report FROM analyses WHERE story_id = ?", (sid,))
+                if text is not None:
+                    fresh.extend((sid, aid, values) for aid, values in story_figures(store, sid, text))
+    stored: Figures = [
+        (int(sid), int(aid), json.loads(text))
+        for sid, aid, text in store.rows("SELECT story_id, article_id, stats FROM outlet_story_stats")
+        if int(sid) not in skip
+    ]
+    return stored + fresh
 
 
 @dataclass
@@ -175,28 +215,28 @@ class Profile:
         }
 
 
-def outlet_profiles(store: Store, refresh: bool = True) -> dict[int, Profile]:
-    """Every linked outlet's profile (after reading new analyses, unless ``refresh`` is False)."""
-    if refresh:
-        refresh_figures(store)
+def outlet_profiles(store: Store, refresh: bool = True, figures: Figures | None = None) -> dict[int, Profile]:
+    """Every outlet's profile from ``figures`` (None: ``current_figures(store, refresh)``)."""
+    from parallax.corpus.outlets import unlinked_outlets
+
+    if figures is None:
+        figures = current_figures(store, refresh)
     outlet_of = {
         int(a): int(o)
         for a, o in store.rows(
             "SELECT article_id, outlet_id FROM article_outlets WHERE outlet_id IS NOT NULL"
         )
     }
+    outlet_of.update({a: o for a, (o, _, _) in unlinked_outlets(store).items() if o is not None})
     profiles: dict[int, Profile] = {}
     stories: dict[int, set[int]] = defaultdict(set)
-    for story_id, article_id, text in store.rows(
-        "SELECT story_id, article_id, stats FROM outlet_story_stats"
-    ):
-        outlet_id = outlet_of.get(int(article_id))
+    for story_id, article_id, values in figures:
+        outlet_id = outlet_of.get(article_id)
         if outlet_id is None:
             continue
-        values = json.loads(text)
         profile = profiles.setdefault(outlet_id, Profile(outlet_id))
         profile.articles += 1
-        stories[outlet_id].add(int(story_id))
+        stories[outlet_id].add(story_id)
         profile.counts.update({name: int(values.get(name, 0)) for name in COUNTS})
         profile.copies_from.update(
             outlet_of[a] for a in values["copies_from"] if outlet_of.get(a, outlet_id) != outlet_id
@@ -211,28 +251,30 @@ def outlet_profiles(store: Store, refresh: bool = True) -> dict[int, Profile]:
     return profiles
 
 
-def recurring_referents(store: Store) -> set[str]:
+def recurring_referents(figures: Figures) -> set[str]:
     """Folded referents framed in two or more analysed stories."""
     seen: dict[str, set[int]] = defaultdict(set)
-    for story_id, text in store.rows("SELECT story_id, stats FROM outlet_story_stats"):
-        for referent in json.loads(text)["terms"]:
-            seen[fold(referent)].add(int(story_id))
+    for story_id, _, values in figures:
+        for referent in values["terms"]:
+            seen[fold(referent)].add(story_id)
     return {ref for ref, ids in seen.items() if len(ids) >= 2}
 
 
 def describe_outlets(store: Store, name: str | None = None, recent: int = 10) -> list[dict[str, Any]]:
     """Every outlet (or the one called ``name``) with its facts, counts and profile, most articles first.
 
-    Links new articles first, so an older corpus lists its outlets too; one outlet also gets its
-    ``recent_stories`` (id, title, last date), newest first.
+    Links new articles first when it can, so an older corpus lists its outlets too (a read-only one
+    is read as it is, nothing stored); one outlet also gets its ``recent_stories`` (id, title, last
+    date), newest first.
     """
-    from parallax.corpus.outlets import find_outlet, link_articles, load_outlets
+    from parallax.corpus.outlets import find_outlet, link_when_possible, load_outlets
 
-    link_articles(store)
+    link_when_possible(store)
     ids = None if name is None else [find_outlet(store, name)]
     outlets = load_outlets(store, ids)
-    profiles = outlet_profiles(store)
-    recurring = recurring_referents(store)
+    figures = current_figures(store)
+    profiles = outlet_profiles(store, figures=figures)
+    recurring = recurring_referents(figures)
     names = {o.id: o.name for o in load_outlets(store)} if ids else {o.id: o.name for o in outlets}
     described = []
     for outlet in outlets:

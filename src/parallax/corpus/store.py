@@ -393,7 +393,9 @@ class Store(abc.ABC):
         """Every live story, largest first, with its coverage and blindspot under ``rule``
         (a ``parallax.corpus.coverage.BlindspotRule``; None: the default rule)."""
         from parallax.corpus.coverage import story_coverage
+        from parallax.corpus.outlets import link_when_possible
 
+        link_when_possible(self)  # an older corpus: its articles to their outlets, when writable
         coverage = story_coverage(self, rule)
         rows = self.rows(
             "SELECT id, title, size, outlets, first_date, last_date, status FROM stories "

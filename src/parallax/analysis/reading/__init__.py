@@ -1,2 +1,1 @@
-"""Reading an article into units: sentences and entities (spaCy), the shared parse, sentence vectors.
-"""
+"""Reading an article into units: sentences and entities (spaCy), the shared parse, sentence vectors."""
