@@ -45,6 +45,7 @@ MIXED_STORY = [
 
 def make_article(n: int, outlet: str, domain: str, leaning: str, title: str) -> Article:
     words = " ".join(f"word{k}" for k in range(40))
+    dateline = "WASHINGTON (Reuters) - " if outlet.startswith("Fox") else ""
     return Article(
         id=f"r{n}",
         source=f"records#{n}",
@@ -52,7 +53,7 @@ def make_article(n: int, outlet: str, domain: str, leaning: str, title: str) -> 
         outlet=outlet,
         published=f"2024-05-0{1 + n % 5}",
         language="en",
-        original=f"The harbour vote {n} was a disgrace, officials allegedly said. {words}",
+        original=f"{dateline}The harbour vote {n} was a disgrace, officials allegedly said. {words}",
         meta={"input_id": f"r{n}", "domain": domain, "leaning": leaning},
     )
 
@@ -191,6 +192,11 @@ def test_browser_outlet_page_shows_profile_and_recent_stories(
     watched.assert_fits_width()
     page.get_by_role("link", name="Bridge toll debated by all").click()
     page.wait_for_url("**/stories/2")
+    # The wire service its dateline credits, counted over its articles.
+    page.goto(corpus_server.url + "/outlets")
+    page.locator(".outlet-row", has_text="Fox News").get_by_role("link").click()
+    page.wait_for_url("**/outlets/*")
+    assert "Reuters (1); 100 % of its articles" in page.locator(".wire-credits").inner_text()
     # An outlet with no analysed story says so instead of showing empty figures.
     page.goto(corpus_server.url + "/outlets")
     page.locator(".outlet-row", has_text="Left Ledger").get_by_role("link").click()

@@ -46,7 +46,10 @@ def test_cli_runs_as_a_module_with_every_command(module: str) -> None:
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", module, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "COLUMNS": "200"},
     )
     assert out.returncode == 0, out.stderr

@@ -99,3 +99,14 @@ def test_read_only_corpus_reads_outlets_without_writing(target: str, tmp_path: P
         after = table_sizes(store)
         assert after["article_outlets"] == before["article_outlets"] + 3
         assert after["outlet_story_stats"] == 3
+
+
+def test_outlets_count_wire_datelines(target: str) -> None:
+    wired = make_article(1, "Harbour Post", "harbourpost.example")
+    wired.original = "LONDON (Reuters) - The harbour bridge vote was delayed."
+    plain = make_article(2, "Harbour Post", "harbourpost.example")
+    with open_store(target) as store:
+        store.add_articles([wired, plain])
+        link_articles(store)
+        (entry,) = describe_outlets(store)
+        assert entry["wire_credits"] == {"Reuters": 1} and entry["wire_share"] == 0.5

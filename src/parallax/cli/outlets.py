@@ -81,6 +81,9 @@ def show_outlet_command(name: str, db: str | None, fmt: ListFormat) -> None:
     lines.append(f"  domains: {', '.join(entry['domains']) or '-'}")
     names = ", ".join(f"{n} ({c})" for n, c in sorted(entry["names"].items(), key=lambda kv: -kv[1])[:8])
     lines.append(f"  written as: {names or '-'}")
+    if entry["wire_credits"]:
+        credits = ", ".join(f"{n} ({c})" for n, c in entry["wire_credits"].items())
+        lines.append(f"  credits a wire service in its dateline: {credits}; share {entry['wire_share']}")
     for fact, value in entry["facts"].items():
         lines.append(f"  {fact}: {value['value']} (source: {value['source']})")
     profile = entry["profile"]

@@ -79,6 +79,7 @@ class Outlet:
     facts: dict[str, Fact] = field(default_factory=dict)
     articles: int = 0
     stories: int = 0
+    wire: dict[str, int] = field(default_factory=dict)  # wire service its datelines credit -> articles
 
     def fact(self, name: str) -> str | None:
         found = self.facts.get(name)
@@ -96,6 +97,8 @@ class Outlet:
             "country": self.fact("country"),
             "articles": self.articles,
             "stories": self.stories,
+            "wire_credits": dict(sorted(self.wire.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "wire_share": round(sum(self.wire.values()) / self.articles, 3) if self.articles else None,
         }
 
 
@@ -428,6 +431,12 @@ def load_outlets(store: Store, ids: Iterable[int] | None = None) -> list[Outlet]
         if int(outlet_id) in outlets:
             outlets[int(outlet_id)].names[str(name or "")] = int(count)
             outlets[int(outlet_id)].articles += int(count)
+    for outlet_id, agency, count in store.rows(
+        "SELECT outlet_id, original_source, COUNT(*) FROM article_outlets "
+        "WHERE outlet_id IS NOT NULL AND original_source IS NOT NULL GROUP BY outlet_id, original_source"
+    ):
+        if int(outlet_id) in outlets:
+            outlets[int(outlet_id)].wire[str(agency)] = int(count)
     story_sets: dict[int, set[int]] = {}
     for outlet_id, story_id in store.rows(
         "SELECT DISTINCT l.outlet_id, a.story_id FROM article_outlets l "
