@@ -9,14 +9,20 @@ are read in memory, and nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from parallax.corpus.connect import open_store
-from parallax.corpus.outlets import link_articles
+from parallax.corpus.outlets import link_articles, merge_outlets
 from parallax.corpus.profiles import describe_outlets
 from parallax.corpus.store import Store
+from parallax.errors import StoreReadOnly
 from parallax.model import Marker, Report
 from test_outlets import make_article, put_in_story
 
@@ -110,3 +116,58 @@ def test_outlets_count_wire_datelines(target: str) -> None:
         link_articles(store)
         (entry,) = describe_outlets(store)
         assert entry["wire_credits"] == {"Reuters": 1} and entry["wire_share"] == 0.5
+
+
+@contextlib.contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """``folder`` where nothing can be written: its permissions (a normal user), else a read-only
+    bind mount of it (root ignores permissions); skips the test when neither is possible."""
+    if os.geteuid() != 0:
+        for path in [*folder.iterdir(), folder]:
+            path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+        try:
+            yield folder
+        finally:
+            for path in [folder, *folder.iterdir()]:
+                path.chmod(path.stat().st_mode | stat.S_IWUSR)
+        return
+    view = folder.with_name(folder.name + "-ro")
+    view.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(folder), str(view)], capture_output=True, timeout=30)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot make a read-only folder here (mount: {mounted.stderr.decode()[:200]})")
+    try:
+        remounted = subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(view)], capture_output=True, timeout=30
+        )
+        if remounted.returncode != 0:
+            pytest.skip(f"cannot remount read-only here (mount: {remounted.stderr.decode()[:200]})")
+        yield view
+    finally:
+        subprocess.run(["umount", str(view)], capture_output=True, timeout=30)
+
+
+def test_read_only_sqlite_file_opens_and_lists_outlets(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    with open_store(str(folder / "corpus.db")) as store:
+        first = store.add_articles([make_article(n, o, d, lean) for n, (o, d, lean) in enumerate(SITES)])
+        link_articles(store)
+        put_in_story(store, 1, first.added)
+        later = store.add_articles([make_article(10, *SITES[0])])  # left unlinked
+        put_in_story(store, 2, later.added)
+    with read_only_folder(folder) as view:
+        with pytest.raises(OSError):
+            (view / "probe").write_text("x")
+        with open_store(str(view / "corpus.db")) as store:
+            assert store.read_only
+            records = {r.id: r for r in store.story_records()}
+            assert records["2"].coverage is not None
+            assert records["2"].coverage["leaning"]["left"]["outlets"] == 1
+            (left_a,) = describe_outlets(store, "Left A")
+            assert left_a["articles"] == 2
+            assert [s["id"] for s in left_a["recent_stories"]] == ["2", "1"]  # same date: newer id first
+            with pytest.raises(StoreReadOnly):
+                merge_outlets(store, "Left A", "Left B")
+    with open_store(str(folder / "corpus.db")) as store:
+        assert int(store.scalar("SELECT COUNT(*) FROM article_outlets")) == len(SITES)  # unchanged

@@ -282,15 +282,28 @@ def describe_outlets(store: Store, name: str | None = None, recent: int = 10) ->
         profile = profiles.get(outlet.id)
         entry["profile"] = profile.to_dict(names, recurring) if profile else None
         if ids is not None:
-            entry["recent_stories"] = [
-                {"id": str(sid), "title": title or "", "last": last}
-                for sid, title, last in store.rows(
-                    "SELECT DISTINCT s.id, s.title, s.last_date FROM stories s "
-                    "JOIN articles a ON a.story_id = s.id JOIN article_outlets l ON l.article_id = a.id "
-                    "WHERE l.outlet_id = ? AND s.status = 'live' "
-                    "ORDER BY s.last_date DESC, s.id DESC LIMIT ?",
-                    (outlet.id, recent),
-                )
-            ]
+            entry["recent_stories"] = recent_stories(store, outlet.id, recent)
         described.append(entry)
     return described
+
+
+def recent_stories(store: Store, outlet_id: int, limit: int) -> list[dict[str, Any]]:
+    """The outlet's newest live stories (id, title, last date), unlinked articles included."""
+    from parallax.corpus.outlets import unlinked_outlets
+
+    story_ids = {
+        int(sid)
+        for (sid,) in store.rows(
+            "SELECT DISTINCT a.story_id FROM articles a JOIN article_outlets l ON l.article_id = a.id "
+            "WHERE l.outlet_id = ? AND a.story_id IS NOT NULL",
+            (outlet_id,),
+        )
+    }
+    story_ids.update(sid for oid, _, sid in unlinked_outlets(store).values() if oid == outlet_id and sid)
+    rows = [
+        (int(sid), str(title or ""), last)
+        for sid, title, last in store.rows("SELECT id, title, last_date FROM stories WHERE status = 'live'")
+        if int(sid) in story_ids
+    ]
+    rows.sort(key=lambda r: (r[2] or "", r[0]), reverse=True)
+    return [{"id": str(sid), "title": title, "last": last} for sid, title, last in rows[:limit]]

@@ -66,6 +66,7 @@ class Store(abc.ABC):
 
     backend = "base"
     placeholder = "?"
+    read_only = False  # opened only for reading (a SQLite file or folder that cannot be written)
     types: dict[str, str] = SQLITE_TYPES
 
     def __init__(self, target: str) -> None:
