@@ -24,7 +24,8 @@ from parallax.corpus.profiles import describe_outlets
 from parallax.corpus.store import Store
 from parallax.errors import StoreReadOnly
 from parallax.model import Marker, Report
-from test_outlets import make_article, put_in_story
+from parallax.web.app import create_app
+from test_outlets import call, make_article, put_in_story
 
 SITES = [
     ("Left A", "a.example", "left"),
@@ -144,7 +145,7 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
             pytest.skip(f"cannot remount read-only here (mount: {remounted.stderr.decode()[:200]})")
         yield view
     finally:
-        subprocess.run(["umount", str(view)], capture_output=True, timeout=30)
+        subprocess.run(["umount", "--lazy", str(view)], capture_output=True, timeout=30)
 
 
 def test_read_only_sqlite_file_opens_and_lists_outlets(tmp_path: Path) -> None:
@@ -169,5 +170,15 @@ def test_read_only_sqlite_file_opens_and_lists_outlets(tmp_path: Path) -> None:
             assert [s["id"] for s in left_a["recent_stories"]] == ["2", "1"]  # same date: newer id first
             with pytest.raises(StoreReadOnly):
                 merge_outlets(store, "Left A", "Left B")
+        app = create_app(str(view / "corpus.db"), worker=False)  # the web app serves it too
+        try:
+            listing = call(app, "/outlets")
+            assert listing.status_code == 200 and "Left A" in listing.text
+            page = call(app, "/outlets/1")
+            assert page.status_code == 200 and "Title 10" in page.text  # its unlinked article's story
+            assert "Blindspot" in call(app, "/blindspot").text
+        finally:
+            app.state.source.close()
+            app.state.jobs.shutdown()
     with open_store(str(folder / "corpus.db")) as store:
         assert int(store.scalar("SELECT COUNT(*) FROM article_outlets")) == len(SITES)  # unchanged
