@@ -36,7 +36,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from parallax.corpus.outlet_names import (
     TABLE_SOURCE,
@@ -48,8 +49,10 @@ from parallax.corpus.outlet_names import (
     publisher_table,
     site_of,
 )
-from parallax.corpus.store import Store, now
 from parallax.errors import StoreError, StoreReadOnly
+
+if TYPE_CHECKING:  # the store calls into this module (its story list links articles)
+    from parallax.corpus.store import Store
 
 RECORD_SOURCE = "input record"
 USER_SOURCE = "user"
@@ -146,7 +149,7 @@ class Registry:
     def create(self, name: str, named_by: str = "records") -> int:
         row = self.store.execute(
             "INSERT INTO outlets (name, name_key, named_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-            (name, name_key(name), named_by, now()),
+            (name, name_key(name), named_by, datetime.now(UTC).isoformat(timespec="seconds")),
         ).fetchone()
         outlet_id = int(row[0])
         self.set_alias("name", name_key(name), outlet_id, "name")
