@@ -330,6 +330,8 @@ def link_when_possible(store: Store) -> bool:
     (it links its own articles when it ends). True when every article is linked now."""
     if not has_unlinked(store):
         return True
+    if store.read_only:
+        return False
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(store.ingest_lock())
