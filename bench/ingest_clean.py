@@ -68,8 +68,10 @@ def bench_allsides(path: Path, limit: int) -> None:
     removed_chars = sum(r.end - r.start for a in articles for r in a.removed)
     reasons = Counter(r.reason for a in articles for r in a.removed)
     print(f"allsides: {len(articles)} articles, {chars / 1e6:.1f} M characters")
-    print(f"  read {read_s:.2f} s, clean {clean_s:.2f} s ({len(articles) / clean_s:.0f} articles/s, "
-          f"{chars / clean_s / 1e6:.2f} M chars/s)")
+    print(
+        f"  read {read_s:.2f} s, clean {clean_s:.2f} s ({len(articles) / clean_s:.0f} articles/s, "
+        f"{chars / clean_s / 1e6:.2f} M chars/s)"
+    )
     print(f"  removed {removed_chars / chars:.1%} of the characters; by reason:")
     for reason, count in reasons.most_common():
         print(f"    {reason:20s} {count}")

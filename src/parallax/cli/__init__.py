@@ -9,6 +9,7 @@ Layout (imports go one way: this package -> command modules -> ``common``):
 - ``common``   messages, report output, one flag per analysis setting;
 - ``analyze``  ``parallax analyze`` and ``parallax stages``;
 - ``corpus``   ``parallax ingest``, ``stories``, ``story``, ``export``;
+- ``outlets``  ``parallax outlets`` (``merge``, ``import``) and ``parallax outlet``;
 - ``serve``    ``parallax serve``;
 - ``watch``    ``parallax watch``.
 
@@ -22,7 +23,7 @@ from typing import Annotated
 
 import typer
 
-from parallax.cli import analyze, corpus, serve, watch
+from parallax.cli import analyze, corpus, outlets, serve, watch
 from parallax.cli.common import check_output, fail, setting_flags, warn, write_report
 
 __all__ = ["app", "check_output", "fail", "main", "setting_flags", "warn", "write_report"]
@@ -58,6 +59,7 @@ def main_callback(
 
 analyze.register(app)  # `parallax analyze`, `stages`
 corpus.register(app)  # `parallax ingest`, `stories`, `story`, `export`
+outlets.register(app)  # `parallax outlets` (list, merge, import), `outlet`
 serve.register(app)  # `parallax serve`
 watch.register(app)  # `parallax watch`
 

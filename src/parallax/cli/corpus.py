@@ -163,7 +163,12 @@ def ingest_errors_tail(db: str | None, limit: int = 10) -> list[tuple[str, str |
 
 
 def stories_command(
-    db: str | None, fmt: ListFormat, min_size: int, limit: int | None, sort: str = "coverage"
+    db: str | None,
+    fmt: ListFormat,
+    min_size: int,
+    limit: int | None,
+    sort: str = "coverage",
+    rule: Any = None,
 ) -> None:
     from parallax.corpus.order import StoryFacts, sort_stories_by
 
@@ -173,7 +178,7 @@ def stories_command(
 
     store = open_corpus(db)
     try:
-        rows = sort_stories_by(store.list_stories(min_size=min_size), sort, facts)
+        rows = sort_stories_by(store.list_stories(min_size=min_size, rule=rule), sort, facts)
     except (ParallaxError, ValueError) as error:
         fail(str(error))
     finally:
@@ -389,10 +394,32 @@ def register(app: typer.Typer) -> None:
                 "or title.",
             ),
         ] = StorySort.coverage,
+        blindspot_min_outlets: Annotated[
+            int,
+            typer.Option(
+                "--blindspot-min-outlets",
+                help="Outlets with a known leaning a story needs before it can be a blindspot.",
+            ),
+        ] = 3,
+        blindspot_share: Annotated[
+            float,
+            typer.Option(
+                "--blindspot-share",
+                help="Share of those outlets on one side that makes the story a blindspot for the other.",
+            ),
+        ] = 0.8,
     ) -> None:
         """List the stories of a corpus: id, size, outlets, date range, analysis status and title, the
-        most widely covered recent stories first."""
-        stories_command(db, fmt, min_size, limit, sort.value)
+        most widely covered recent stories first (JSON adds coverage by leaning and the blindspot)."""
+        from parallax.corpus.coverage import BlindspotRule
+
+        if blindspot_min_outlets < 1 or not 0.5 < blindspot_share <= 1:
+            fail(
+                "--blindspot-min-outlets must be at least 1 and --blindspot-share above 0.5, at most 1",
+                code=2,
+            )
+        rule = BlindspotRule(blindspot_min_outlets, blindspot_share)
+        stories_command(db, fmt, min_size, limit, sort.value, rule)
 
     app.command("story")(build_story())
 

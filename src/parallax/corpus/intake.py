@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from parallax.clean.furniture import clean_article
 from parallax.corpus.features import content_hash
+from parallax.corpus.outlets import link_articles
 from parallax.corpus.queue import enqueue_stories
 from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSettings, ClusterSummary, Embedder, StoryClusterer
@@ -182,6 +183,7 @@ def ingest(
             for read in iter_sources(sources, fetcher):
                 run.take(read)
             run.flush()
+            link_articles(store)  # each new article to its outlet (parallax.corpus.outlets)
         except StoreError as exc:  # the failed batch was rolled back; what came before it is stored
             raise type(exc)(
                 f"{exc}. {run.summary.added} new articles were stored before the failure and stay; "

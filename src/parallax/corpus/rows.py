@@ -81,6 +81,8 @@ class StoryRecord:
     article_ids: list[str] = field(default_factory=list)
     analysis: str = "none"  # current, stale, pending, failed, none (parallax.corpus.queue)
     digest: dict[str, Any] | None = None  # what the stored analysis found (parallax.corpus.digest)
+    coverage: dict[str, Any] | None = None  # who covers it, by leaning, country, owner (corpus.coverage)
+    blindspot: dict[str, Any] | None = None  # the side that barely covers it (corpus.coverage)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,8 @@ class StoryRecord:
             "article_ids": self.article_ids,
             "analysis": self.analysis,
             "digest": self.digest,
+            "coverage": self.coverage,
+            "blindspot": self.blindspot,
         }
 
 

@@ -121,6 +121,49 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (kind, text_key)
         )""",
     ],
+    # 5: the outlet registry (``parallax.corpus.outlets``): outlets, the names and domains that
+    # lead to them, their facts with each value's source, each article's outlet, and per-article
+    # figures read from stored analyses for the outlet profiles; IF NOT EXISTS for renumbering
+    [
+        """CREATE TABLE IF NOT EXISTS outlets (
+            id {pk},
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            named_by TEXT NOT NULL DEFAULT 'records',
+            merged_into {bigint},
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS outlets_key ON outlets (name_key)",
+        """CREATE TABLE IF NOT EXISTS outlet_aliases (
+            kind TEXT NOT NULL,
+            alias TEXT NOT NULL,
+            outlet_id {bigint},
+            source TEXT NOT NULL,
+            PRIMARY KEY (kind, alias)
+        )""",
+        """CREATE TABLE IF NOT EXISTS outlet_facts (
+            outlet_id {bigint} NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            PRIMARY KEY (outlet_id, field)
+        )""",
+        """CREATE TABLE IF NOT EXISTS article_outlets (
+            article_id {bigint} PRIMARY KEY,
+            outlet_id {bigint},
+            leaning TEXT,
+            original_source TEXT
+        )""",
+        "CREATE INDEX IF NOT EXISTS article_outlets_outlet ON article_outlets (outlet_id)",
+        """CREATE TABLE IF NOT EXISTS outlet_story_stats (
+            story_id {bigint} NOT NULL,
+            analysis_key TEXT NOT NULL,
+            article_id {bigint} NOT NULL,
+            stats TEXT NOT NULL,
+            PRIMARY KEY (story_id, article_id)
+        )""",
+    ],
 ]
 
 SQLITE_TYPES = {"pk": "INTEGER PRIMARY KEY", "blob": "BLOB", "bigint": "INTEGER"}

@@ -66,6 +66,7 @@ class Store(abc.ABC):
 
     backend = "base"
     placeholder = "?"
+    read_only = False  # opened only for reading (a SQLite file or folder that cannot be written)
     types: dict[str, str] = SQLITE_TYPES
 
     def __init__(self, target: str) -> None:
@@ -379,12 +380,24 @@ class Store(abc.ABC):
                 )
             self.refresh_stories(sorted(batch.touched - set(batch.merged)))
 
-    def list_stories(self, *, include_ids: bool = True, min_size: int = 1) -> list[dict[str, Any]]:
-        """Every live story, largest first: id, title, size, outlets, first, last, analysed, article_ids."""
-        records = self.story_records(include_ids=include_ids, min_size=min_size)
+    def list_stories(
+        self, *, include_ids: bool = True, min_size: int = 1, rule: Any = None
+    ) -> list[dict[str, Any]]:
+        """Every live story, largest first: id, title, size, outlets, first, last, analysed, article_ids,
+        analysis, digest, coverage and blindspot."""
+        records = self.story_records(include_ids=include_ids, min_size=min_size, rule=rule)
         return [r.to_dict() for r in records]
 
-    def story_records(self, *, include_ids: bool = True, min_size: int = 1) -> list[StoryRecord]:
+    def story_records(
+        self, *, include_ids: bool = True, min_size: int = 1, rule: Any = None
+    ) -> list[StoryRecord]:
+        """Every live story, largest first, with its coverage and blindspot under ``rule``
+        (a ``parallax.corpus.coverage.BlindspotRule``; None: the default rule)."""
+        from parallax.corpus.coverage import story_coverage
+        from parallax.corpus.outlets import link_when_possible
+
+        link_when_possible(self)  # an older corpus: its articles to their outlets, when writable
+        coverage = story_coverage(self, rule)
         rows = self.rows(
             "SELECT id, title, size, outlets, first_date, last_date, status FROM stories "
             "WHERE status = 'live' AND size >= ? ORDER BY size DESC, id",
@@ -411,6 +424,8 @@ class Store(abc.ABC):
                 article_ids=members.get(int(r[0]), []),
                 analysis=states[int(r[0])].status if int(r[0]) in states else "none",
                 digest=states[int(r[0])].digest if int(r[0]) in states else None,
+                coverage=coverage.get(int(r[0])),
+                blindspot=coverage[int(r[0])].pop("blindspot", None) if int(r[0]) in coverage else None,
             )
             for r in rows
         ]

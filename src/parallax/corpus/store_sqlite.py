@@ -26,15 +26,38 @@ class SQLiteStore(Store):
             raise StoreError(
                 f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}"
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = self.path.exists() and not (
+            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        )
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=busy_seconds, isolation_level=None)
-            self.execute("PRAGMA journal_mode=WAL")
-            self.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only:
+                self.conn = self.connect_read_only(busy_seconds)
+            else:
+                self.conn = sqlite3.connect(str(self.path), timeout=busy_seconds, isolation_level=None)
+                self.execute("PRAGMA journal_mode=WAL")
+                self.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"'{target}' is not a Parallax corpus (SQLite says: {exc})") from exc
         self.migrate()
         self.lock_handle: Any = None
+
+    def connect_read_only(self, busy_seconds: float) -> sqlite3.Connection:
+        """A connection that only reads: a corpus file, or its folder, that cannot be written.
+
+        SQLite reads a WAL corpus read-only when its ``-shm`` file exists; when none exists (the last
+        writer closed it) and none can be made, nobody is writing it, so it is read as immutable.
+        """
+        uri = self.path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", timeout=busy_seconds, isolation_level=None, uri=True)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", isolation_level=None, uri=True)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
 
     def translate_error(self, exc: Exception) -> Exception:
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():

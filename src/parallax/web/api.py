@@ -15,6 +15,7 @@ from parallax.codec import report_to_dict
 from parallax.corpus.order import DEFAULT_SORT, SORTS
 from parallax.report_schema import load_report_schema
 from parallax.web.options import options_from_params, options_params
+from parallax.web.outlet_pages import outlet_entries
 from parallax.web.pages import need_job, need_source, read_analyse_form, start_analysis
 from parallax.web.source import PAGE_SIZE, StoryQuery, StoryRow
 from parallax.web.uploads import check_inputs
@@ -41,6 +42,14 @@ class StoryInfo(BaseModel):
     )
     digest: dict[str, Any] | None = Field(
         None, description="What the stored analysis found: headline, its outlets, claim counts."
+    )
+    coverage: dict[str, Any] | None = Field(
+        None,
+        description="Articles and outlets by leaning side, country and owner, with the sources of the "
+        "leanings used.",
+    )
+    blindspot: dict[str, Any] | None = Field(
+        None, description="Set when one side barely covers the story: missing, covered_by, share, rule."
     )
 
 
@@ -78,6 +87,13 @@ def list_stories(
     request: Request,
     q: str = Query("", description="Words that must all appear in the story title."),
     outlet: str = Query("", description="Only stories with an article from this outlet."),
+    leaning: str = Query(
+        "", pattern=r"^(left|center|right)?$", description="Only stories covered by an outlet of this side."
+    ),
+    country: str = Query(
+        "", max_length=100, description="Only stories covered by an outlet of this country."
+    ),
+    blindspot: bool = Query(False, description="Only the stories one side barely covers."),
     since: str = Query("", pattern=DATE_OR_EMPTY, description="Stories ending on or after this date."),
     until: str = Query("", pattern=DATE_OR_EMPTY, description="Stories starting on or before this date."),
     sort: str = Query(DEFAULT_SORT, description=SORT_HELP),
@@ -100,6 +116,9 @@ def list_stories(
         since=since,
         until=until,
         min_outlets=1 if single else min_outlets,
+        leaning=leaning,
+        country=country,
+        blindspot=blindspot,
         sort=sort,
         offset=offset,
         limit=limit,
@@ -112,6 +131,19 @@ def list_stories(
 @router.get("/outlets", response_model=list[str], summary="Every outlet in the corpus")
 def list_outlets(request: Request) -> list[str]:
     return need_source(request).list_outlets()
+
+
+@router.get(
+    "/outlet-profiles",
+    summary="Every outlet with its facts (each with its source), counts and profile",
+)
+def list_outlet_profiles(request: Request) -> JSONResponse:
+    return JSONResponse({"outlets": outlet_entries(request)})
+
+
+@router.get("/outlet-profiles/{outlet_id}", summary="One outlet: facts, profile, recent stories")
+def get_outlet_profile(request: Request, outlet_id: str) -> JSONResponse:
+    return JSONResponse(outlet_entries(request, outlet_id)[0])
 
 
 @router.get("/stories/{story_id}", response_model=StoryInfo, summary="One story")

@@ -233,7 +233,7 @@ def create_app(
     (``parallax.corpus.worker``); pages never wait for it.
     """
     from parallax import __version__
-    from parallax.web import api, pages
+    from parallax.web import api, outlet_pages, pages
 
     if source is None and db:
         source = open_source(db)
@@ -256,6 +256,7 @@ def create_app(
     app.state.page_cache = LRUCache(maxsize=pages.KEEP_PAGES)
     app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
     app.include_router(pages.router)
+    app.include_router(outlet_pages.router)
     app.include_router(api.router)
     add_error_pages(app)
     app.add_middleware(LimitBody, max_bytes=app.state.limits.max_request_bytes)

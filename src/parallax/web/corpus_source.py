@@ -54,6 +54,8 @@ def row_from_record(record: StoryRecord) -> StoryRow:
         article_ids=list(record.article_ids),
         analysis=record.analysis,
         digest=record.digest,
+        coverage=record.coverage,
+        blindspot=record.blindspot,
     )
 
 
@@ -161,6 +163,12 @@ class StoreSource:
     def list_outlets(self) -> list[str]:
         self.refresh()
         return self.index.outlets
+
+    def describe_outlets(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The outlets with facts and profiles (``parallax.corpus.profiles.describe_outlets``)."""
+        from parallax.corpus.profiles import describe_outlets
+
+        return self.call(describe_outlets, self.store, name)
 
     def close(self) -> None:
         self.call(self.store.close)

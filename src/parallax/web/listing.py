@@ -37,6 +37,10 @@ class StoryEntry:
     segments: list[str] = field(default_factory=list)  # CSS classes, one per bar segment
     more_outlets: int = 0  # outlets beyond the bar's segments
     bar_label: str = ""  # the bar's text alternative
+    leaning: list[tuple[str, int, float]] = field(default_factory=list)  # (side, outlets, % of outlets)
+    leaning_label: str = ""  # the leaning bar's text alternative, naming the ratings' source
+    leaning_source: str = ""  # where the leanings come from ("input record", an imported source)
+    blindspot: str = ""  # "Blindspot for the right" or ""
 
 
 def count_int(value: object) -> int | None:
@@ -69,6 +73,25 @@ def build_bar(outlets: int, headline_outlets: int) -> tuple[list[str], int, str]
     return segments, outlets - shown, label
 
 
+SIDES = ("left", "center", "right", "unknown")
+
+
+def build_leaning(row: StoryRow) -> tuple[list[tuple[str, int, float]], str, str]:
+    """The leaning bar's parts (side, outlets, percent), its text alternative and the ratings' source."""
+    coverage = row.coverage or {}
+    groups = coverage.get("leaning") or {}
+    counts = [(side, count_int((groups.get(side) or {}).get("outlets")) or 0) for side in SIDES]
+    total = sum(n for _, n in counts)
+    known = total - dict(counts)["unknown"]
+    if not known:
+        return [], "", ""
+    sources = [str(s) for s in coverage.get("leaning_sources") or []]
+    source = ", ".join(sources) or "unknown source"
+    parts = [(side, n, round(100 * n / total, 1)) for side, n in counts if n]
+    said = ", ".join(f"{n} {side}" for side, n in counts if n)
+    return parts, f"Leaning of the {total} outlets (rated by: {source}): {said}", source
+
+
 def build_entry(row: StoryRow) -> StoryEntry:
     """The list entry of one story."""
     digest = row.digest or {}
@@ -77,6 +100,8 @@ def build_entry(row: StoryRow) -> StoryEntry:
     headline_text = " ".join(headline.split()) if isinstance(headline, str) else ""
     support = (count_int(digest.get("headline_outlets")) or 0) if headline_text else 0
     segments, more, label = build_bar(outlets, min(support, outlets))
+    leaning, leaning_label, leaning_source = build_leaning(row)
+    missing = (row.blindspot or {}).get("missing")
     return StoryEntry(
         row=row,
         outlets=outlets,
@@ -89,4 +114,8 @@ def build_entry(row: StoryRow) -> StoryEntry:
         segments=segments,
         more_outlets=more,
         bar_label=label,
+        leaning=leaning,
+        leaning_label=leaning_label,
+        leaning_source=leaning_source,
+        blindspot=f"Blindspot for the {missing}" if missing in ("left", "right") else "",
     )

@@ -52,6 +52,15 @@ def read_query(params: dict[str, str]) -> tuple[StoryQuery, list[str]]:
     """A story search from URL parameters, and the problems with them (bad ones are ignored)."""
     problems: list[str] = []
     query = StoryQuery(text=params.get("q", "").strip()[:200], outlet=params.get("outlet", "").strip()[:200])
+    leaning = params.get("leaning", "").strip()
+    if leaning in ("left", "center", "right"):
+        query.leaning = leaning
+    elif leaning:
+        problems.append(
+            f"'{leaning[:40]}' is not a leaning (left, center or right): that filter was ignored."
+        )
+    query.country = params.get("country", "").strip()[:100]
+    query.blindspot = params.get("blindspot", "").strip().lower() in ("1", "true", "yes", "on")
     for name in ("since", "until"):
         value = params.get(name, "").strip()
         if value and not ISO_DATE.match(value):
@@ -80,12 +89,23 @@ def read_min_outlets(params: dict[str, str], problems: list[str]) -> int:
     return 1 if params.get("single", "").strip().lower() in ("1", "true", "yes", "on") else 2
 
 
-LIST_PARAMS = ("q", "outlet", "since", "until", "sort", "single", "min_outlets")
+LIST_PARAMS = (
+    "q",
+    "outlet",
+    "since",
+    "until",
+    "sort",
+    "single",
+    "min_outlets",
+    "leaning",
+    "country",
+    "blindspot",
+)
 
 
-def page_link(params: dict[str, str], page: int) -> str:
+def page_link(params: dict[str, str], page: int, path: str = "/") -> str:
     kept = {k: v for k, v in params.items() if k in LIST_PARAMS and v}
-    return "/?" + urlencode({**kept, "page": str(page)})
+    return path + "?" + urlencode({**kept, "page": str(page)})
 
 
 def count_hidden(source: StorySource, query: StoryQuery, total: int) -> int:
@@ -104,11 +124,23 @@ def single_link(params: dict[str, str]) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def story_list(request: Request) -> Response:
+    return list_page(request, blindspot=False)
+
+
+@router.get("/blindspot", response_class=HTMLResponse)
+def blindspot_list(request: Request) -> Response:
+    """The stories one side barely covers (``parallax.corpus.coverage``'s rule)."""
+    return list_page(request, blindspot=True)
+
+
+def list_page(request: Request, blindspot: bool) -> Response:
     source = get_source(request)
     if source is None:
         return render_page(request, "welcome.html.j2")
     params = dict(request.query_params)
     query, problems = read_query(params)
+    query.blindspot = query.blindspot or blindspot
+    path = "/blindspot" if blindspot else "/"
     found = source.find_stories(query)
     page = query.offset // PAGE_SIZE + 1
     pages = max(1, -(-found.total // PAGE_SIZE))
@@ -122,12 +154,20 @@ def story_list(request: Request) -> Response:
         hidden=count_hidden(source, query, found.total),
         single_link=single_link(params),
         outlets=source.list_outlets(),
+        countries=list_countries(source),
+        blindspot_view=blindspot,
+        path=path,
         sorts=SORTS,
         page=page,
         pages=pages,
-        prev_link=page_link(params, page - 1) if page > 1 else "",
-        next_link=page_link(params, page + 1) if page < pages else "",
+        prev_link=page_link(params, page - 1, path) if page > 1 else "",
+        next_link=page_link(params, page + 1, path) if page < pages else "",
     )
+
+
+def list_countries(source: StorySource) -> list[str]:
+    index = getattr(source, "index", None) or getattr(source, "get_index", lambda: None)()
+    return list(getattr(index, "countries", []))
 
 
 def story_context(report: Report, base: str) -> dict[str, Any]:

@@ -42,6 +42,15 @@ class StoryRow:
     article_ids: list[str] = field(default_factory=list)  # input ids of its articles, when known
     analysis: str = "none"  # current, stale, pending, failed or none (parallax.corpus.queue)
     digest: dict[str, Any] | None = None  # what its stored analysis found (parallax.corpus.digest)
+    coverage: dict[str, Any] | None = None  # by leaning, country, owner (parallax.corpus.coverage)
+    blindspot: dict[str, Any] | None = None  # the side that barely covers it (parallax.corpus.coverage)
+
+
+def covered_by(row: StoryRow, kind: str, value: str) -> bool:
+    """Whether one of the story's outlets has this leaning side or country."""
+    groups = (row.coverage or {}).get(kind) or {}
+    found = groups.get(value) or {}
+    return bool(found.get("outlets"))
 
 
 @dataclass
@@ -53,6 +62,9 @@ class StoryQuery:
     since: str = ""  # ISO date: stories whose last article is on or after it
     until: str = ""  # ISO date: stories whose first article is on or before it
     min_outlets: int = 2  # stories with at least this many distinct outlets (1: every story)
+    leaning: str = ""  # left, center or right: stories covered by at least one outlet of that side
+    country: str = ""  # stories covered by at least one outlet of this country
+    blindspot: bool = False  # only the stories one side barely covers
     sort: str = DEFAULT_SORT  # one of SORTS
     offset: int = 0
     limit: int = PAGE_SIZE
@@ -86,6 +98,12 @@ def match_story(row: StoryRow, query: StoryQuery) -> bool:
     if query.outlet and query.outlet.casefold() not in {o.casefold() for o in row.outlets}:
         return False
     if len(row.outlets) < query.min_outlets:
+        return False
+    if query.leaning and not covered_by(row, "leaning", query.leaning):
+        return False
+    if query.country and not covered_by(row, "country", query.country):
+        return False
+    if query.blindspot and not row.blindspot:
         return False
     if query.since and (row.last or row.first or "") < query.since:
         return False
@@ -128,6 +146,9 @@ class StoryIndex:
         self.titles = {r.id: r.title.casefold() for r in rows}
         self.outlet_sets = {r.id: {o.casefold() for o in r.outlets} for r in rows}
         self.outlets = sorted({o for r in rows for o in r.outlets}, key=str.casefold)
+        self.countries = sorted(
+            {c for r in rows for c in ((r.coverage or {}).get("country") or {}) if c != "unknown"}
+        )
         self.orders: dict[str, list[StoryRow]] = {}
         self.found: dict[tuple[str, ...], list[StoryRow]] = {}
 
@@ -145,6 +166,9 @@ class StoryIndex:
             query.until,
             query.sort,
             str(query.min_outlets),
+            query.leaning,
+            query.country,
+            str(query.blindspot),
         )
         hits = self.found.get(key)
         if hits is None:
@@ -166,6 +190,12 @@ class StoryIndex:
             hits = [r for r in hits if outlet in self.outlet_sets[r.id]]
         if query.min_outlets > 1:
             hits = [r for r in hits if len(r.outlets) >= query.min_outlets]
+        if query.leaning:
+            hits = [r for r in hits if covered_by(r, "leaning", query.leaning)]
+        if query.country:
+            hits = [r for r in hits if covered_by(r, "country", query.country)]
+        if query.blindspot:
+            hits = [r for r in hits if r.blindspot]
         if query.since:
             hits = [r for r in hits if (r.last or r.first or "") >= query.since]
         if query.until:
