@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from parallax.errors import ParallaxError
-
 if TYPE_CHECKING:
     import threading
 
@@ -27,10 +25,6 @@ if TYPE_CHECKING:
     from parallax.options import Options
 
 ENGINES = ("local", "ray")
-
-
-class EngineUnavailable(ParallaxError):
-    """An engine cannot be used here (its package is missing, or its cluster cannot be reached)."""
 
 
 class Engine(Protocol):
@@ -59,23 +53,3 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def make_engine(name: str = "local", *, address: str | None = None, workers: int | None = None) -> Engine:
-    """The engine called ``name``: ``local`` (this process) or ``ray`` (a local Ray cluster with
-    ``workers`` CPUs, or the running cluster at ``address``)."""
-    if name not in ENGINES:
-        raise EngineUnavailable(f"unknown engine '{name}' (choose from {', '.join(ENGINES)})")
-    if workers is not None and workers < 1:
-        raise EngineUnavailable(f"--workers must be at least 1, not {workers}")
-    if name == "local":
-        if address is not None or workers not in (None, 1):
-            raise EngineUnavailable(
-                "--address and --workers need --engine ray (the local engine uses one process)"
-            )
-        from parallax.engine.local import LocalEngine
-
-        return LocalEngine()
-    from parallax.engine.ray_engine import RayEngine
-
-    return RayEngine(address=address, workers=workers)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from parallax.engine.base import EngineUnavailable
+from parallax.errors import EngineUnavailable
 from parallax.ingest.sanitise import sanitise_skipped
 from parallax.ingest.sources import URL_SCHEMES, Read, expand, iter_sources
 from parallax.model import Article, Skipped
@@ -54,7 +54,7 @@ def import_ray() -> Any:
 
 
 def quiet_ray() -> None:
-    """Keep Ray's start-up notices and its C++ core's log lines off the terminal (warnings stay)."""
+    """Keep Ray's start-up notices, warnings and its C++ core's log lines off the terminal (errors stay)."""
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     for name in ("ray", "ray.data"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -137,7 +137,7 @@ class RayEngine:
             settings: dict[str, Any] = {
                 "include_dashboard": False,
                 "log_to_driver": False,
-                "logging_level": logging.WARNING,
+                "logging_level": logging.ERROR,
             }
             if address is None:  # a local cluster, for this run only
                 settings |= {"num_cpus": workers or 2, "object_store_memory": LOCAL_OBJECT_STORE}
