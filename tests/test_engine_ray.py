@@ -23,7 +23,7 @@ from conftest import ROOT, need_shared
 from parallax.codec import report_to_dict
 from parallax.corpus.connect import open_store
 from parallax.corpus.intake import ingest
-from parallax.corpus.queue import count_states, enqueue_stories, work_queue
+from parallax.corpus.queue import count_states, work_queue
 from parallax.corpus.store import Store
 
 ray = pytest.importorskip("ray", reason="the Ray extra is not installed: pip install 'parallax-news[ray]'")
@@ -150,7 +150,7 @@ def kill_one_analysis(killed: list[int], stop: threading.Event, wait_seconds: fl
 def test_engine_ray_worker_killed_mid_analysis(engine: RayEngine, tmp_path: Path) -> None:
     with open_store(str(tmp_path / "kill.db")) as store:
         ingest(store, [str(EXAMPLE)], engine=engine)
-        assert enqueue_stories(store) == 1
+        assert count_states(store) == {"pending": 1}  # ingest queued the one story
         killed: list[int] = []
         stop = threading.Event()
         killer = threading.Thread(target=kill_one_analysis, args=(killed, stop))
