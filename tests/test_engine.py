@@ -48,14 +48,19 @@ def test_engine_ray_missing_says_what_to_install(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize("command", ["ingest", "analyse-pending"])
-def test_engine_cli_without_ray_exits_2(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_engine_cli_without_ray_exits_2(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)
     db = tmp_path / "c.db"
     args = [command, "--db", str(db), "--engine", "ray", "--workers", "2"]
     if command == "ingest":
         args.insert(1, str(tmp_path))
     else:
-        assert runner.invoke(app, ["ingest", str(tmp_path), "--db", str(db), "--no-cluster"]).exit_code in (0, 1)
+        assert runner.invoke(app, ["ingest", str(tmp_path), "--db", str(db), "--no-cluster"]).exit_code in (
+            0,
+            1,
+        )
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "parallax-news[ray]" in result.output
