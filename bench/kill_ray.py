@@ -2,11 +2,11 @@
 then let it finish: nothing lost, nothing duplicated, no story analysed twice.
 
 Each round starts the real ``parallax ingest SHARDS --db DB --engine ray --workers 2`` (reading,
-embedding, clustering, then the analysis queue) in a new process group, waits until a Ray worker is
-busy on a task (a read, the lead encoder, a story analysis), kills that worker with SIGKILL (Ray
-retries its task), then after a random 2 to ``--max-wait`` seconds kills the driver and the local
-cluster it started with SIGKILL (a crash of the machine running the driver). The last run goes to
-the end, and the corpus is checked:
+embedding, clustering, then the analysis queue) in a new session, lets it run a random 5 to
+4 x ``--max-wait`` seconds, then kills the first Ray worker it finds busy on a task (a read, the
+lead encoder, a story analysis) with SIGKILL (Ray retries its task), then after a random 2 to
+``--max-wait`` seconds kills the driver and the local cluster it started with SIGKILL (a crash of the
+machine running the driver). The last run goes to the end, and the corpus is checked:
 
 - every input record is stored exactly once, every article is in one live story, nothing waits to
   be clustered, SQLite's integrity check passes (``kill_ingest.check``);
@@ -146,7 +146,10 @@ def main() -> None:
         began = time.monotonic()
         for n in range(1, args.kills + 1):
             process = start_run(shards, db)
-            killed = kill_worker(process, 120.0)
+            # a random moment of the run: start-up, reading, embedding, clustering or analysis
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=rng.uniform(5.0, 4 * args.max_wait))
+            killed = kill_worker(process, 60.0)
             wait = rng.uniform(2.0, args.max_wait)
             try:
                 process.wait(timeout=wait)
