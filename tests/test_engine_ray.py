@@ -39,7 +39,9 @@ ANALYSED = 3  # stories analysed by each engine (the first ones in the queue)
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=1 << 29)
+    ray.init(
+        address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, object_store_memory=1 << 29
+    )
     try:
         yield
     finally:

@@ -139,10 +139,10 @@ class RayEngine:
                 "log_to_driver": False,
                 "logging_level": logging.ERROR,
             }
-            if address is None:  # a local cluster, for this run only
+            if address is None:  # a new local cluster for this run only, never one found running
                 settings |= {"num_cpus": workers or 2, "object_store_memory": LOCAL_OBJECT_STORE}
             try:
-                self.ray.init(address=address, **settings)
+                self.ray.init(address=address or "local", **settings)
             except (ConnectionError, RuntimeError, ValueError) as error:
                 where = f"the Ray cluster at '{address}'" if address else "a local Ray cluster"
                 raise EngineUnavailable(f"cannot start or reach {where}: {error}") from error
