@@ -2,11 +2,12 @@
 then let it finish: nothing lost, nothing duplicated, no story analysed twice.
 
 Each round starts the real ``parallax ingest SHARDS --db DB --engine ray --workers 2`` (reading,
-embedding, clustering, then the analysis queue) in a new session, lets it run a random 5 to
-4 x ``--max-wait`` seconds, then kills the first Ray worker it finds busy on a task (a read, the
-lead encoder, a story analysis) with SIGKILL (Ray retries its task), then after a random 2 to
-``--max-wait`` seconds kills the driver and the local cluster it started with SIGKILL (a crash of the
-machine running the driver). The last run goes to the end, and the corpus is checked:
+embedding, clustering, then the analysis queue) in a new session. Rounds take turns at a target, a
+read task, the lead encoder or a story analysis: the round waits until a Ray worker is busy on its
+target (on any task when the target does not come within ``--target-wait`` seconds, as when nothing
+is left to embed), kills that worker with SIGKILL (Ray retries its task), then after a random 2 to
+``--max-wait`` seconds kills the driver and the local cluster it started with SIGKILL (a crash of
+the machine running the driver). The last run goes to the end, and the corpus is checked:
 
 - every input record is stored exactly once, every article is in one live story, nothing waits to
   be clustered, SQLite's integrity check passes (``kill_ingest.check``);
@@ -34,7 +35,7 @@ from pathlib import Path
 from kill_ingest import check, count_stored, write_input  # bench/kill_ingest.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
-BUSY = (b"ray::read_shard", b"ray::analyse_story_task", b"ray::MapWorker")
+TARGETS = (b"ray::read_shard", b"ray::MapWorker(MapBatches(LeadEncoder))", b"ray::analyse_story_task")
 
 
 def split_input(source: Path, parts: int) -> list[str]:
@@ -74,12 +75,12 @@ def run_processes(session: int) -> list[tuple[int, bytes]]:
     return found
 
 
-def busy_workers(session: int) -> list[tuple[int, str]]:
-    """(pid, title) of the run's Ray workers that are on a task now."""
+def busy_workers(session: int, targets: tuple[bytes, ...]) -> list[tuple[int, str]]:
+    """(pid, title) of the run's Ray workers that are on one of ``targets`` now."""
     return [
         (pid, t.decode(errors="replace").split()[0])
         for pid, t in run_processes(session)
-        if t.startswith(BUSY)
+        if t.startswith(targets)
     ]
 
 
@@ -92,11 +93,13 @@ def crash(process: subprocess.Popen[bytes]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def kill_worker(process: subprocess.Popen[bytes], limit: float) -> str:
-    """Kill one busy worker of the run (waits at most ``limit`` seconds for one); what was killed."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and process.poll() is None:
-        busy = busy_workers(process.pid)
+def kill_worker(process: subprocess.Popen[bytes], target: bytes, patience: float) -> str:
+    """Kill one worker of the run busy on ``target`` (on any task after ``patience`` seconds);
+    what was killed."""
+    began = time.monotonic()
+    while time.monotonic() < began + 600 and process.poll() is None:
+        wanted = (target,) if time.monotonic() < began + patience else TARGETS
+        busy = busy_workers(process.pid, wanted)
         if busy:
             time.sleep(0.5)
             pid, title = busy[0]
@@ -135,6 +138,7 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--max-wait", type=float, default=30.0, help="longest run after the worker kill, s")
+    parser.add_argument("--target-wait", type=float, default=180.0, help="wait for a target, s")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -146,10 +150,7 @@ def main() -> None:
         began = time.monotonic()
         for n in range(1, args.kills + 1):
             process = start_run(shards, db)
-            # a random moment of the run: start-up, reading, embedding, clustering or analysis
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=rng.uniform(5.0, 4 * args.max_wait))
-            killed = kill_worker(process, 60.0)
+            killed = kill_worker(process, TARGETS[(n - 1) % len(TARGETS)], args.target_wait)
             wait = rng.uniform(2.0, args.max_wait)
             try:
                 process.wait(timeout=wait)
