@@ -103,9 +103,10 @@ def main() -> None:
             start = time.perf_counter() - began
             try:
                 results[label] = {"start": start, **measure(engine, shards, folder, args.stories)}
+                shown = {k: round(v, 1) for k, v in results[label].items() if isinstance(v, float)}
             finally:
                 engine.close()
-            print(f"{label}: done", flush=True)
+            print(f"{label}: {shown}", flush=True)
     print(f"\n{args.articles} AllSides articles in {args.files} files; {args.stories} stories analysed")
     print(
         f"{'engine':8} {'start s':>8} {'small s':>8} {'embed s':>8} {'ingest s':>9} {'ms/art':>7} "
