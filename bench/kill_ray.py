@@ -1,8 +1,10 @@
 """kill -9 a Ray run again and again: a worker mid-task, then the driver with its local cluster;
 then let it finish: nothing lost, nothing duplicated, no story analysed twice.
 
-Each round starts the real ``parallax ingest SHARDS --db DB --engine ray --workers 2`` (reading,
-embedding, clustering, then the analysis queue) in a new session. Rounds take turns at a target, a
+The input arrives as a stream: ``--articles`` AllSides records in ``--kills`` files, and round n
+starts the real ``parallax ingest FILE_1 ... FILE_n --db DB --engine ray --workers 2`` (reading,
+embedding, clustering, then the analysis queue) in a new session, so every round has new articles
+to read, embed, cluster and analyse besides what the kills before it left. Rounds take turns at a target, a
 read task, the lead encoder or a story analysis: the round waits until a Ray worker is busy on its
 target (on any task when the target does not come within ``--target-wait`` seconds, as when nothing
 is left to embed), kills that worker with SIGKILL (Ray retries its task), then after a random 2 to
@@ -39,11 +41,13 @@ TARGETS = (b"ray::read_shard", b"ray::MapWorker(MapBatches(LeadEncoder))", b"ray
 
 
 def split_input(source: Path, parts: int) -> list[str]:
+    """The records in ``parts`` files of consecutive lines (the arrival order)."""
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    size = -(-len(lines) // parts)
     paths = []
     for n in range(parts):
-        path = source.with_name(f"part-{n}.jsonl")
-        path.write_text("".join(lines[n::parts]), encoding="utf-8")
+        path = source.with_name(f"part-{n:02d}.jsonl")
+        path.write_text("".join(lines[n * size : (n + 1) * size]), encoding="utf-8")
         paths.append(str(path))
     source.unlink()
     return paths
@@ -145,11 +149,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="parallax-kill-ray-") as tmp:
         folder = Path(tmp)
         source, ids = write_input(folder, args.articles)
-        shards = split_input(source, 4)
+        shards = split_input(source, args.kills)
         db = folder / "corpus.db"
         began = time.monotonic()
         for n in range(1, args.kills + 1):
-            process = start_run(shards, db)
+            process = start_run(shards[:n], db)
             killed = kill_worker(process, TARGETS[(n - 1) % len(TARGETS)], args.target_wait)
             wait = rng.uniform(2.0, args.max_wait)
             try:
