@@ -48,6 +48,7 @@ EMBED_BATCH = 64
 def import_ray() -> Any:
     try:
         import ray
+        import ray.data  # the lead encoder's actor pool; missing when only plain ``ray`` is installed
     except ImportError as error:
         raise EngineUnavailable(f"{INSTALL_HINT} ({error})") from error
     return ray
