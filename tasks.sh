@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Parallax developer tasks. Needs only bash and Python >= 3.11.
 #   ./tasks.sh demo    install everything into .venv, then analyse the bundled example story
-#   ./tasks.sh test    install everything (plus chromium and PostgreSQL for the real-component tests), run lint and tests
+#   ./tasks.sh test    install everything (the Ray extra, plus chromium and PostgreSQL for the real-component tests), run lint and tests
 #   ./tasks.sh setup   install only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,7 +42,7 @@ setup() {
     "$VENV/bin/python" -m pip install -q --upgrade pip
     # The CPU build of torch first, so nothing pulls a CUDA build.
     "$VENV/bin/python" -c 'import torch' 2>/dev/null || "$VENV/bin/python" -m pip install -q "torch==2.13.0"
-    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    "$VENV/bin/python" -m pip install -q -e ".[dev,ray]"
     rm -f "$VENV"/.installed-*; touch "$stamp"
   fi
 }

@@ -89,10 +89,15 @@ def test_imports_cycle_check_finds_a_cycle() -> None:
         tuple(graphlib.TopologicalSorter(graph).static_order())
 
 
+# Optional extras whose packages src/ may import (lazily, where the feature is chosen); not dev tools.
+RUNTIME_EXTRAS = ("ray",)
+
+
 def declared_distributions() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names: set[str] = set()
-    for requirement in project["dependencies"]:
+    extras = project.get("optional-dependencies", {})
+    for requirement in [*project["dependencies"], *(r for e in RUNTIME_EXTRAS for r in extras.get(e, []))]:
         names.add(normalise(requirement))
     return names
 

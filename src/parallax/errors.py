@@ -37,3 +37,7 @@ class StoreReadOnly(StoreError):
 
 class OptionsError(ParallaxError, ValueError):
     """An analysis setting has a value of the wrong type or outside its allowed range."""
+
+
+class EngineUnavailable(ParallaxError):
+    """An engine cannot be used here: its package is missing, or its cluster cannot be started or reached."""

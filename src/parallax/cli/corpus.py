@@ -12,7 +12,7 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -40,7 +40,32 @@ from parallax.cli.common import (
 from parallax.errors import ParallaxError
 from parallax.render.sections import clean_terminal
 
+if TYPE_CHECKING:
+    from parallax.engine import Engine
+
 DB_HELP = "Corpus: a SQLite file (default: $PARALLAX_DB or parallax.db) or a postgresql:// URL."
+
+
+class EngineName(StrEnum):
+    """Where ``ingest`` and ``analyse-pending`` run (``parallax.engine.ENGINES``)."""
+
+    local = "local"
+    ray = "ray"
+
+
+# (engine, address, workers) as the flags give them
+EngineValues = tuple[EngineName, str | None, int | None]
+
+
+def open_engine(values: EngineValues) -> Engine:
+    """The engine the flags name; exit 2 with what to do when it cannot be had."""
+    from parallax.engine import EngineUnavailable, make_engine
+
+    name, address, workers = values
+    try:
+        return make_engine(name.value, address=address, workers=workers)
+    except EngineUnavailable as error:
+        fail(str(error), code=2)
 
 
 class ListFormat(StrEnum):
@@ -85,15 +110,32 @@ def ingest_command(
     fetch_values: tuple[bool, float, float, int, bool],
     no_cluster: bool,
     no_analyse: bool,
+    engine_values: EngineValues = (EngineName.local, None, None),
     **settings: Any,
 ) -> None:
     """Read sources into a corpus, group the new articles into stories and analyse every story that
     has two or more outlets and no analysis of its current articles (resumable, idempotent)."""
+    options = options_from(settings)
+    engine = open_engine(engine_values)
+    try:
+        ingest_with(sources, db, fetch_values, no_cluster, no_analyse, engine, options)
+    finally:
+        engine.close()
+
+
+def ingest_with(
+    sources: list[str],
+    db: str | None,
+    fetch_values: tuple[bool, float, float, int, bool],
+    no_cluster: bool,
+    no_analyse: bool,
+    engine: Engine,
+    options: Any,
+) -> None:
     from parallax.cli.pending import analyse_queue
     from parallax.corpus.intake import ingest
     from parallax.ingest.urls import FetchSettings
 
-    options = options_from(settings)
     allow_private, host_interval, timeout, max_bytes, no_robots = fetch_values
     store = open_corpus(db, must_exist=False)
     fetch = FetchSettings(
@@ -126,12 +168,18 @@ def ingest_command(
                     bar.advance(clustering, n)
 
             summary = ingest(
-                store, sources, fetch=fetch, progress=progress, cluster=not no_cluster, options=options
+                store,
+                sources,
+                fetch=fetch,
+                progress=progress,
+                cluster=not no_cluster,
+                options=options,
+                engine=None if engine.name == "local" else engine,
             )
         for line in summary.lines():
             console.print(Text(line))
         if not (no_cluster or no_analyse or (summary.read == 0 and summary.errors)):
-            analyse_queue(store, options, console)
+            analyse_queue(store, options, console, engine=engine)
     console.print(Text(f"corpus: {db_target(db)} ({summary.seconds:.1f} s ingesting)"))
     if summary.read == 0 and summary.errors:
         for source, record, reason in ingest_errors_tail(db):
@@ -139,7 +187,12 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def analyse_pending_command(db: str | None, limit: int | None, **settings: Any) -> None:
+def analyse_pending_command(
+    db: str | None,
+    limit: int | None,
+    engine_values: EngineValues = (EngineName.local, None, None),
+    **settings: Any,
+) -> None:
     """Analyse the stories waiting in a corpus's analysis queue (new stories, and stories whose
     articles changed) with the given settings; an interrupted run resumes where it stopped."""
     from parallax.cli.pending import analyse_queue
@@ -149,8 +202,12 @@ def analyse_pending_command(db: str | None, limit: int | None, **settings: Any) 
     options = options_from(settings)
     store = open_corpus(db)
     console = make_stderr()
-    with store, errors_as_messages("; the queue is kept for the next run"):
-        analyse_queue(store, options, console, limit)
+    engine = open_engine(engine_values)
+    try:
+        with store, errors_as_messages("; the queue is kept for the next run"):
+            analyse_queue(store, options, console, limit, engine=engine)
+    finally:
+        engine.close()
     console.print(Text(f"corpus: {db_target(db)}"))
 
 
@@ -280,6 +337,49 @@ def keyword(name: str, default: Any, annotation: Any) -> inspect.Parameter:
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 
+ENGINE_NAMES = ("engine", "address", "workers")
+
+
+def engine_params() -> list[inspect.Parameter]:
+    """``--engine``, ``--address`` and ``--workers``, shared by ``ingest`` and ``analyse-pending``."""
+    flag = typer.Option
+    return [
+        keyword(
+            "engine",
+            EngineName.local,
+            Annotated[
+                EngineName,
+                flag(
+                    "--engine",
+                    help="Where to run: local (this process) or ray (needs parallax-news[ray]).",
+                    case_sensitive=False,
+                ),
+            ],
+        ),
+        keyword(
+            "address",
+            None,
+            Annotated[
+                str | None,
+                flag(
+                    "--address", help="A running Ray cluster (ray://host:10001 or auto); default: start one."
+                ),
+            ],
+        ),
+        keyword(
+            "workers",
+            None,
+            Annotated[
+                int | None,
+                flag(
+                    "--workers",
+                    help="Ray workers (CPUs) to use; default: all the cluster's CPUs (2 locally).",
+                ),
+            ],
+        ),
+    ]
+
+
 def build_ingest() -> Any:
     """The ``ingest`` command: fetch and clustering flags, ``--no-analyse``, one flag per setting."""
     sources = Annotated[
@@ -340,13 +440,15 @@ def build_ingest() -> Any:
             ],
         ),
     ]
+    params.extend(engine_params())
     fetch_names = ("allow_private", "host_interval", "timeout", "max_bytes", "no_robots")
 
     def ingest(**kwargs: Any) -> None:
         fetch_values: Any = tuple(kwargs.pop(name) for name in fetch_names)
         no_cluster, no_analyse = kwargs.pop("no_cluster"), kwargs.pop("no_analyse")
         sources, db = kwargs.pop("sources"), kwargs.pop("db")
-        ingest_command(sources, db, fetch_values, no_cluster, no_analyse, **kwargs)
+        engine_values: Any = tuple(kwargs.pop(name) for name in ENGINE_NAMES)
+        ingest_command(sources, db, fetch_values, no_cluster, no_analyse, engine_values, **kwargs)
 
     return with_setting_flags(ingest, params, ingest_command.__doc__)
 
@@ -362,10 +464,12 @@ def build_analyse_pending() -> Any:
                 int | None, typer.Option("--limit", help="Analyse at most this many stories, then stop.")
             ],
         ),
+        *engine_params(),
     ]
 
     def analyse_pending(**kwargs: Any) -> None:
-        analyse_pending_command(kwargs.pop("db"), kwargs.pop("limit"), **kwargs)
+        engine_values: Any = tuple(kwargs.pop(name) for name in ENGINE_NAMES)
+        analyse_pending_command(kwargs.pop("db"), kwargs.pop("limit"), engine_values, **kwargs)
 
     return with_setting_flags(analyse_pending, params, analyse_pending_command.__doc__)
 

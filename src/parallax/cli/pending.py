@@ -7,6 +7,8 @@ counted, and the run goes on.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
@@ -14,9 +16,21 @@ from rich.text import Text
 from parallax.corpus.store import Store
 from parallax.options import Options
 
+if TYPE_CHECKING:
+    from parallax.engine import Engine
 
-def analyse_queue(store: Store, options: Options | None, console: Console, limit: int | None = None) -> int:
+
+def analyse_queue(
+    store: Store,
+    options: Options | None,
+    console: Console,
+    limit: int | None = None,
+    *,
+    engine: Engine | None = None,
+) -> int:
     """Work the queue off with a progress bar and print what happened; returns the failures.
+
+    ``engine`` (``parallax.engine``) runs the analyses elsewhere (Ray); default: this process.
 
     Raises ``ModelUnavailable`` when the models cannot be loaded (the claim is released).
     """
@@ -30,7 +44,10 @@ def analyse_queue(store: Store, options: Options | None, console: Console, limit
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=max(total, done))
 
-        summary = work_queue(store, options, limit=limit, progress=progress)
+        if engine is None:
+            summary = work_queue(store, options, limit=limit, progress=progress)
+        else:
+            summary = engine.analyse(store, options, limit=limit, progress=progress)
     for line in summary.lines():
         console.print(Text(line))
     return summary.failed

@@ -26,11 +26,12 @@ import dataclasses
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from parallax.clean.furniture import clean_article
-from parallax.corpus.features import content_hash
+from parallax.corpus.features import content_hash, lead_text
 from parallax.corpus.outlets import link_articles
 from parallax.corpus.queue import enqueue_stories
 from parallax.corpus.store import Store
@@ -40,6 +41,9 @@ from parallax.ingest.sources import Read, iter_sources
 from parallax.ingest.urls import Fetcher, FetchSettings
 from parallax.model import Article, Skipped
 from parallax.options import Options
+
+if TYPE_CHECKING:
+    from parallax.engine.base import Engine
 
 STORE_BATCH = 500
 
@@ -116,8 +120,9 @@ def fill_metadata(article: Article) -> Article:
 class Ingest:
     """One ingest run into a store (use ``ingest()`` for the whole thing)."""
 
-    def __init__(self, store: Store, progress: ProgressFn | None = None) -> None:
+    def __init__(self, store: Store, progress: ProgressFn | None = None, *, filled: bool = False) -> None:
         self.store = store
+        self.filled = filled  # the reader already filled each article's outlet and date
         self.progress = progress or (lambda stage, n: None)
         self.summary = IngestSummary()
         self.known = self.load_hashes()
@@ -144,7 +149,7 @@ class Ingest:
             self.summary.already += 1
             return
         self.known.add(digest)
-        self.pending.append(fill_metadata(item))
+        self.pending.append(item if self.filled else fill_metadata(item))
         self.hashes.append(digest)
         if len(self.pending) >= STORE_BATCH:
             self.flush()
@@ -162,6 +167,11 @@ class Ingest:
             self.errors = []
 
 
+def pending_leads(store: Store, settings: ClusterSettings) -> list[str]:
+    """The lead of every article waiting to be clustered, as the clusterer embeds it."""
+    return [lead_text(a.title, a.text, settings.lead_chars) for a in store.pending_articles(2**62)]
+
+
 def ingest(
     store: Store,
     sources: Sequence[str],
@@ -172,15 +182,22 @@ def ingest(
     progress: ProgressFn | None = None,
     cluster: bool = True,
     options: Options | None = None,
+    engine: Engine | None = None,
 ) -> IngestSummary:
     """Read ``sources`` into ``store``, cluster what is new and queue the stories that need an
-    analysis with ``options`` (``parallax.corpus.queue.work_queue`` analyses them); returns the counts."""
+    analysis with ``options`` (``parallax.corpus.queue.work_queue`` analyses them); returns the counts.
+
+    ``engine`` (``parallax.engine``) reads the sources and embeds the new leads
+    elsewhere (Ray); without one, everything runs in this process."""
     began = time.perf_counter()
     fetcher = Fetcher(fetch or FetchSettings())
+    reads: Iterator[Read] = (
+        iter_sources(sources, fetcher) if engine is None else engine.read(sources, fetch or FetchSettings())
+    )
     with store.ingest_lock():
-        run = Ingest(store, progress)
+        run = Ingest(store, progress, filled=engine is not None and engine.fills_metadata)
         try:
-            for read in iter_sources(sources, fetcher):
+            for read in reads:
                 run.take(read)
             run.flush()
             link_articles(store)  # each new article to its outlet (parallax.corpus.outlets)
@@ -197,6 +214,8 @@ def ingest(
         if cluster:
             report = progress or (lambda stage, n: None)
             report("cluster", 0)
+            if embed is None and engine is not None:
+                embed = engine.embedder(lambda: pending_leads(store, settings or ClusterSettings()))
             clusterer = StoryClusterer(store, settings, embed)
             run.summary.clustering = clusterer.cluster_pending(lambda n: report("cluster", n))
             run.summary.queued = enqueue_stories(store, options)
