@@ -1,6 +1,7 @@
 """Mutation fuzzing of every reader: cases, crashes, hangs and peak memory per format.
 
     PYTHONPATH=src python bench/fuzz.py --cases 2000
+    PYTHONPATH=src python bench/fuzz.py --cases 100000 --budget 300   # at most 5 minutes a format
 
 Each case is a format's seed mutated (tests/fuzz_inputs.py: bytes changed,
 inserted, deleted, repeated, cut, and fragments that broke readers before),
@@ -65,7 +66,7 @@ def on_alarm(signum: int, frame: FrameType | None) -> None:
     raise Hang
 
 
-def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float) -> Outcome:
+def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float, budget_s: float) -> Outcome:
     rng = random.Random(f"{seed}:{suffix}")
     fetcher = Fetcher(FetchSettings(host_interval=0), resolver=lambda host: ["10.0.0.1"])
     outcome = Outcome(suffix)
@@ -86,6 +87,8 @@ def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float) -> Outcome:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"case{suffix}"
         for number in range(cases):
+            if time.perf_counter() - began > budget_s:
+                break
             data = make_case(suffix, rng)
             path.write_bytes(data)
             started = time.perf_counter()
@@ -119,6 +122,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hang", type=float, default=10.0, help="seconds after which a case is a hang")
     parser.add_argument("--formats", nargs="*", default=sorted(SEEDS), help="extensions to fuzz")
+    parser.add_argument(
+        "--budget", type=float, default=float("inf"), help="seconds per format after which it stops early"
+    )
     args = parser.parse_args()
     print(
         f"{'format':<10} {'cases':>6} {'crashes':>7} {'hangs':>5} {'articles':>8} {'skipped':>8} "
@@ -127,7 +133,7 @@ def main() -> None:
     total_crashes = total_hangs = 0
     for suffix in args.formats:
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-            out = pool.submit(fuzz_format, suffix, args.cases, args.seed, args.hang).result()
+            out = pool.submit(fuzz_format, suffix, args.cases, args.seed, args.hang, args.budget).result()
         total_crashes += out.crashes
         total_hangs += out.hangs
         print(
