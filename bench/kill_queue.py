@@ -175,9 +175,8 @@ def main() -> None:
             )
             print(f"ingest kill {n}: " + (f"after {wait:4.1f} s" if killed else "the ingest ended first"))
         code = finish(parallax_process("ingest", str(source), "--db", str(db), "--no-analyse", errors=True))
-        print(
-            f"ingest --no-analyse: exit {code}, queue {dict(queue_states(db))}, {time.monotonic() - began:.0f} s"
-        )
+        seconds = time.monotonic() - began
+        print(f"ingest --no-analyse: exit {code}, queue {dict(queue_states(db))}, {seconds:.0f} s")
         caught: Counter[int] = Counter()
         kills = 0
         for n in range(1, args.kills + 1):
