@@ -3,11 +3,14 @@
 Stores the first ``--articles`` AllSides records with the real ``parallax ingest
 --no-analyse`` (killed ``--ingest-kills`` times first, then run to the end), then
 runs the real ``parallax analyse-pending`` (a new process each time, so each
-restart pays for loading the models) and kills it with SIGKILL after a random
-``--min-wait`` to ``--max-wait`` seconds, ``--kills`` times. A last
-``analyse-pending`` runs to the end. After each kill the queue row the killed
-process held (``running`` with its pid), if any, is noted: that story was in
-flight. Checks on the finished corpus:
+restart pays for loading the models) and kills it with SIGKILL, ``--kills``
+times. The moment of each kill is random: the run is first let finish 0, 1 or 2
+stories (drawn at random; on a slow machine a run killed after a fixed number of
+seconds might never get past its first story), then killed after a further random
+``--min-wait`` to ``--max-wait`` seconds, which lands anywhere: loading models,
+mid-analysis, saving. A last ``analyse-pending`` runs to the end. After each kill
+the queue row the killed process held (``running`` with its pid), if any, is
+noted: that story was in flight. Checks on the finished corpus:
 
 - every input record stored exactly once, every article in one live story, the
   SQLite integrity and foreign-key checks pass (as bench/kill_ingest.py);
@@ -17,7 +20,7 @@ flight. Checks on the finished corpus:
 - each story was claimed once plus once per kill that caught it in flight
   (``attempts``), so no story was analysed twice beyond the one in flight per kill.
 
-    python bench/kill_queue.py --kills 20 --articles 500 --max-wait 40
+    python bench/kill_queue.py --kills 20 --articles 500
 
 Prints one line per kill (when, the queue's states, the story in flight) and the checks.
 """
@@ -39,6 +42,7 @@ from kill_ingest import ALLSIDES, check, write_input
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_LIMIT_S = 1800.0  # the last runs, which are not killed, must end within this
+PROGRESS_LIMIT_S = 600.0  # a run that finishes no story for this long is killed anyway
 
 
 def parallax_process(*args: str, errors: bool = False) -> subprocess.Popen[bytes]:
@@ -49,6 +53,22 @@ def parallax_process(*args: str, errors: bool = False) -> subprocess.Popen[bytes
         stderr=subprocess.PIPE if errors else subprocess.DEVNULL,
         cwd=ROOT,
     )
+
+
+def done_count(db: Path) -> int:
+    return queue_states(db).get("done", 0)
+
+
+def kill_later(process: subprocess.Popen[bytes], db: Path, stories: int, seconds: float) -> bool:
+    """SIGKILL ``process`` ``seconds`` after it finished ``stories`` more stories (or after
+    PROGRESS_LIMIT_S without them); False when it ended by itself before."""
+    start = done_count(db)
+    limit = time.monotonic() + PROGRESS_LIMIT_S
+    while done_count(db) < start + stories and time.monotonic() < limit:
+        if process.poll() is not None:
+            return False
+        time.sleep(0.25)
+    return kill_after(process, seconds)
 
 
 def kill_after(process: subprocess.Popen[bytes], seconds: float) -> bool:
@@ -156,8 +176,8 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20, help="kills during analyse-pending")
     parser.add_argument("--ingest-kills", type=int, default=2, help="kills during ingest --no-analyse first")
     parser.add_argument("--articles", type=int, default=500)
-    parser.add_argument("--min-wait", type=float, default=1.0, help="shortest run before a kill, seconds")
-    parser.add_argument("--max-wait", type=float, default=40.0, help="longest run before a kill, seconds")
+    parser.add_argument("--min-wait", type=float, default=1.0, help="shortest wait before a kill, seconds")
+    parser.add_argument("--max-wait", type=float, default=20.0, help="longest wait before a kill, seconds")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if not ALLSIDES.exists():
@@ -173,24 +193,34 @@ def main() -> None:
             killed = kill_after(
                 parallax_process("ingest", str(source), "--db", str(db), "--no-analyse"), wait
             )
-            print(f"ingest kill {n}: " + (f"after {wait:4.1f} s" if killed else "the ingest ended first"))
+            print(
+                f"ingest kill {n}: " + (f"after {wait:4.1f} s" if killed else "the ingest ended first"),
+                flush=True,
+            )
         code = finish(parallax_process("ingest", str(source), "--db", str(db), "--no-analyse", errors=True))
         seconds = time.monotonic() - began
-        print(f"ingest --no-analyse: exit {code}, queue {dict(queue_states(db))}, {seconds:.0f} s")
+        print(
+            f"ingest --no-analyse: exit {code}, queue {dict(queue_states(db))}, {seconds:.0f} s", flush=True
+        )
         caught: Counter[int] = Counter()
         kills = 0
         for n in range(1, args.kills + 1):
-            wait = rng.uniform(args.min_wait, args.max_wait)
+            stories, wait = rng.choice([0, 1, 1, 2]), rng.uniform(args.min_wait, args.max_wait)
             process = parallax_process("analyse-pending", "--db", str(db))
-            if not kill_after(process, wait):
-                print(f"kill {n:2d}: analyse-pending ended within {wait:.1f} s (exit {process.returncode})")
+            began_run = time.monotonic()
+            if not kill_later(process, db, stories, wait):
+                print(f"kill {n:2d}: analyse-pending ended first (exit {process.returncode})")
                 continue
             kills += 1
             flying = in_flight(db, process.pid)
             caught.update(flying)
             states = dict(sorted(queue_states(db).items()))
             where = f"story {flying[0]} in flight" if flying else "no story claimed"
-            print(f"kill {n:2d}: after {wait:4.1f} s, {where}; queue {states}")
+            print(
+                f"kill {n:2d}: {stories} stories + {wait:4.1f} s ({time.monotonic() - began_run:5.1f} s "
+                f"into the run), {where}; queue {states}",
+                flush=True,
+            )
         code = finish(parallax_process("analyse-pending", "--db", str(db), errors=True))
         print(f"\nfinal analyse-pending: exit {code}; {time.monotonic() - began:.0f} s in all")
         problems = check(db, ids)
