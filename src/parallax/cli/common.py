@@ -22,10 +22,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from parallax.errors import ModelUnavailable, ParallaxError
+from parallax.errors import ModelUnavailable, OptionsError, ParallaxError
 from parallax.model import Report
 from parallax.options import Options, describe_options
 from parallax.render.sections import clean_terminal
+
+if typing.TYPE_CHECKING:
+    from parallax.ingest.urls import FetchSettings
 
 
 class ReportFormat(StrEnum):
@@ -173,6 +176,24 @@ def options_from(values: dict[str, Any]) -> Options:
     try:
         return Options(**given)
     except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
+
+
+def fetch_settings_from(values: tuple[bool, float, float, int, bool]) -> FetchSettings:
+    """The fetch settings of ``--allow-private``, ``--host-interval``, ``--timeout``, ``--max-bytes``
+    and ``--no-robots``; a value out of range stops the command with the reason (exit code 2)."""
+    from parallax.ingest.urls import FetchSettings
+
+    allow_private, host_interval, timeout, max_bytes, no_robots = values
+    try:
+        return FetchSettings(
+            timeout=timeout,
+            max_bytes=max_bytes,
+            host_interval=host_interval,
+            allow_private=allow_private,
+            obey_robots=not no_robots,
+        )
+    except OptionsError as error:
         fail(f"invalid option: {error}", code=2)
 
 

@@ -17,11 +17,11 @@ web server calls from its thread pool and from the analysis worker.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
@@ -59,7 +59,7 @@ def row_from_record(record: StoryRecord) -> StoryRow:
 
 def check_target(target: str) -> None:
     """Refuse a SQLite path that does not exist (rather than create an empty corpus)."""
-    if "://" not in target and not Path(target).exists():
+    if "://" not in target and not os.path.exists(target):  # False also for a name too long
         raise StoreError(
             f"there is no corpus at '{target}': create one with `parallax ingest SOURCE --db {target}`"
         )
