@@ -29,7 +29,7 @@ from cachetools import LRUCache
 from parallax.corpus.connect import open_store
 from parallax.corpus.digest import digest_report
 from parallax.corpus.rows import StoryRecord
-from parallax.corpus.store import Store
+from parallax.corpus.store import Store, parse_story_id
 from parallax.errors import StoreError
 from parallax.model import Article, Report
 from parallax.options import Options
@@ -127,6 +127,10 @@ class StoreSource:
         return row
 
     def get_report(self, story_id: str, options: Options | None = None) -> Report | None:
+        try:
+            parse_story_id(story_id)
+        except StoreError:
+            return None  # no story has such an id (the pages answer 404)
         key = (story_id, options or Options())
         with self.lock:
             held = self.reports.get(key)  # a hit counts as a use
