@@ -13,7 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parallax.ingest.sources import UPLOAD_SUFFIXES, suffix_of
+from parallax.errors import InputError
+from parallax.ingest.sources import UPLOAD_SUFFIXES, iter_sources, suffix_of
+from parallax.model import Article
 
 # What `parallax analyze` reads, less URL lists (they would make the server fetch).
 ALLOWED_SUFFIXES = UPLOAD_SUFFIXES
@@ -28,7 +30,8 @@ class Limits:
     max_pasted: int = 20  # pasted articles
     max_pasted_chars: int = 200_000  # per pasted article
     max_request_bytes: int = 12 * 1024 * 1024  # the whole request body
-    max_total_chars: int = 2_000_000  # text in one analysis, all inputs together (bounds a job's memory)
+    max_total_chars: int = 2_000_000  # text in one analysis, all inputs together (bounds a job's memory;
+    # counted on the bytes sent, and again on the text read from compressed uploads: check_unpacked_text)
 
     def describe(self) -> str:
         return (
@@ -116,6 +119,28 @@ def check_inputs(pasted: list[Pasted], uploads: list[Upload], limits: Limits) ->
             f"the limit is {limits.max_total_chars:,}. Send fewer or shorter articles."
         )
     return problems
+
+
+def check_unpacked_text(paths: list[Path], limit: int) -> None:
+    """Raise InputError as soon as the articles read from ``paths`` hold more than ``limit`` characters.
+
+    ``check_inputs`` counts the bytes sent, which bounds the text of every input
+    but a compressed one: a .jsonl.gz or .warc.gz of 2 MB can unpack to
+    gigabytes of articles, and an analysis's memory grows with its text. Only
+    when a compressed file is among ``paths`` are they read here (streamed, one
+    record at a time), before the analysis reads them again.
+    """
+    if not any(path.name.lower().endswith(".gz") for path in paths):
+        return
+    total = 0
+    for _, item in iter_sources([str(path) for path in paths]):
+        if isinstance(item, Article):
+            total += len(item.original)
+            if total > limit:
+                raise InputError(
+                    f"Too much text for one analysis once the compressed files are unpacked: more than "
+                    f"{limit:,} characters, the limit. Nothing was analysed; send fewer or shorter articles."
+                )
 
 
 def write_inputs(pasted: list[Pasted], uploads: list[Upload], root: str | None = None) -> Inputs:
