@@ -115,3 +115,11 @@ def test_cli_fuzz_a_text_file_given_as_the_corpus_is_left_as_it_is(tmp_path: Pat
         result = run_command(["stories", "--db", str(notes)])
         assert result.exit_code == 1 and "is not a SQLite database" in result.output, result.output
         assert notes.read_bytes() == content  # before the fix a one-byte file became a database
+
+
+def test_cli_fuzz_analyze_an_input_name_too_long_with_an_output_file(tmp_path: Path) -> None:
+    # found by bench/fuzz.py --target cli: checking -o against the inputs raised OSError (name too long)
+    too_long = str(tmp_path / ("n" * 300 + ".txt"))
+    result = run_command(["analyze", too_long, "-o", str(tmp_path / "report.json")])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1 and "too long" in result.output, result.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import sys
 import typing
 from collections.abc import Iterator, Sequence
@@ -110,7 +111,8 @@ def check_output(fmt: str | None, out: Path | None, inputs: Sequence[str] = ()) 
         if given.lower().startswith(("http://", "https://")):
             continue  # a URL is no file
         source = Path(given).resolve()
-        if target == source or (source.is_dir() and target.is_relative_to(source) and target.exists()):
+        inside = os.path.isdir(source) and target.is_relative_to(source) and os.path.exists(target)
+        if target == source or inside:  # os.path: False, not OSError, for a name too long
             return (
                 f"the output file '{out}' is one of the inputs ({given}); it is not overwritten. "
                 "Write the report somewhere else"
