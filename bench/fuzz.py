@@ -149,7 +149,7 @@ def fuzz_cli(cases: int, seed: int, hang_s: float, budget_s: float, analyses: bo
             started = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, hang_s)
             try:
-                result = run_command(args)
+                result = run_command(args, case)
                 problem = check_result(args, result)
                 codes[result.exit_code] = codes.get(result.exit_code, 0) + 1
                 if problem:

@@ -265,9 +265,11 @@ def make_command(ground: Ground, case: Path, rng: random.Random, *, analyses: bo
     return args + (["--no-worker"] if rng.random() < 0.5 else [])
 
 
-def run_command(args: list[str]) -> Result:
-    """Run a command line in-process, as the ``parallax`` console script would."""
-    return CliRunner().invoke(app, args, catch_exceptions=True)
+def run_command(args: list[str], folder: Path | None = None) -> Result:
+    """Run a command line in-process, as the ``parallax`` console script would, in ``folder``
+    (the working folder, where a default or relative ``--db`` is made)."""
+    with contextlib.chdir(folder) if folder is not None else contextlib.nullcontext():
+        return CliRunner().invoke(app, args, catch_exceptions=True)
 
 
 def check_result(args: list[str], result: Result) -> str:

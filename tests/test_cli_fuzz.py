@@ -34,7 +34,7 @@ def ground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ground]:
 def run_case(ground: Ground, rng: random.Random, analyses: bool) -> None:
     case = Path(tempfile.mkdtemp(prefix="case-", dir=ground.folder))
     args = make_command(ground, case, rng, analyses=analyses)
-    result = run_command(args)
+    result = run_command(args, case)
     problem = check_result(args, result)
     assert not problem, f"{args!r}: {problem}\n{result.output[-2000:]}"
 
@@ -55,7 +55,7 @@ def test_cli_fuzz_any_command_line_ends_with_a_message_not_a_traceback(
 
 
 @pytest.mark.slow
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=25)
 @given(rng=st.randoms(use_true_random=False))
 def test_cli_fuzz_commands_that_read_and_analyse_hostile_files(ground: Ground, rng: random.Random) -> None:
     run_case(ground, rng, analyses=True)

@@ -85,5 +85,7 @@ def test_store_faults_a_file_that_is_no_database_is_refused_and_left_as_it_is(tm
         SQLiteStore(str(tmp_path / ("n" * 300 + ".db")))  # before: OSError (file name too long)
     with pytest.raises(StoreError, match="cannot open the corpus"):
         SQLiteStore(str(notes / "under-a-file.db"))
+    with pytest.raises(StoreError, match="corpus name is empty"):
+        SQLiteStore(" ")  # before: a database file named " " in the working folder
     with SQLiteStore(str(tmp_path / "empty.db")) as store:  # an empty file is a new corpus
         assert store.count_articles() == 0

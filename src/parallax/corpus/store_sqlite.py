@@ -40,6 +40,8 @@ class SQLiteStore(Store):
 
     def __init__(self, target: str, *, busy_seconds: float = BUSY_SECONDS) -> None:
         super().__init__(target)
+        if not target.strip():  # Path(" ") would make a file named " " in the working folder
+            raise StoreError("the corpus name is empty: give a file name such as parallax.db")
         self.path = Path(target).expanduser()
         try:
             if self.path.is_dir():
