@@ -12,7 +12,7 @@ import pytest
 from parallax.errors import InputError
 from parallax.model import Report
 from parallax.web.app import create_app
-from parallax.web.uploads import Limits, check_unpacked_text
+from parallax.web.uploads import JOB_MB_PER_100K_CHARS, JOB_MEMORY_MB, Limits, check_unpacked_text
 from test_web import call, make_report, wait_for_job
 
 LINE = json.dumps({"outlet": "Veldan Herald", "title": "Quay", "text": "The quay closed on Tuesday. " * 40})
@@ -53,3 +53,14 @@ def test_uploads_a_small_archive_of_much_text_fails_its_job_before_the_analysis(
     small = [("files", ("news.jsonl.gz", packed(20), "application/gzip"))]
     reply = call(app, "POST", "/api/analyse", files=small)
     assert wait_for_job(app, reply.json()["id"])["state"] == "done" and len(called) == 1
+
+
+def test_uploads_the_text_of_one_job_is_capped_by_its_measured_memory() -> None:
+    # 2,000,000 characters (the cap before) would add about 2.4 GB at the measured 120 MB per 100,000
+    limits = Limits()
+    assert limits.max_total_chars * JOB_MB_PER_100K_CHARS / 100_000 <= JOB_MEMORY_MB
+    app = create_app(analyser=lambda *a: make_report([]), stages=lambda: [])
+    article = "The quay closed on Tuesday after a crane fell. " * 3_800  # about 180,000 characters
+    reply = call(app, "POST", "/api/analyse", data={"text": [article] * 5})  # about 900,000 in all
+    assert reply.status_code == 400 and "Too much text for one analysis" in reply.text
+    assert f"{limits.max_total_chars:,}" in reply.text

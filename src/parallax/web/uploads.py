@@ -21,6 +21,18 @@ from parallax.model import Article
 ALLOWED_SUFFIXES = UPLOAD_SUFFIXES
 
 
+# Memory one analysis adds per 100,000 characters of text, measured with bench/job_memory.py on
+# 2026-12-02 (44, 71 and 117 MB for 25,000, 40,000 and 87,000 characters: about 120 MB; see
+# docs/benchmarks.md), and the most one analysis may add to the server (jobs run one at a time).
+JOB_MB_PER_100K_CHARS = 120
+JOB_MEMORY_MB = 1024
+
+
+def chars_for_memory(megabytes: int) -> int:
+    """The text one analysis may take to add at most ``megabytes`` (rounded down to 50,000s)."""
+    return megabytes * 100_000 // JOB_MB_PER_100K_CHARS // 50_000 * 50_000
+
+
 @dataclass(frozen=True)
 class Limits:
     """How much one Analyse request may send."""
@@ -30,8 +42,9 @@ class Limits:
     max_pasted: int = 20  # pasted articles
     max_pasted_chars: int = 200_000  # per pasted article
     max_request_bytes: int = 12 * 1024 * 1024  # the whole request body
-    max_total_chars: int = 2_000_000  # text in one analysis, all inputs together (bounds a job's memory;
-    # counted on the bytes sent, and again on the text read from compressed uploads: check_unpacked_text)
+    # Text in one analysis, all inputs together: it bounds the job's memory (JOB_MEMORY_MB). Counted on
+    # the bytes sent, and again on the text read from compressed uploads (check_unpacked_text).
+    max_total_chars: int = chars_for_memory(JOB_MEMORY_MB)
 
     def describe(self) -> str:
         return (
