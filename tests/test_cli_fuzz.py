@@ -123,3 +123,21 @@ def test_cli_fuzz_analyze_an_input_name_too_long_with_an_output_file(tmp_path: P
     result = run_command(["analyze", too_long, "-o", str(tmp_path / "report.json")])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 1 and "too long" in result.output, result.output
+
+
+def test_cli_fuzz_babe_and_model_paths_that_are_too_long_or_pipes(tmp_path: Path) -> None:
+    # found by bench/fuzz.py --target cli: --babe-path with a name too long raised OSError;
+    # a pipe given as BABE would have blocked the reader forever
+    import os
+
+    from parallax.errors import ModelUnavailable
+    from parallax.lexicons import LexiconUnavailable, find_babe
+    from parallax.nlp.pretrained import locate_embedder
+
+    pipe = tmp_path / "babe.jsonl"
+    os.mkfifo(pipe)
+    for babe in (str(tmp_path / ("n" * 300)), str(pipe)):
+        with pytest.raises(LexiconUnavailable, match="is not a file"):
+            find_babe(babe)
+    with pytest.raises(ModelUnavailable):
+        locate_embedder(str(tmp_path / ("n" * 300)))
