@@ -1,6 +1,13 @@
-"""Mutation fuzzing of every reader: cases, crashes, hangs and peak memory per format.
+"""Mutation fuzzing of every reader, or of every CLI command: cases, crashes, hangs and peak memory.
 
     PYTHONPATH=src python bench/fuzz.py --cases 2000
+    PYTHONPATH=src python bench/fuzz.py --cases 100000 --budget 300   # at most 5 minutes a format
+    PYTHONPATH=src python bench/fuzz.py --target cli --cases 2000
+
+With ``--target cli`` each case is one hostile command line (tests/fuzz_cli.py:
+any command, arguments, option values, files of mutated content, odd paths, ``-o``
+targets) run in-process through typer's CliRunner; a crash is an exception out of
+the command, an exit code other than 0, 1 and 2, or a failure without a message.
 
 Each case is a format's seed mutated (tests/fuzz_inputs.py: bytes changed,
 inserted, deleted, repeated, cut, and fragments that broke readers before),
@@ -32,6 +39,7 @@ from types import FrameType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from fuzz_cli import Ground, check_result, guard_network, make_command, quiet_server, run_command  # noqa: E402
 from fuzz_inputs import SEEDS, check_items, make_case  # noqa: E402
 from parallax.ingest import read_sources  # noqa: E402
 from parallax.ingest.urls import Fetcher, FetchSettings  # noqa: E402
@@ -65,7 +73,7 @@ def on_alarm(signum: int, frame: FrameType | None) -> None:
     raise Hang
 
 
-def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float) -> Outcome:
+def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float, budget_s: float) -> Outcome:
     rng = random.Random(f"{seed}:{suffix}")
     fetcher = Fetcher(FetchSettings(host_interval=0), resolver=lambda host: ["10.0.0.1"])
     outcome = Outcome(suffix)
@@ -86,6 +94,8 @@ def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float) -> Outcome:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"case{suffix}"
         for number in range(cases):
+            if time.perf_counter() - began > budget_s:
+                break
             data = make_case(suffix, rng)
             path.write_bytes(data)
             started = time.perf_counter()
@@ -113,13 +123,87 @@ def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float) -> Outcome:
     return outcome
 
 
+def fuzz_cli(cases: int, seed: int, hang_s: float, budget_s: float, analyses: bool) -> Outcome:
+    """Hostile command lines (tests/fuzz_cli.py), each run in-process with a hang alarm."""
+    import shutil
+
+    rng = random.Random(f"{seed}:cli")
+    outcome = Outcome("cli")
+    codes: dict[int, int] = {}
+    signal.signal(signal.SIGALRM, on_alarm)
+    with tempfile.TemporaryDirectory() as folder, guard_network(), quiet_server():
+        corpus = Path(folder) / "corpus.db"
+        began = time.perf_counter()
+        stage = "--no-analyse" if analyses else "--no-cluster"  # analyse-pending and story cases analyse
+        made = run_command(["ingest", str(ROOT / "examples" / "harbour-bridge"), "--db", str(corpus), stage])
+        assert made.exit_code == 0, made.output
+        outcome.first_use_s = time.perf_counter() - began
+        ground = Ground.make(Path(folder), corpus)
+        outcome.base_mb = rss_mb()
+        began = time.perf_counter()
+        for number in range(cases):
+            if time.perf_counter() - began > budget_s:
+                break
+            case = Path(tempfile.mkdtemp(prefix="case-", dir=folder))
+            args = make_command(ground, case, rng, analyses=analyses)
+            started = time.perf_counter()
+            signal.setitimer(signal.ITIMER_REAL, hang_s)
+            try:
+                result = run_command(args, case)
+                problem = check_result(args, result)
+                codes[result.exit_code] = codes.get(result.exit_code, 0) + 1
+                if problem:
+                    outcome.crashes += 1
+                    where = ""
+                    if result.exception is not None and result.exception.__traceback__ is not None:
+                        last = traceback.extract_tb(result.exception.__traceback__)[-1]
+                        where = f" at {Path(last.filename).name}:{last.lineno}"
+                    outcome.examples.append(f"case {number}: {problem}{where}: {args!r}"[:400])
+            except Hang:
+                outcome.hangs += 1
+                outcome.examples.append(f"case {number}: hang over {hang_s:g} s: {args!r}"[:400])
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            outcome.slowest_s = max(outcome.slowest_s, time.perf_counter() - started)
+            outcome.cases += 1
+            shutil.rmtree(case, ignore_errors=True)
+        outcome.seconds = time.perf_counter() - began
+    outcome.peak_mb = rss_mb()
+    outcome.articles = codes.get(0, 0)  # the table's "articles" column holds exits with 0 here,
+    outcome.skipped = codes.get(1, 0) + codes.get(2, 0)  # and "skipped" those with 1 or 2
+    return outcome
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=2000, help="cases per format")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--hang", type=float, default=10.0, help="seconds after which a case is a hang")
     parser.add_argument("--formats", nargs="*", default=sorted(SEEDS), help="extensions to fuzz")
+    parser.add_argument(
+        "--budget", type=float, default=float("inf"), help="seconds per format after which it stops early"
+    )
+    parser.add_argument("--target", choices=["readers", "cli"], default="readers", help="what to fuzz")
+    parser.add_argument(
+        "--no-analyses", action="store_true", help="cli: give no command input it could analyse (fast)"
+    )
     args = parser.parse_args()
+    if args.target == "cli":
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
+            job = pool.submit(fuzz_cli, args.cases, args.seed, args.hang, args.budget, not args.no_analyses)
+            out = job.result()
+        print(
+            f"{'target':<8} {'cases':>6} {'crashes':>7} {'hangs':>5} {'exit 0':>6} {'exit 1/2':>8} "
+            f"{'slowest s':>9} {'total s':>8} {'setup s':>7} {'base MB':>7} {'peak MB':>7}"
+        )
+        print(
+            f"{'cli':<8} {out.cases:>6} {out.crashes:>7} {out.hangs:>5} {out.articles:>6} {out.skipped:>8} "
+            f"{out.slowest_s:>9.2f} {out.seconds:>8.1f} {out.first_use_s:>7.1f} {out.base_mb:>7.0f} "
+            f"{out.peak_mb:>7.0f}"
+        )
+        for example in out.examples[:20]:
+            print(f"    {example}")
+        return
     print(
         f"{'format':<10} {'cases':>6} {'crashes':>7} {'hangs':>5} {'articles':>8} {'skipped':>8} "
         f"{'slowest s':>9} {'total s':>8} {'first s':>7} {'base MB':>7} {'peak MB':>7}"
@@ -127,7 +211,7 @@ def main() -> None:
     total_crashes = total_hangs = 0
     for suffix in args.formats:
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-            out = pool.submit(fuzz_format, suffix, args.cases, args.seed, args.hang).result()
+            out = pool.submit(fuzz_format, suffix, args.cases, args.seed, args.hang, args.budget).result()
         total_crashes += out.crashes
         total_hangs += out.hangs
         print(

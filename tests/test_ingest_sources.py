@@ -228,3 +228,16 @@ def test_ingest_sources_files_with_nothing_in_them_are_accounted_for(tmp_path: P
     assert reasons["none.urls"].startswith("no URLs in the list")
     assert reasons["empty.warc.gz"].startswith("empty file")
     assert reasons["images.warc.gz"].startswith("no HTML response records")
+
+
+def test_ingest_sources_an_empty_or_too_long_name_is_skipped_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.txt").write_text("Outlet: A\n\nThe quay closed on Tuesday after a crane fell.\n")
+    monkeypatch.chdir(tmp_path)  # before: "" was Path("") == ".", this folder, and a.txt was read
+    too_long = str(tmp_path / ("n" * 300 + ".txt"))  # before: OSError (file name too long)
+    articles, skipped = read_sources(["", " ", too_long])
+    assert articles == []
+    reasons = [s.reason for s in skipped]
+    assert reasons[:2] == ["an empty name: give a file, folder or URL"] * 2
+    assert "cannot look at it" in reasons[2] and "too long" in reasons[2]

@@ -160,3 +160,13 @@ def test_numbers_seed_report_shows_agreement_and_dated_update(seed_report: Repor
     assert killed and killed[0].verdict == "update"
     index = {q.id: q for q in seed_report.quantities}
     assert {index[q].value for q in killed[0].quantities} == {4100.0, 5000.0}
+
+
+def test_numbers_classify_kind_of_a_phrase_of_only_spaces() -> None:
+    # before: IndexError when the counted phrase held only whitespace tokens (a line break the
+    # parser kept as a token between a number and its noun)
+    from parallax.analysis.details.numbers import classify_kind
+
+    assert classify_kind("\n", None) == "other"
+    assert classify_kind("  ", None) == "other"
+    assert classify_kind("troops", None) == "troops"

@@ -65,3 +65,27 @@ def test_store_faults_read_only_corpus_is_refused_clearly(tmp_path: Path) -> Non
     store.execute("PRAGMA query_only = OFF")
     assert stored(store) == 20 and store.scalar("PRAGMA integrity_check") == "ok"
     store.close()
+
+
+def test_store_faults_a_file_that_is_no_database_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    import os
+
+    from parallax.errors import StoreError
+
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"x")  # before: SQLite turned this one-byte file into a database
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        SQLiteStore(str(notes))
+    assert notes.read_bytes() == b"x"
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    with pytest.raises(StoreError, match="not a regular file"):
+        SQLiteStore(str(pipe))
+    with pytest.raises(StoreError, match="cannot open the corpus"):
+        SQLiteStore(str(tmp_path / ("n" * 300 + ".db")))  # before: OSError (file name too long)
+    with pytest.raises(StoreError, match="cannot open the corpus"):
+        SQLiteStore(str(notes / "under-a-file.db"))
+    with pytest.raises(StoreError, match="corpus name is empty"):
+        SQLiteStore(" ")  # before: a database file named " " in the working folder
+    with SQLiteStore(str(tmp_path / "empty.db")) as store:  # an empty file is a new corpus
+        assert store.count_articles() == 0

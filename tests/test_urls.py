@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from parallax.errors import OptionsError
 from parallax.ingest.urls import (
     Fetcher,
     FetchError,
@@ -292,3 +293,23 @@ def test_urls_list_file_reports_each_failure_with_its_line(server: str, tmp_path
     errors = [i for i in items if isinstance(i, Skipped)]
     assert len(articles) == 1
     assert [e.source.rsplit("#", 1)[1] for e in errors if "#" in e.source] == ["4", "5"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"timeout": float("nan")},
+        {"timeout": float("inf")},
+        {"timeout": 1e308},
+        {"timeout": 0.0},
+        {"host_interval": float("inf")},
+        {"host_interval": -1.0},
+        {"max_bytes": 0},
+        {"backoff": float("nan")},
+    ],
+)
+def test_urls_fetch_settings_refuse_what_clocks_and_sockets_cannot_take(values: dict[str, float]) -> None:
+    # before: NaN and huge timeouts raised from socket.settimeout and time.sleep mid-fetch
+    with pytest.raises(OptionsError, match="must be from"):
+        FetchSettings(**values)  # type: ignore[arg-type]
+    assert FetchSettings(timeout=3, host_interval=0, max_bytes=1).timeout == 3

@@ -360,3 +360,11 @@ def test_watch_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
             process.wait()
     assert process.returncode == 0, err.read_text()[-2000:]
     assert count_articles(tmp_path / "c.db") == 1
+
+
+def test_watch_durations_refuse_intervals_past_a_year() -> None:
+    # before: "99999999999999999999h" was accepted and saving the next poll raised OverflowError
+    assert parse_duration("365d") == 365 * 86400
+    for bad in ("366d", "99999999999999999999h", "1e400s"):
+        with pytest.raises(ValueError, match=r"duration|year"):
+            parse_duration(bad)

@@ -37,7 +37,7 @@ def analyze_command(
     problem = check_output(fmt.value if fmt else None, output, paths)
     if problem:
         fail(problem, code=2)
-    sources = [p if p.lower().startswith(URL_SCHEMES) else str(Path(p)) for p in paths]
+    sources = [p if p.lower().startswith(URL_SCHEMES) or not p.strip() else str(Path(p)) for p in paths]
     with errors_as_messages():
         try:
             report = parallax.analyze(sources, options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import sys
 import typing
 from collections.abc import Iterator, Sequence
@@ -22,10 +23,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from parallax.errors import ModelUnavailable, ParallaxError
+from parallax.errors import ModelUnavailable, OptionsError, ParallaxError
 from parallax.model import Report
 from parallax.options import Options, describe_options
 from parallax.render.sections import clean_terminal
+
+if typing.TYPE_CHECKING:
+    from parallax.ingest.urls import FetchSettings
 
 
 class ReportFormat(StrEnum):
@@ -107,7 +111,8 @@ def check_output(fmt: str | None, out: Path | None, inputs: Sequence[str] = ()) 
         if given.lower().startswith(("http://", "https://")):
             continue  # a URL is no file
         source = Path(given).resolve()
-        if target == source or (source.is_dir() and target.is_relative_to(source) and target.exists()):
+        inside = os.path.isdir(source) and target.is_relative_to(source) and os.path.exists(target)
+        if target == source or inside:  # os.path: False, not OSError, for a name too long
             return (
                 f"the output file '{out}' is one of the inputs ({given}); it is not overwritten. "
                 "Write the report somewhere else"
@@ -173,6 +178,24 @@ def options_from(values: dict[str, Any]) -> Options:
     try:
         return Options(**given)
     except (TypeError, ValueError) as error:
+        fail(f"invalid option: {error}", code=2)
+
+
+def fetch_settings_from(values: tuple[bool, float, float, int, bool]) -> FetchSettings:
+    """The fetch settings of ``--allow-private``, ``--host-interval``, ``--timeout``, ``--max-bytes``
+    and ``--no-robots``; a value out of range stops the command with the reason (exit code 2)."""
+    from parallax.ingest.urls import FetchSettings
+
+    allow_private, host_interval, timeout, max_bytes, no_robots = values
+    try:
+        return FetchSettings(
+            timeout=timeout,
+            max_bytes=max_bytes,
+            host_interval=host_interval,
+            allow_private=allow_private,
+            obey_robots=not no_robots,
+        )
+    except OptionsError as error:
         fail(f"invalid option: {error}", code=2)
 
 

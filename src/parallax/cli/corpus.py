@@ -32,6 +32,7 @@ from parallax.cli.common import (
     emit_report,
     errors_as_messages,
     fail,
+    fetch_settings_from,
     make_stderr,
     options_from,
     warn,
@@ -96,7 +97,7 @@ def open_corpus(db: str | None, *, must_exist: bool = True):  # type: ignore[no-
     from parallax.corpus.connect import open_store
 
     target = db_target(db)
-    if must_exist and "://" not in target and not Path(target).exists():
+    if must_exist and "://" not in target and not os.path.exists(target):  # False for a name too long
         fail(f"there is no corpus at '{target}': create one with `parallax ingest SOURCE --db {target}`")
     try:
         return open_store(target)
@@ -134,17 +135,9 @@ def ingest_with(
 ) -> None:
     from parallax.cli.pending import analyse_queue
     from parallax.corpus.intake import ingest
-    from parallax.ingest.urls import FetchSettings
 
-    allow_private, host_interval, timeout, max_bytes, no_robots = fetch_values
+    fetch = fetch_settings_from(fetch_values)
     store = open_corpus(db, must_exist=False)
-    fetch = FetchSettings(
-        timeout=timeout,
-        max_bytes=max_bytes,
-        host_interval=host_interval,
-        allow_private=allow_private,
-        obey_robots=not no_robots,
-    )
     console = make_stderr()
     columns = (
         SpinnerColumn(),

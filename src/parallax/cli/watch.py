@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from parallax.cli.common import errors_as_messages, fail, warn
+from parallax.cli.common import errors_as_messages, fail, fetch_settings_from, warn
 from parallax.cli.corpus import DB_HELP, db_target, open_corpus
 
 
@@ -23,25 +23,14 @@ def watch_command(
     no_cluster: bool,
 ) -> None:
     from parallax.corpus.watch import CycleSummary, WatchSettings, parse_duration, run_watch
-    from parallax.ingest.urls import FetchSettings
 
     try:
         base = parse_duration(every)
         cap = parse_duration(max_every) if max_every else None
     except ValueError as error:
         fail(f"invalid duration: {error}", code=2)
-    allow_private, host_interval, timeout, max_bytes, no_robots = fetch_flags
     settings = WatchSettings(
-        every=base,
-        max_every=cap,
-        cluster=not no_cluster,
-        fetch=FetchSettings(
-            timeout=timeout,
-            max_bytes=max_bytes,
-            host_interval=host_interval,
-            allow_private=allow_private,
-            obey_robots=not no_robots,
-        ),
+        every=base, max_every=cap, cluster=not no_cluster, fetch=fetch_settings_from(fetch_flags)
     )
     store = open_corpus(db, must_exist=False)
     stop = threading.Event()

@@ -13,6 +13,25 @@ from typing import Any
 from parallax.corpus.store import BUSY_SECONDS, DEFAULT_DB, Store
 from parallax.errors import StoreError
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def foreign_file_problem(path: Path) -> str:
+    """Why ``path`` must not be opened as a corpus ('' when it may): SQLite would turn some files
+    that are not databases (a one-byte text file) into one, and would block on a pipe."""
+    if not path.exists():
+        return ""
+    if not path.is_file():
+        return "is not a regular file (a pipe or a device)"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if head and head != SQLITE_MAGIC:
+        return "is not a SQLite database (it does not start with SQLite's header)"
+    return ""
+
 
 class SQLiteStore(Store):
     """A corpus in one SQLite file (WAL journal), beside an ANN index file."""
@@ -21,16 +40,26 @@ class SQLiteStore(Store):
 
     def __init__(self, target: str, *, busy_seconds: float = BUSY_SECONDS) -> None:
         super().__init__(target)
+        if not target.strip():  # Path(" ") would make a file named " " in the working folder
+            raise StoreError("the corpus name is empty: give a file name such as parallax.db")
         self.path = Path(target).expanduser()
-        if self.path.is_dir():
-            raise StoreError(
-                f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}"
+        try:
+            if self.path.is_dir():
+                raise StoreError(
+                    f"'{target}' is a folder; give a database file name such as {self.path / DEFAULT_DB}"
+                )
+            refusal = foreign_file_problem(self.path)
+            if refusal:
+                raise StoreError(
+                    f"'{target}' {refusal}; it was left as it is. Give a new file name or a corpus"
+                )
+            self.read_only = self.path.exists() and not (
+                os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
             )
-        self.read_only = self.path.exists() and not (
-            os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
-        )
-        if not self.read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a name too long, a file where a folder should be, no permission
+            raise StoreError(f"cannot open the corpus '{target}': {error.strerror or error}") from error
         try:
             if self.read_only:
                 self.conn = self.connect_read_only(busy_seconds)

@@ -43,6 +43,7 @@ from parallax.ingest.urls import Fetcher, FetchSettings
 DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)")
 UNIT_SECONDS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 QUIET_CAP = 8  # by default a quiet source is polled at least every 8 x `every`
+LONGEST_DURATION = 365 * 86_400.0
 
 
 def parse_duration(text: str) -> float:
@@ -54,6 +55,8 @@ def parse_duration(text: str) -> float:
     seconds = sum(float(number) * UNIT_SECONDS[unit] for number, unit in parts)
     if seconds <= 0:
         raise ValueError(f"'{text}' is not a duration above zero")
+    if seconds > LONGEST_DURATION:  # the next poll's date must stay a date
+        raise ValueError(f"'{text}' is longer than a year (365d), the longest interval")
     return seconds
 
 

@@ -166,6 +166,9 @@ def drop_duplicates(articles: Iterable[Article]) -> tuple[list[Article], list[Sk
 
 
 def iter_source(given: str | PathLike[str], reading: Reading) -> Iterator[Read]:
+    if isinstance(given, str) and not given.strip():  # Path("") is ".", the whole working folder
+        yield Read(given, Skipped(given, "an empty name: give a file, folder or URL"))
+        return
     if isinstance(given, str) and given.lower().startswith(URL_SCHEMES):
         from parallax.ingest.urls import fetch_items
 
@@ -198,12 +201,15 @@ def read_file(path: Path, reading: Reading | None = None) -> Iterator[Item]:
 
 def expand(path: Path) -> list[tuple[Path, str]]:
     """The files under a path, in sorted order, each with a problem ('' when readable)."""
-    if path.is_file():
-        return [(path, "")]
-    if not path.is_dir():
-        if path.exists():
-            return [(path, "not a regular file or folder")]
-        return [(path, "no such file, folder or URL")]
+    try:
+        if path.is_file():
+            return [(path, "")]
+        if not path.is_dir():
+            if path.exists():
+                return [(path, "not a regular file or folder")]
+            return [(path, "no such file, folder or URL")]
+    except OSError as error:  # a name too long, a loop of links, no permission to look
+        return [(path, f"cannot look at it ({error.strerror or error})")]
     found: list[tuple[Path, str]] = []
 
     def unreadable(error: OSError) -> None:

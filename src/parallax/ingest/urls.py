@@ -38,6 +38,7 @@ import httpx
 from protego import Protego
 
 from parallax import __version__
+from parallax.errors import OptionsError
 from parallax.ingest.decode import UnreadableInput, decode_bytes
 from parallax.ingest.html import read_html
 from parallax.ingest.records import Item
@@ -70,6 +71,23 @@ class FetchSettings:
     user_agent: str = USER_AGENT
     retries: int = 2  # further tries after a 429 or 5xx answer
     backoff: float = 1.0  # seconds before the first retry when the server gives no Retry-After; doubles
+
+    def __post_init__(self) -> None:
+        """Refuse values the clock and the sockets cannot take (NaN, infinite, negative, absurd)."""
+        check_range("--timeout", self.timeout, 0.001, LONGEST_WAIT, "seconds")
+        check_range("--host-interval", self.host_interval, 0, LONGEST_WAIT, "seconds")
+        check_range("backoff", self.backoff, 0, LONGEST_WAIT, "seconds")
+        check_range("--max-bytes", self.max_bytes, 1, 2**40, "bytes")
+        check_range("retries", self.retries, 0, 100, "tries")
+
+
+LONGEST_WAIT = 86_400.0  # seconds: a day, far past any useful fetch timeout or pause
+
+
+def check_range(name: str, value: float, low: float, high: float, unit: str) -> None:
+    """OptionsError unless ``low <= value <= high`` (NaN is never in range)."""
+    if not low <= value <= high:
+        raise OptionsError(f"{name} must be from {low:g} to {high:g} {unit}, not {value:g}")
 
 
 @dataclass

@@ -156,11 +156,11 @@ def find_babe(given: str = "") -> Path | None:
     if not given:
         return None
     path = Path(given).expanduser()
-    path = path / "sentences.jsonl" if path.is_dir() else path
-    if not path.exists():
+    path = path / "sentences.jsonl" if os.path.isdir(path) else path
+    if not os.path.isfile(path):  # os.path: False, not OSError, for a name too long; a pipe is no file
         raise LexiconUnavailable(
-            f"BABE file {path} does not exist; give BABE's sentences.jsonl or its folder "
-            f"(babe_path, or the {BABE_VARIABLE} environment variable)"
+            f"BABE file {path} does not exist or is not a file; give BABE's sentences.jsonl or its "
+            f"folder (babe_path, or the {BABE_VARIABLE} environment variable)"
         )
     return path
 

@@ -73,7 +73,7 @@ def locate_embedder(name: str = STANDARD_EMBEDDER) -> tuple[Path, str]:
 
     Raises ModelUnavailable, saying what to install, when no copy is found.
     """
-    if Path(name).expanduser().is_dir():
+    if os.path.isdir(os.path.expanduser(name)):  # False, not OSError, for a name too long
         return Path(name).expanduser(), "path"
     standard = name in (STANDARD_EMBEDDER, "all-MiniLM-L6-v2")
     # The bundled package first: it is found without importing huggingface_hub (about a

@@ -17,11 +17,11 @@ web server calls from its thread pool and from the analysis worker.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
@@ -29,7 +29,7 @@ from cachetools import LRUCache
 from parallax.corpus.connect import open_store
 from parallax.corpus.digest import digest_report
 from parallax.corpus.rows import StoryRecord
-from parallax.corpus.store import Store
+from parallax.corpus.store import Store, parse_story_id
 from parallax.errors import StoreError
 from parallax.model import Article, Report
 from parallax.options import Options
@@ -61,7 +61,7 @@ def row_from_record(record: StoryRecord) -> StoryRow:
 
 def check_target(target: str) -> None:
     """Refuse a SQLite path that does not exist (rather than create an empty corpus)."""
-    if "://" not in target and not Path(target).exists():
+    if "://" not in target and not os.path.exists(target):  # False also for a name too long
         raise StoreError(
             f"there is no corpus at '{target}': create one with `parallax ingest SOURCE --db {target}`"
         )
@@ -129,6 +129,10 @@ class StoreSource:
         return row
 
     def get_report(self, story_id: str, options: Options | None = None) -> Report | None:
+        try:
+            parse_story_id(story_id)
+        except StoreError:
+            return None  # no story has such an id (the pages answer 404)
         key = (story_id, options or Options())
         with self.lock:
             held = self.reports.get(key)  # a hit counts as a use

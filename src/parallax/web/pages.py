@@ -27,7 +27,15 @@ from parallax.web.listing import build_entry
 from parallax.web.options import options_from_params, options_params, web_settings
 from parallax.web.rendering import render_page
 from parallax.web.source import PAGE_SIZE, StoryQuery, StoryRow, StorySource
-from parallax.web.uploads import Limits, Pasted, Upload, check_inputs, remove_inputs, write_inputs
+from parallax.web.uploads import (
+    Limits,
+    Pasted,
+    Upload,
+    check_inputs,
+    check_unpacked_text,
+    remove_inputs,
+    write_inputs,
+)
 from parallax.web.views import build_article_view, build_story_sections, describe_claim, support_class
 
 router = APIRouter(include_in_schema=False)
@@ -358,9 +366,11 @@ def start_analysis(request: Request, pasted: list[Pasted], uploads: list[Upload]
     """Write the inputs to a private folder and analyse them in the background."""
     inputs = write_inputs(pasted, uploads)
     analyser = request.app.state.analyser
+    limits: Limits = request.app.state.limits
 
     def work(stages: Sequence[Stage], job: Job) -> Report:
         try:
+            check_unpacked_text(inputs.paths, limits.max_total_chars)
             report: Report = analyser(inputs.paths, stages, options)
         finally:
             remove_inputs(inputs)

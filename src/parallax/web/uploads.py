@@ -13,10 +13,24 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parallax.ingest.sources import UPLOAD_SUFFIXES, suffix_of
+from parallax.errors import InputError
+from parallax.ingest.sources import UPLOAD_SUFFIXES, iter_sources, suffix_of
+from parallax.model import Article
 
 # What `parallax analyze` reads, less URL lists (they would make the server fetch).
 ALLOWED_SUFFIXES = UPLOAD_SUFFIXES
+
+
+# Memory one analysis adds per 100,000 characters of text, measured with bench/job_memory.py on
+# 2026-12-02 (44, 71 and 117 MB for 25,000, 40,000 and 87,000 characters: about 120 MB; see
+# docs/benchmarks.md), and the most one analysis may add to the server (jobs run one at a time).
+JOB_MB_PER_100K_CHARS = 120
+JOB_MEMORY_MB = 1024
+
+
+def chars_for_memory(megabytes: int) -> int:
+    """The text one analysis may take to add at most ``megabytes`` (rounded down to 50,000s)."""
+    return megabytes * 100_000 // JOB_MB_PER_100K_CHARS // 50_000 * 50_000
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,9 @@ class Limits:
     max_pasted: int = 20  # pasted articles
     max_pasted_chars: int = 200_000  # per pasted article
     max_request_bytes: int = 12 * 1024 * 1024  # the whole request body
-    max_total_chars: int = 2_000_000  # text in one analysis, all inputs together (bounds a job's memory)
+    # Text in one analysis, all inputs together: it bounds the job's memory (JOB_MEMORY_MB). Counted on
+    # the bytes sent, and again on the text read from compressed uploads (check_unpacked_text).
+    max_total_chars: int = chars_for_memory(JOB_MEMORY_MB)
 
     def describe(self) -> str:
         return (
@@ -116,6 +132,28 @@ def check_inputs(pasted: list[Pasted], uploads: list[Upload], limits: Limits) ->
             f"the limit is {limits.max_total_chars:,}. Send fewer or shorter articles."
         )
     return problems
+
+
+def check_unpacked_text(paths: list[Path], limit: int) -> None:
+    """Raise InputError as soon as the articles read from ``paths`` hold more than ``limit`` characters.
+
+    ``check_inputs`` counts the bytes sent, which bounds the text of every input
+    but a compressed one: a .jsonl.gz or .warc.gz of 2 MB can unpack to
+    gigabytes of articles, and an analysis's memory grows with its text. Only
+    when a compressed file is among ``paths`` are they read here (streamed, one
+    record at a time), before the analysis reads them again.
+    """
+    if not any(path.name.lower().endswith(".gz") for path in paths):
+        return
+    total = 0
+    for _, item in iter_sources([str(path) for path in paths]):
+        if isinstance(item, Article):
+            total += len(item.original)
+            if total > limit:
+                raise InputError(
+                    f"Too much text for one analysis once the compressed files are unpacked: more than "
+                    f"{limit:,} characters, the limit. Nothing was analysed; send fewer or shorter articles."
+                )
 
 
 def write_inputs(pasted: list[Pasted], uploads: list[Upload], root: str | None = None) -> Inputs:

@@ -96,7 +96,8 @@ def detect_event(words: Iterable[str]) -> str:
 
 def classify_kind(counted: str, head: Any | None) -> str:
     """people | troops | vehicles | money | other, from the counted noun phrase."""
-    stem = singular(counted.split()[-1]) if counted else ""
+    words = counted.split()  # none when the phrase is only spaces or line breaks
+    stem = singular(words[-1]) if words else ""
     if stem in TROOPS:
         return "troops"
     if stem in VEHICLES:
