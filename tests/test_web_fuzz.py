@@ -48,6 +48,9 @@ QUERY_KEYS = [
     "summary_sentences",
     "min_outlets",
     "single",
+    "leaning",
+    "country",
+    "blindspot",
     *sorted(WEB_SETTINGS),
 ]
 # Every route and the URLs that fuzz it ({s}, {a}, {j}: a fuzzed segment; the rest is the route's path).
@@ -70,6 +73,11 @@ FUZZED_ROUTES = {
     "/api/jobs/{job_id}": "/api/jobs/{j}",
     "/api/jobs/{job_id}/report": "/api/jobs/{j}/report",
     "/api/schema": "/api/schema",
+    "/outlets": "/outlets",
+    "/outlets/{outlet_id}": "/outlets/{s}",
+    "/blindspot": "/blindspot",
+    "/api/outlet-profiles": "/api/outlet-profiles",
+    "/api/outlet-profiles/{outlet_id}": "/api/outlet-profiles/{s}",
 }
 
 
