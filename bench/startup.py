@@ -113,7 +113,7 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def onnx_built() -> bool:
-    sys.path.insert(0, os.environ.get("PYTHONPATH") or str(ROOT / "src"))
+    sys.path[:0] = (os.environ.get("PYTHONPATH") or str(ROOT / "src")).split(os.pathsep)
     try:
         from parallax.nlp.onnx_embedder import is_built
     except ImportError:  # measuring a version without the ONNX embedder
