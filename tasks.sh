@@ -45,6 +45,13 @@ setup() {
     "$VENV/bin/python" -m pip install -q -e ".[dev,ray]"
     rm -f "$VENV"/.installed-*; touch "$stamp"
   fi
+  # MiniLM exported to ONNX (offline, from the bundled model; under a minute), so that analyses
+  # embed without importing torch. Without it Parallax falls back to sentence-transformers.
+  if [ ! -f "${PARALLAX_ONNX_MODEL:-$HOME/.cache/parallax/onnx-minilm}/manifest.json" ]; then
+    say "exporting MiniLM to ONNX"
+    "$VENV/bin/python" scripts/build_onnx_model.py >/dev/null \
+      || say "ONNX export failed: analyses will embed with sentence-transformers (slower start)"
+  fi
 }
 
 demo() {

@@ -5,12 +5,17 @@
    the largest topic within one ISO week, its first 50 articles by date and id,
    built as Article objects in memory.
 
-Prints seconds per stage and sentences per second. ``--articles 10,25,50`` times the
+Prints seconds per stage and sentences per second, and how long MiniLM alone takes to embed
+every sentence of the story once (with the embedder the analysis used), and the ratio of the
+analysis to that. ``--compare-embedders`` also embeds the same sentences with the other
+embedder (ONNX Runtime against sentence-transformers) and prints the cost per sentence of
+each; ``PARALLAX_EMBEDDER=torch`` runs the whole benchmark on sentence-transformers.
+``--articles 10,25,50`` times the
 story cut at each size (the same topic and week, its first N articles), to show how the
 cost per article grows with the story; the load average is printed with each run, since
 the machine may be shared.
 
-    python bench/speed.py [--articles 50 | --articles 10,25,50] [--skip-allsides]
+    python bench/speed.py [--articles 50 | --articles 10,25,50] [--skip-allsides] [--compare-embedders]
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 
 import parallax
 from parallax.model import Article, Report
+from parallax.nlp import embedding
 from parallax.nlp import pretrained as models
 from parallax.options import Options
 
@@ -45,7 +51,12 @@ def time_model_loading(options: Options) -> dict[str, float]:
     models.load_spacy(options.spacy_model)
     spacy_seconds = time.perf_counter() - began
     began = time.perf_counter()
-    models.load_embedder(options.model_name)
+    if embedding.embedder_backend(options.model_name) == "onnx":
+        from parallax.nlp.onnx_embedder import load_onnx_embedder
+
+        load_onnx_embedder()
+    else:
+        models.load_embedder(options.model_name)
     embedder_seconds = time.perf_counter() - began
     return {"spacy": spacy_seconds, "embedder": embedder_seconds}
 
@@ -94,14 +105,60 @@ def report_run(name: str, report: Report, seconds: float) -> None:
     print("  claim stages: " + ", ".join(f"{k} {report.timings[k]:.2f}s" for k in mine))
 
 
+def embed_alone(report: Report, options: Options, seconds: float, compare: bool) -> None:
+    """Time the embedder alone on every sentence of ``report`` once; the analysis's ratio to it."""
+    texts = [s.norm or s.text for a in report.articles for s in a.sentences]
+    used = embedding.embedder_backend(options.model_name)
+    began = time.perf_counter()
+    embedding.embed_texts(texts, options.model_name, options.batch_size)
+    alone = time.perf_counter() - began
+    distinct = len(set(texts))
+    print(
+        f"  MiniLM ({used}) alone embeds the {len(texts)} sentences ({distinct} distinct) once in "
+        f"{alone:.2f} s ({1000 * alone / distinct:.2f} ms/sentence); analysis / that = {seconds / alone:.2f}"
+    )
+    if not compare:
+        return
+    warm = ["A first sentence to load each model.", "And a second one."]
+    embedding.embed_onnx(warm, options.batch_size)
+    embedding.embed_torch(warm, options.model_name, options.batch_size)
+    # Wall and CPU seconds: on a shared machine the CPU time says more about the cost.
+    timed: dict[str, tuple[float, float]] = {}
+    began, cpu = time.perf_counter(), time.process_time()
+    onnx = embedding.embed_onnx(texts, options.batch_size)
+    timed["onnx"] = (time.perf_counter() - began, time.process_time() - cpu)
+    began, cpu = time.perf_counter(), time.process_time()
+    torch = embedding.embed_torch(texts, options.model_name, options.batch_size)
+    timed["torch"] = (time.perf_counter() - began, time.process_time() - cpu)
+    lowest = float((onnx * torch).sum(axis=1).min())
+    wall = {k: 1000 * v[0] / distinct for k, v in timed.items()}
+    used_cpu = {k: 1000 * v[1] / distinct for k, v in timed.items()}
+    print(
+        f"  per sentence, wall: ONNX {wall['onnx']:.2f} ms, sentence-transformers {wall['torch']:.2f} ms "
+        f"(x{wall['torch'] / wall['onnx']:.2f}); CPU: {used_cpu['onnx']:.2f} ms against "
+        f"{used_cpu['torch']:.2f} ms (x{used_cpu['torch'] / used_cpu['onnx']:.2f}); lowest cosine between "
+        f"them {lowest:.6f} ({embedding.choose_threads()} threads, load average {os.getloadavg()[0]:.1f})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", default="50", help="story size, or sizes separated by commas")
     parser.add_argument("--skip-allsides", action="store_true")
+    parser.add_argument(
+        "--compare-embedders", action="store_true", help="time ONNX and torch on the same sentences"
+    )
     args = parser.parse_args()
     options = Options()
     began = time.perf_counter()
-    import sentence_transformers  # noqa: F401 - import cost counted with model loading
+    # Import cost counted with model loading: what the analysis itself imports for its embedder.
+    if embedding.embedder_backend(options.model_name) == "onnx":
+        from parallax.nlp.parser import import_spacy_without_torch
+
+        import_spacy_without_torch()
+        import onnxruntime  # noqa: F401
+    else:
+        import sentence_transformers  # noqa: F401
     import spacy  # noqa: F401
 
     imports = time.perf_counter() - began
@@ -115,7 +172,9 @@ def main() -> int:
         parallax.analyze([seeds], options)  # warm-up: first-call costs inside torch and spaCy
         began = time.perf_counter()
         report = parallax.analyze([seeds], options)
-        report_run("seeds", report, time.perf_counter() - began)
+        seconds = time.perf_counter() - began
+        report_run("seeds", report, seconds)
+        embed_alone(report, options, seconds, args.compare_embedders)
     else:
         print(f"{seeds} is absent: skipping the seeds")
     allsides = SHARED / "datasets" / "allsides" / "articles.jsonl.gz"
@@ -128,7 +187,9 @@ def main() -> int:
         print(f"AllSides story: {label}; cut in {time.perf_counter() - began:.1f} s")
         began = time.perf_counter()
         report = parallax.analyze(articles, options)
-        report_run(f"allsides ({size})", report, time.perf_counter() - began)
+        seconds = time.perf_counter() - began
+        report_run(f"allsides ({size})", report, seconds)
+        embed_alone(report, options, seconds, args.compare_embedders)
     return 0
 
 

@@ -3,12 +3,16 @@
 1. ``load``: model loading in a new process, step by step: importing spaCy (which imports
    torch through thinc), loading en_core_web_sm, finding MiniLM, checking its SHA-256 twice
    (the second check is what a later start pays), importing sentence-transformers, loading
-   MiniLM, the behaviour check (the first encode), and the same check again.
+   MiniLM, the behaviour check (the first encode), and the same check again; then, in another
+   new process, the same for the ONNX export (spaCy imported with torch hidden from thinc,
+   onnxruntime and tokenizers, the export's checks and its first encode), when it is built.
 2. ``parses``: how much text spaCy parses in an analysis, by stage: the sentence stage's
    batched parse of every article, and what later stages parse again (quote windows,
    sentences the sentence stage could not hand over).
 3. ``commands``: wall time of ``parallax --help`` and ``parallax analyze ../shared/seeds``
-   in new processes (``--runs`` each), with the load average before each run.
+   in new processes (``--runs`` each), with the load average before each run; the analysis
+   alternates between the embedders (``PARALLAX_EMBEDDER=onnx`` then ``torch``, interleaved,
+   so both see the same load) when the ONNX export is built.
 
     python bench/startup.py [--part load|parses|commands|all] [--runs 3] [--allsides]
 """
@@ -65,18 +69,68 @@ print(f"{sum(s for _, s in steps):8.3f} s  total")
 """
 
 
-def environment() -> dict[str, str]:
+# The same, for the ONNX export: what an analysis loads when the export is built.
+LOAD_STEPS_ONNX = """
+import os, sys, tempfile, time
+os.environ["PARALLAX_CACHE_DIR"] = tempfile.mkdtemp()  # start with nothing remembered
+steps = []
+def step(name, began):
+    steps.append((name, time.perf_counter() - began))
+    return time.perf_counter()
+t = time.perf_counter()
+from parallax.nlp.parser import import_spacy_without_torch
+import_spacy_without_torch()
+t = step("import spacy (torch hidden from thinc)", t)
+from parallax.nlp import pretrained
+nlp = pretrained.load_spacy()
+t = step("load en_core_web_sm (" + "+".join(nlp.pipe_names) + ")", t)
+import onnxruntime, tokenizers
+t = step("import onnxruntime and tokenizers", t)
+from parallax.nlp import onnx_embedder
+folder = onnx_embedder.default_folder()
+onnx_embedder.verify_onnx_files(folder)
+t = step("check the export's SHA-256s, first run", t)
+onnx_embedder.verify_onnx_files(folder)
+t = step("check the export's SHA-256s, second run", t)
+model = onnx_embedder.OnnxEmbedder(folder)
+model.session(1)
+t = step("load tokenizer and ONNX session", t)
+onnx_embedder.check_behaviour(model)
+t = step("behaviour check (3 sentences, the first encode)", t)
+onnx_embedder.check_behaviour(model)
+t = step("the same check again", t)
+for name, seconds in steps:
+    print(f"{seconds:8.3f} s  {name}")
+print(f"{sum(s for _, s in steps):8.3f} s  total")
+assert "torch" not in sys.modules, "torch was imported"
+"""
+
+
+def environment(**extra: str) -> dict[str, str]:
     """This checkout's src first, unless PYTHONPATH names another (to measure another version)."""
     source = os.environ.get("PYTHONPATH") or str(ROOT / "src")
-    return {**os.environ, "PYTHONPATH": source, "HF_HUB_OFFLINE": "1"}
+    return {**os.environ, "PYTHONPATH": source, "HF_HUB_OFFLINE": "1", **extra}
+
+
+def onnx_built() -> bool:
+    sys.path[:0] = (os.environ.get("PYTHONPATH") or str(ROOT / "src")).split(os.pathsep)
+    try:
+        from parallax.nlp.onnx_embedder import is_built
+    except ImportError:  # measuring a version without the ONNX embedder
+        return False
+    return is_built()
 
 
 def measure_load() -> None:
-    print(f"model loading in a new process (load average {os.getloadavg()[0]:.1f}):")
-    done = subprocess.run(
-        [sys.executable, "-c", LOAD_STEPS], capture_output=True, text=True, env=environment(), check=True
-    )
-    print(done.stdout.rstrip())
+    scripts = {"sentence-transformers": LOAD_STEPS}
+    if onnx_built():
+        scripts["ONNX Runtime"] = LOAD_STEPS_ONNX
+    for name, script in scripts.items():
+        print(f"model loading in a new process, {name} (load average {os.getloadavg()[0]:.1f}):")
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=environment(), check=True
+        )
+        print(done.stdout.rstrip())
 
 
 class CountingParser:
@@ -135,25 +189,30 @@ def measure_parses(allsides: bool) -> None:
             )
 
 
-def time_command(args: list[str], runs: int) -> None:
+def time_command(args: list[str], runs: int, embedders: tuple[str, ...] = ("",)) -> None:
+    """Run ``parallax args`` ``runs`` times per embedder, the embedders interleaved in each round."""
     for run in range(runs):
-        load = os.getloadavg()[0]
-        began = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "parallax", *args],
-            env=environment(),
-            capture_output=True,
-            check=True,
-        )
-        print(f"  run {run + 1}: {time.perf_counter() - began:6.2f} s (load average {load:.1f})")
+        for embedder in embedders:
+            load = os.getloadavg()[0]
+            began = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "parallax", *args],
+                env=environment(PARALLAX_EMBEDDER=embedder) if embedder else environment(),
+                capture_output=True,
+                check=True,
+            )
+            label = f" {embedder:5s}" if embedder else ""
+            print(f"  run {run + 1}{label}: {time.perf_counter() - began:6.2f} s (load average {load:.1f})")
 
 
 def measure_commands(runs: int) -> None:
     print("parallax --help, new process:")
     time_command(["--help"], runs)
+    embedders = ("onnx", "torch") if onnx_built() else ("",)
     with tempfile.TemporaryDirectory() as folder:
         print("parallax analyze ../shared/seeds -o report.json, new process:")
-        time_command(["analyze", str(SHARED / "seeds"), "-o", str(Path(folder) / "report.json")], runs)
+        report = str(Path(folder) / "report.json")
+        time_command(["analyze", str(SHARED / "seeds"), "-o", report], runs, embedders)
 
 
 def main() -> int:

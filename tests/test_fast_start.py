@@ -143,3 +143,18 @@ def test_fast_start_serve_answers_without_heavy_libraries(corpus: Path) -> None:
             server.kill()
             server.communicate()
     assert heavy_modules(output) == []
+
+
+@pytest.mark.slow
+def test_fast_start_analyze_with_onnx_imports_no_torch(tmp_path: Path) -> None:
+    from parallax.nlp.onnx_embedder import BUILD_COMMAND, is_built
+
+    if not is_built():
+        pytest.skip(f"the ONNX MiniLM is not built: run `{BUILD_COMMAND}`")
+    out = tmp_path / "report.json"
+    code, output = run_parallax("analyze", str(ROOT / "examples" / "harbour-bridge"), "-o", str(out))
+    assert code == 0, output
+    assert json.loads(out.read_text(encoding="utf-8"))["claims"], "the analysis found no claims"
+    found = heavy_modules(output)
+    assert "spacy" in found  # the analysis really parsed
+    assert not {"torch", "transformers", "sentence_transformers"} & set(found), found

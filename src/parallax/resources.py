@@ -59,8 +59,18 @@ class Resources:
 
     @cached_property
     def nlp(self) -> Any:
-        """The spaCy pipeline named by ``spacy_model`` (cached per process by name)."""
+        """The spaCy pipeline named by ``spacy_model`` (cached per process by name).
+
+        When the embedder runs without torch (ONNX), spaCy is imported with torch hidden
+        from thinc, so the run never imports torch (``import_spacy_without_torch``).
+        """
+        from parallax.nlp.embedding import embedder_backend
         from parallax.nlp.pretrained import load_spacy
+
+        if embedder_backend(self.options.model_name) == "onnx":
+            from parallax.nlp.parser import import_spacy_without_torch
+
+            import_spacy_without_torch()
 
         return load_spacy(self.options.spacy_model)
 

@@ -114,7 +114,15 @@ def fetch_or_compute(
 
 
 def vector_kind(model_name: str) -> str:
-    """The kind of sentence vectors from ``model_name`` (unit length, float32)."""
+    """The kind of sentence vectors from ``model_name`` (unit length, float32).
+
+    Vectors from the ONNX export of the model are kept apart from sentence-transformers'
+    (they agree to about 1e-6, not bit for bit), so a cache never mixes the two.
+    """
+    from parallax.nlp.embedding import embedder_backend
+
+    if embedder_backend(model_name) == "onnx":
+        return f"vector:{model_name}:onnx:unit-f32"
     return f"vector:{model_name}:unit-f32"
 
 

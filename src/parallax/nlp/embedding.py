@@ -1,20 +1,80 @@
-"""Sentence vectors from the sentence-embedding model, batched, on as many threads as are idle."""
+"""Sentence vectors from the sentence-embedding model, batched, on as many threads as are idle.
+
+The standard all-MiniLM-L6-v2 runs through ONNX Runtime when its export is built
+(``parallax.nlp.onnx_embedder``: the same vectors, without importing torch); otherwise,
+and for any other model, through sentence-transformers. ``PARALLAX_EMBEDDER`` chooses:
+``auto`` (the default), ``onnx`` (fail when the export is missing) or ``torch``.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Sequence
 
 import numpy as np
 
-from parallax.nlp.pretrained import load_embedder
+from parallax.errors import ModelUnavailable
+from parallax.nlp.pretrained import STANDARD_EMBEDDER, load_embedder
 
 EMBEDDING_DIM = 384  # all-MiniLM-L6-v2
+BACKENDS = ("auto", "onnx", "torch")
+_noticed: set[str] = set()
+
+
+def embedder_backend(model_name: str) -> str:
+    """``onnx`` or ``torch``: what ``embed_texts`` will run ``model_name`` with.
+
+    ``auto`` takes ONNX for the standard model when its export is built; otherwise torch,
+    with a one-line notice (once per process) that says how to build the export.
+    """
+    chosen = os.environ.get("PARALLAX_EMBEDDER", "auto").strip().lower() or "auto"
+    if chosen not in BACKENDS:
+        raise ModelUnavailable(f"PARALLAX_EMBEDDER={chosen!r} is not one of {', '.join(BACKENDS)}")
+    standard = model_name in (STANDARD_EMBEDDER, "all-MiniLM-L6-v2")
+    if chosen == "torch" or (chosen == "auto" and not standard):
+        return "torch"
+    from parallax.nlp.onnx_embedder import BUILD_COMMAND, default_folder, is_built
+
+    if not standard:
+        raise ModelUnavailable(f"PARALLAX_EMBEDDER=onnx runs only {STANDARD_EMBEDDER}, not {model_name!r}")
+    if is_built():
+        return "onnx"
+    if chosen == "onnx":
+        raise ModelUnavailable(f"no ONNX MiniLM at {default_folder()}: build it with `{BUILD_COMMAND}`")
+    if "onnx" not in _noticed:
+        _noticed.add("onnx")
+        print(
+            f"parallax: embedding with sentence-transformers (slower start): no ONNX MiniLM at "
+            f"{default_folder()}; `{BUILD_COMMAND}` builds it",
+            file=sys.stderr,
+        )
+    return "torch"
 
 
 def embed_texts(texts: Sequence[str], model_name: str, batch_size: int = 32) -> np.ndarray:
     """Unit-length float32 vectors for ``texts`` (shape: len(texts) x dimension)."""
+    if not texts:
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+    if embedder_backend(model_name) == "onnx":
+        return embed_onnx(texts, batch_size)
+    return embed_torch(texts, model_name, batch_size)
+
+
+def embed_onnx(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    """``embed_texts`` for the standard model through ONNX Runtime (no torch)."""
+    from parallax.nlp.onnx_embedder import load_onnx_embedder
+
+    model = load_onnx_embedder()
+    unique = list(dict.fromkeys(texts))
+    row = {text: n for n, text in enumerate(unique)}
+    vectors = model.encode(unique, batch_size=batch_size, threads=choose_threads())
+    return vectors[[row[text] for text in texts]]
+
+
+def embed_torch(texts: Sequence[str], model_name: str, batch_size: int = 32) -> np.ndarray:
+    """``embed_texts`` through sentence-transformers (torch)."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     import torch

@@ -9,11 +9,36 @@ is about to need in one batched ``nlp.pipe``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from parallax.nlp.cache import AnalysisCache
+
+
+def import_spacy_without_torch() -> None:
+    """Import spaCy while torch is hidden, so that thinc does not import torch (about 2 to 6 s).
+
+    thinc (spaCy's model library) imports torch in ``thinc/compat.py`` whenever it is
+    installed, to support PyTorch-backed layers; it has no switch to skip that, and
+    en_core_web_sm has no such layer. While spaCy is imported here, ``sys.modules["torch"]``
+    is ``None``, which makes ``import torch`` raise ImportError (Python's documented way of
+    blocking an import); thinc catches it and records that torch is absent. The entry is
+    removed afterwards, so torch imports normally later (the sentence-transformers
+    embedder), and thinc keeps running its own (numpy) layers. Does nothing when torch or
+    spaCy is already imported. Call it only when no torch-backed spaCy pipeline is used.
+    """
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        pass  # spaCy missing or broken: load_spacy reports it with its own message
+    finally:
+        if sys.modules.get("torch", ...) is None:
+            del sys.modules["torch"]
 
 
 class SharedParser:
