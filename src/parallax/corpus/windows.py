@@ -45,8 +45,10 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.corpus.features import lead_text
-from parallax.corpus.pairs import ClusterSettings, date_number
+from parallax.corpus.bags import Bag
+from parallax.corpus.crosslingual import strip_function_words
+from parallax.corpus.features import extract_names, extract_terms, lead_text
+from parallax.corpus.pairs import ClusterSettings, date_number, names_bag
 from parallax.corpus.rows import ClusterBatch, StoredArticle
 from parallax.corpus.store import Store
 from parallax.corpus.stories import ClusterSummary, Embedder, Progress, StoryClusterer, default_embedder
@@ -145,6 +147,34 @@ def scratch_article(article: StoredArticle) -> Article:
     )
 
 
+def warm_frequencies(
+    clusterer: StoryClusterer, articles: Sequence[StoredArticle], settings: ClusterSettings
+) -> None:
+    """Count the window's names and terms in the clusterer's document frequencies before it starts.
+
+    A clusterer that starts from nothing weighs its first articles' words with
+    thin frequencies and over-joins; the in-process path has that problem only at
+    the very start of a corpus, a window would have it at every window's start."""
+    for article in articles:
+        head = article.title + "\n" + article.text
+        names = names_bag(
+            list(
+                extract_names(
+                    strip_function_words(
+                        head[: settings.names_chars + len(article.title) + 1], article.language
+                    )
+                )
+            )
+        )
+        terms = Bag.from_counts(
+            extract_terms(
+                strip_function_words(head[: settings.terms_chars + len(article.title) + 1], article.language)
+            )
+        )
+        clusterer.name_freq.add(names)
+        clusterer.term_freq.add(terms)
+
+
 def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
     """Cluster one window by itself, as the in-process path would cluster those articles alone."""
     from parallax.corpus.connect import open_store
@@ -162,6 +192,7 @@ def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
             raise ValueError(f"window {window.number}: articles with the same content hash")
         global_id = {local: a.id for local, a in zip(added, window.articles, strict=True)}
         clusterer = StoryClusterer(scratch, settings, LeadTable(leads, window.vectors))
+        warm_frequencies(clusterer, window.articles, settings)
         summary = clusterer.cluster_pending()
         rows = scratch.rows("SELECT id, story_id, dup_of FROM articles")
         features = scratch.rows("SELECT article_id, vector, signature, names FROM features")
@@ -221,7 +252,7 @@ def reconcile(results: Sequence[WindowResult], days: dict[int, int], plan: Windo
     partition = Partition()
     merges = 0
     for (a, b), count in sorted(shared.items()):
-        if 2 * count >= min(in_overlap[(a, b[0])], in_overlap[(b, a[0])]):
+        if 2 * count >= max(in_overlap[(a, b[0])], in_overlap[(b, a[0])]):
             merges += partition.union(a, b)
     root_of: dict[int, Node] = {}
     owner: dict[int, int] = {}
