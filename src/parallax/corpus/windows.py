@@ -147,6 +147,16 @@ def scratch_article(article: StoredArticle) -> Article:
     )
 
 
+def known_vectors(leads: Sequence[str], vectors: np.ndarray) -> Embedder:
+    """An embedder that answers from the window's vectors, computed before (it never loads a model)."""
+    rows = {text: vectors[i] for i, text in enumerate(leads)}
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([rows[t] for t in texts]).astype(np.float32)
+
+    return embed
+
+
 def warm_frequencies(
     clusterer: StoryClusterer, articles: Sequence[StoredArticle], settings: ClusterSettings
 ) -> None:
@@ -178,7 +188,6 @@ def warm_frequencies(
 def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
     """Cluster one window by itself, as the in-process path would cluster those articles alone."""
     from parallax.corpus.connect import open_store
-    from parallax.engine.ray_engine import LeadTable
 
     leads = [lead_text(a.title, a.text, settings.lead_chars) for a in window.articles]
     with (
@@ -191,7 +200,7 @@ def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
         if len(added) != len(window.articles):
             raise ValueError(f"window {window.number}: articles with the same content hash")
         global_id = {local: a.id for local, a in zip(added, window.articles, strict=True)}
-        clusterer = StoryClusterer(scratch, settings, LeadTable(leads, window.vectors))
+        clusterer = StoryClusterer(scratch, settings, known_vectors(leads, window.vectors))
         warm_frequencies(clusterer, window.articles, settings)
         summary = clusterer.cluster_pending()
         rows = scratch.rows("SELECT id, story_id, dup_of FROM articles")
