@@ -81,6 +81,7 @@ class StoryRecord:
     article_ids: list[str] = field(default_factory=list)
     analysis: str = "none"  # current, stale, pending, failed, none (parallax.corpus.queue)
     digest: dict[str, Any] | None = None  # what the stored analysis found (parallax.corpus.digest)
+    dates_missing: int = 0  # members without a publication date: placed on content alone
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +95,7 @@ class StoryRecord:
             "article_ids": self.article_ids,
             "analysis": self.analysis,
             "digest": self.digest,
+            "dates_missing": self.dates_missing,
         }
 
 

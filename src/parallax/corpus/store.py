@@ -330,13 +330,14 @@ class Store(abc.ABC):
             title = next((t for t, _, _, _ in dated if t), "")
             self.execute(
                 "UPDATE stories SET size = ?, first_date = ?, last_date = ?, outlets = ?, title = ?, "
-                "updated_at = ? WHERE id = ?",
+                "dates_missing = ?, updated_at = ? WHERE id = ?",
                 (
                     len(members),
                     dates[0] if dates else None,
                     dates[-1] if dates else None,
                     json.dumps(outlets, ensure_ascii=False),
                     title,
+                    len(members) - len(dates),
                     now(),
                     sid,
                 ),
@@ -386,7 +387,7 @@ class Store(abc.ABC):
 
     def story_records(self, *, include_ids: bool = True, min_size: int = 1) -> list[StoryRecord]:
         rows = self.rows(
-            "SELECT id, title, size, outlets, first_date, last_date, status FROM stories "
+            "SELECT id, title, size, outlets, first_date, last_date, status, dates_missing FROM stories "
             "WHERE status = 'live' AND size >= ? ORDER BY size DESC, id",
             (min_size,),
         )
@@ -411,6 +412,7 @@ class Store(abc.ABC):
                 article_ids=members.get(int(r[0]), []),
                 analysis=states[int(r[0])].status if int(r[0]) in states else "none",
                 digest=states[int(r[0])].digest if int(r[0]) in states else None,
+                dates_missing=int(r[7] or 0),
             )
             for r in rows
         ]
@@ -424,7 +426,7 @@ class Store(abc.ABC):
     def get_story(self, story_id: str | int) -> StoryRecord:
         sid = parse_story_id(story_id)
         row = self.execute(
-            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into "
+            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into, dates_missing "
             "FROM stories WHERE id = ?",
             (sid,),
         ).fetchone()
@@ -452,6 +454,7 @@ class Store(abc.ABC):
             ids,
             state.status if state else "none",
             state.digest if state else None,
+            int(row[8] or 0),
         )
 
     def story_members(self, story_id: str | int) -> list[StoredArticle]:

@@ -1,9 +1,10 @@
 """Which inputs tell the same story: the report's articles grouped before claims are formed.
 
 Articles are scored pair by pair exactly as story clustering scores them in the
-store (``parallax.corpus.pairs``: title+lead vector cosine, shared names, shared
-whole-text terms, year and time-gap penalties, with the default
-``ClusterSettings``) and parted by average linkage at ``split_threshold``.
+store (``parallax.corpus.pairs``: the learned scorer's log-odds over title+lead
+vector cosine, shared names, shared whole-text and lead terms, year conflicts and
+dates, with the default ``ClusterSettings``) and parted by average linkage at the
+scorer's fitted threshold.
 Names and terms are weighed by their document frequencies over the report's own
 articles, so a feature only one article has counts for nothing: within a handful
 of articles this favours keeping them together, and splitting needs articles

@@ -1,0 +1,403 @@
+"""Fit the story-pair scorer (``parallax/data/story_scorer.json``) on pairs from several sources.
+
+    python scripts/fit_story_scorer.py                   # fit, validate across sources, write the JSON
+    python scripts/fit_story_scorer.py --cache DIR       # keep lead vectors between runs
+    python scripts/fit_story_scorer.py --heldout-dir DIR # also write the scorers fitted without each source
+    python scripts/fit_story_scorer.py --show-allsides 150  # print AllSides candidate pairs to label by hand
+
+Sources (read from ../shared; labels only from tests/data):
+
+* ``ecbplus``: ECB+ documents, one date for all (as bench/clustering.py ingests them), gold ``event``;
+* ``neus``: 921 NeuS train stories (2,763 articles), title and lead, undated, gold ``story``;
+* ``allsides``: AllSides articles of May and June 2020, dated, with the pairs listed in
+  ``tests/data/allsides_story_pairs.json`` labelled by hand (ids and labels only).
+
+Pairs are drawn the way the clusterer meets them: each article's ``neighbours`` nearest
+by lead-vector cosine (at least ``min_similarity``, within ``window_days`` when both are
+dated). Names and terms are weighed by document frequencies over the source. The model is
+scikit-learn's LogisticRegression over standardised ``scorer.FEATURES``, each source
+weighing the same in total; the threshold is the probability with the best mean pair F1
+over the training sources. Cross-source validation fits on all sources but one and
+scores the pairs of the one held out. Deterministic: the same data gives the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from parallax.corpus.bags import Bag, Frequencies  # noqa: E402
+from parallax.corpus.connect import open_store  # noqa: E402
+from parallax.corpus.features import extract_names, extract_terms, lead_text  # noqa: E402
+from parallax.corpus.intake import ingest  # noqa: E402
+from parallax.corpus.pairs import ClusterSettings, date_number, first_year, names_bag  # noqa: E402
+from parallax.corpus.scorer import FEATURES, Profile, StoryScorer, load_scorer, pair_features  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "datasets"
+LABELS = ROOT / "tests" / "data" / "allsides_story_pairs.json"
+OUTPUT = ROOT / "src" / "parallax" / "data" / "story_scorer.json"
+ECB_DATE = "2020-01-15"
+ALLSIDES_MONTHS = ("2020-05", "2020-06")
+NEUS_STORIES = 921  # three val-sized draws of NeuS train (embedding all 7,356 leads costs long on a CPU)
+GRID = [round(0.05 * n, 2) for n in range(4, 11)]  # thresholds tried: 0.2 .. 0.5
+
+
+@dataclass
+class Doc:
+    id: str
+    title: str
+    text: str
+    date: str | None
+    label: str
+
+    @property
+    def day(self) -> int | None:
+        return date_number(self.date)
+
+
+@dataclass
+class Clustering:
+    """A source with gold stories, to choose the threshold by clustering it through the real store."""
+
+    name: str
+    docs: list[Doc]
+    vectors: np.ndarray
+
+
+@dataclass
+class Pairs:
+    name: str
+    rows: np.ndarray  # one row of FEATURES per pair
+    labels: np.ndarray  # 1: the same story
+
+
+def load_ecb() -> list[Doc]:
+    rows = [json.loads(line) for line in (SHARED / "ecbplus" / "documents.jsonl").open(encoding="utf-8")]
+    return [Doc(f"ecb:{r['doc']}", "", r["text"], ECB_DATE, str(r["event"])) for r in rows]
+
+
+def load_neus(stories: int = NEUS_STORIES) -> list[Doc]:
+    """NeuS train, ``stories`` of its stories: the first three val-sized draws of
+    ``bench/clustering.py --neus train --neus-stories 307 --neus-part 0|1|2`` (seed 7)."""
+    rows = [json.loads(line) for line in (SHARED / "neus" / "train.jsonl").open(encoding="utf-8")]
+    names = sorted({r["story"] for r in rows})
+    random.Random(7).shuffle(names)
+    keep = set(names[:stories])
+    return [
+        Doc(f"neus:{r['id']}", r["title"], r["text"], None, str(r["story"]))
+        for r in rows
+        if r["story"] in keep
+    ]
+
+
+def load_allsides() -> list[Doc]:
+    docs = []
+    with gzip.open(SHARED / "allsides" / "articles.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            if (r.get("date") or "")[:7] in ALLSIDES_MONTHS:
+                docs.append(Doc(r["id"], r["title"] or "", r["text"] or "", r["date"], ""))
+    return sorted(docs, key=lambda d: d.id)
+
+
+class Embedder:
+    """The clusterer's lead embedder, with an optional on-disk cache per source."""
+
+    def __init__(self, cache: Path | None) -> None:
+        self.cache = cache
+
+    def __call__(self, name: str, leads: Sequence[str]) -> np.ndarray:
+        path = self.cache / f"{name}.npy" if self.cache else None
+        if path is not None and path.exists():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(leads):
+                return vectors
+        from parallax.corpus.embedding import embed_leads
+
+        print(f"embedding {len(leads)} {name} leads", file=sys.stderr)
+        vectors = embed_leads(leads)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, vectors)
+        return vectors
+
+
+def profile_docs(docs: Sequence[Doc], settings: ClusterSettings) -> list[Profile]:
+    """Each document's names, terms and lead terms weighed by frequencies over ``docs``."""
+    name_freq, term_freq, lead_freq = Frequencies(), Frequencies(), Frequencies()
+    found = [list(extract_names(d.title + "\n" + d.text[: settings.names_chars])) for d in docs]
+    names = [names_bag(n) for n in found]
+    terms = [Bag.from_counts(extract_terms(d.title + "\n" + d.text[: settings.terms_chars])) for d in docs]
+    leads = [Bag.from_counts(extract_terms(lead_text(d.title, d.text, settings.lead_chars))) for d in docs]
+    for n, t, m in zip(names, terms, leads, strict=True):
+        name_freq.add(n)
+        term_freq.add(t)
+        lead_freq.add(m)
+    return [
+        Profile(name_freq.weigh(n), term_freq.weigh(t), first_year(f), lead_freq.weigh(m))
+        for n, t, f, m in zip(names, terms, found, leads, strict=True)
+    ]
+
+
+def candidate_pairs(
+    docs: Sequence[Doc], vectors: np.ndarray, settings: ClusterSettings
+) -> list[tuple[int, int]]:
+    """(i, j), i < j: each document's nearest neighbours as the clusterer's ANN query meets them."""
+    days = np.array([-(10**9) if d.day is None else d.day for d in docs])
+    dated = np.array([d.day is not None for d in docs])
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(docs), 512):
+        block = vectors[start : start + 512] @ vectors.T
+        for offset, row in enumerate(block):
+            i = start + offset
+            row[i] = -1.0
+            far = dated & dated[i] & (np.abs(days - days[i]) > settings.window_days)
+            row[far] = -1.0
+            for j in np.argsort(-row, kind="stable")[: settings.neighbours]:
+                if row[j] >= settings.min_similarity:
+                    found.add((min(i, int(j)), max(i, int(j))))
+    return sorted(found)
+
+
+def pair_rows(
+    docs: Sequence[Doc], vectors: np.ndarray, profiles: Sequence[Profile], pairs: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    rows = []
+    for i, j in pairs:
+        a, b = docs[i].day, docs[j].day
+        gap = None if a is None or b is None else abs(a - b)
+        rows.append(pair_features(float(vectors[i] @ vectors[j]), profiles[i], profiles[j], gap))
+    return np.vstack(rows) if rows else np.zeros((0, len(FEATURES)))
+
+
+def gold_pairs(
+    name: str, docs: list[Doc], embed: Callable[[str, Sequence[str]], np.ndarray]
+) -> tuple[Pairs, np.ndarray]:
+    """Candidate pairs of a source with gold story labels, as feature rows; and the lead vectors."""
+    settings = ClusterSettings()
+    vectors = embed(name, [lead_text(d.title, d.text, settings.lead_chars) for d in docs])
+    pairs = candidate_pairs(docs, vectors, settings)
+    labels = np.array([docs[i].label == docs[j].label for i, j in pairs], dtype=np.int64)
+    return Pairs(name, pair_rows(docs, vectors, profile_docs(docs, settings), pairs), labels), vectors
+
+
+def neus_draws(docs: list[Doc], vectors: np.ndarray, parts: int = 3) -> list[Clustering]:
+    """The NeuS training stories in ``parts`` disjoint val-sized draws (the density of val)."""
+    names = sorted({d.label for d in docs})
+    random.Random(7).shuffle(names)
+    size = len(names) // parts
+    draws = []
+    for part in range(parts):
+        keep = set(names[part * size : (part + 1) * size])
+        rows = [n for n, d in enumerate(docs) if d.label in keep]
+        draws.append(Clustering(f"neus[{part}]", [docs[n] for n in rows], vectors[rows]))
+    return draws
+
+
+def allsides_pairs(embed: Callable[[str, Sequence[str]], np.ndarray]) -> Pairs:
+    """The hand-labelled AllSides pairs, scored within the months they were drawn from."""
+    settings = ClusterSettings()
+    docs = load_allsides()
+    position = {d.id: n for n, d in enumerate(docs)}
+    labelled = json.loads(LABELS.read_text(encoding="utf-8"))["pairs"]
+    vectors = embed("allsides", [lead_text(d.title, d.text, settings.lead_chars) for d in docs])
+    pairs = [(position[p["a"]], position[p["b"]]) for p in labelled]
+    labels = np.array([int(p["same_story"]) for p in labelled], dtype=np.int64)
+    return Pairs("allsides", pair_rows(docs, vectors, profile_docs(docs, settings), pairs), labels)
+
+
+def pair_f1(probabilities: np.ndarray, labels: np.ndarray, threshold: float) -> float:
+    said = probabilities >= threshold
+    hits = float((said & (labels == 1)).sum())
+    return 2 * hits / (float(said.sum()) + float(labels.sum())) if labels.sum() else 0.0
+
+
+def fit_coefficients(sources: Sequence[Pairs]) -> StoryScorer:
+    """A logistic model over all ``sources``, each weighing the same in total (threshold 0.5 for now)."""
+    rows = np.vstack([s.rows for s in sources])
+    labels = np.concatenate([s.labels for s in sources])
+    weights = np.concatenate(
+        [np.full(len(s.labels), len(labels) / (len(sources) * len(s.labels))) for s in sources]
+    )
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit((rows - mean) / scale, labels, sample_weight=weights)
+    return StoryScorer(mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]), 0.5)
+
+
+def fit(sources: Sequence[Pairs], clusterings: Sequence[Clustering] = ()) -> StoryScorer:
+    """Coefficients from ``sources``; the threshold with the best mean BCubed F1 when ``clusterings``
+    (sources with gold stories, clustered through the real store) are given, else by mean pair F1."""
+    scorer = fit_coefficients(sources)
+    if clusterings:
+        scores = {
+            t: np.mean([cluster_f1(c, replace(scorer, threshold=t))[2] for c in clusterings]) for t in GRID
+        }
+    else:
+        probabilities = [np.array([scorer.probability(r) for r in s.rows]) for s in sources]
+        scores = {
+            t: np.mean([pair_f1(p, s.labels, t) for p, s in zip(probabilities, sources, strict=True)])
+            for t in GRID
+        }
+    return replace(scorer, threshold=max(GRID, key=lambda t: (scores[t], -abs(t - 0.5))))
+
+
+def cluster_f1(clustering: Clustering, scorer: StoryScorer) -> tuple[float, float, float]:
+    """BCubed P, R, F1 of ``clustering``'s documents ingested into a fresh store in a fixed shuffled order."""
+    from clustering import bcubed  # bench/clustering.py
+
+    settings = ClusterSettings()
+    lookup = {
+        lead_text(d.title, d.text, settings.lead_chars): v
+        for d, v in zip(clustering.docs, clustering.vectors, strict=True)
+    }
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([lookup[t] for t in texts])
+
+    docs = list(clustering.docs)
+    random.Random(7).shuffle(docs)
+    with tempfile.TemporaryDirectory() as tmp:
+        scorer_path = Path(tmp) / "scorer.json"
+        write_scorer(scorer, scorer_path)
+        source = Path(tmp) / "docs.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for d in docs:
+                handle.write(
+                    json.dumps({"id": d.id, "title": d.title, "text": d.text, "date": d.date}) + "\n"
+                )
+        with open_store(str(Path(tmp) / "fit.db")) as store:
+            ingest(store, [str(source)], embed=embed, settings=replace(settings, scorer=str(scorer_path)))
+            predicted = {i: s["id"] for s in store.list_stories() for i in s["article_ids"]}
+        load_scorer.cache_clear()  # the next call writes another scorer to a path of the same name
+    gold = {d.id: d.label for d in docs}
+    return bcubed({k: predicted.get(k, f"missing:{k}") for k in gold}, gold)
+
+
+def judge(scorer: StoryScorer, pairs: Pairs) -> dict[str, float]:
+    probabilities = np.array([scorer.probability(r) for r in pairs.rows])
+    auc = (
+        roc_auc_score(pairs.labels, probabilities)
+        if 0 < pairs.labels.sum() < len(pairs.labels)
+        else float("nan")
+    )
+    return {
+        "pairs": len(pairs.labels),
+        "positives": int(pairs.labels.sum()),
+        "auc": round(float(auc), 4),
+        "pair_f1": round(pair_f1(probabilities, pairs.labels, scorer.threshold), 4),
+    }
+
+
+def write_scorer(scorer: StoryScorer, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = scorer.to_dict()
+    rounded = {
+        k: [round(x, 6) for x in v] if isinstance(v, list) and k != "features" else v for k, v in data.items()
+    }
+    rounded["intercept"] = round(scorer.intercept, 6)
+    path.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
+
+
+def show_allsides(count: int, embed: Callable[[str, Sequence[str]], np.ndarray]) -> None:
+    """Print candidate AllSides pairs (one per sampled article) for labelling by hand; nothing is stored."""
+    settings = ClusterSettings()
+    docs = load_allsides()
+    vectors = embed("allsides", [lead_text(d.title, d.text, settings.lead_chars) for d in docs])
+    pairs = candidate_pairs(docs, vectors, settings)
+    by_first: dict[int, list[int]] = {}
+    for i, j in pairs:
+        by_first.setdefault(i, []).append(j)
+    rng = random.Random(15)
+    starts = sorted(by_first)
+    rng.shuffle(starts)
+    for i in starts[:count]:
+        ranked = sorted(by_first[i], key=lambda j: -float(vectors[i] @ vectors[j]))
+        j = ranked[0] if rng.random() < 0.5 else rng.choice(ranked)
+        for d in (docs[i], docs[j]):
+            print(f"{d.id} | {d.title} | {' '.join(d.text.split())[:260]}")
+        print(f"PAIR {docs[i].id} {docs[j].id} sim={float(vectors[i] @ vectors[j]):.2f}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cache", type=Path, default=None, help="keep lead vectors in this folder")
+    parser.add_argument("--heldout-dir", type=Path, default=None, help="write each held-out fit here too")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where the scorer fitted on all goes")
+    parser.add_argument("--show-allsides", type=int, default=0, metavar="N", help="print N pairs to label")
+    args = parser.parse_args()
+    if not (SHARED / "ecbplus").exists():
+        sys.exit(f"{SHARED} is absent: fitting needs ../shared beside the repository")
+    embed = Embedder(args.cache)
+    if args.show_allsides:
+        show_allsides(args.show_allsides, embed)
+        return
+    ecb_pairs, ecb_vectors = gold_pairs("ecbplus", load_ecb(), embed)
+    neus_docs = load_neus()
+    neus_pairs, neus_vectors = gold_pairs("neus", neus_docs, embed)
+    sources = [ecb_pairs, neus_pairs, allsides_pairs(embed)]
+    clusterings = {
+        "ecbplus": [Clustering("ecbplus", load_ecb(), ecb_vectors)],
+        "neus": neus_draws(neus_docs, neus_vectors),
+    }
+    for held in sources:
+        rest = [s for s in sources if s is not held]
+        chosen = [c for name, group in clusterings.items() if name != held.name for c in group]
+        scorer = fit(rest, chosen)
+        print(json.dumps({"held_out": held.name, "threshold": scorer.threshold, **judge(scorer, held)}))
+        if args.heldout_dir:
+            write_scorer(scorer, args.heldout_dir / f"story_scorer_without_{held.name}.json")
+    scorer = fit(sources, [c for group in clusterings.values() for c in group])
+    for source in sources:
+        print(
+            json.dumps(
+                {
+                    "fitted_on": "all",
+                    "source": source.name,
+                    "threshold": scorer.threshold,
+                    **judge(scorer, source),
+                }
+            )
+        )
+    for clustering in (c for group in clusterings.values() for c in group):
+        p, r, f = cluster_f1(clustering, scorer)
+        print(
+            json.dumps(
+                {
+                    "fitted_on": "all",
+                    "clustered": clustering.name,
+                    "bcubed": [round(p, 4), round(r, 4), round(f, 4)],
+                }
+            )
+        )
+    print(
+        json.dumps(
+            {
+                "coefficients": dict(zip(FEATURES, [round(float(c), 3) for c in scorer.coef], strict=True)),
+                "intercept": round(scorer.intercept, 3),
+            }
+        )
+    )
+    write_scorer(scorer, args.output)
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
