@@ -57,6 +57,25 @@ def test_scorer_shipped_model_loads_and_asks_more_without_dates() -> None:
     assert score_pair(settings, 0.2, *unrelated, 0) < logit(scorer.threshold) < on_the_day
 
 
+def test_scorer_cross_language_term_leaves_one_language_pairs_as_they_were() -> None:
+    """``cross_lead_cosine`` is 0 for a pair in one language and unstandardised, so such a pair
+    scores bit for bit as the same-language coefficients alone (the clustering branch's model);
+    a pair in two languages is scored on the multilingual cosine, lifted by that coefficient."""
+    scorer = load_scorer()
+    cross = FEATURES.index("cross_lead_cosine")
+    assert cross == len(FEATURES) - 1 and scorer.mean[cross] == 0.0 and scorer.scale[cross] == 1.0
+    assert scorer.coef[cross] > 0
+    a, b = profiles({1: 2, 2: 1, 3: 1}, {1: 1, 2: 1, 4: 1})
+    for gap in (0, 3, None):
+        row = pair_features(0.6, a, b, gap)
+        assert row[cross] == 0.0
+        alone = float(((row[:cross] - scorer.mean[:cross]) / scorer.scale[:cross]) @ scorer.coef[:cross])
+        assert scorer.log_odds(row) == alone + scorer.intercept
+        translated = pair_features(0.2, a, b, gap, cross=0.6)
+        assert translated[0] == translated[cross] == pytest.approx(0.6)  # the lead cosine too
+        assert scorer.log_odds(translated) == pytest.approx(scorer.log_odds(row) + 0.6 * scorer.coef[cross])
+
+
 def test_scorer_refuses_coefficients_for_other_features(tmp_path: Path) -> None:
     data = load_scorer().to_dict()
     with pytest.raises(ParallaxError, match="other pair features"):
