@@ -1,0 +1,89 @@
+"""Per-article results of a stage, kept in the same analysis cache as vectors and parses.
+
+When one article joins a story, the old members' sentences, quantities and quotes come
+out as they did the last time: each is a function of the article alone (its id, text,
+sentences, date) and of the models. ``reuse_per_article`` keeps such a result in the run's
+``AnalysisCache`` (``parallax.nlp.cache``) under a *kind* that names the result, the
+models and a digest of the code that computes it, and a key that digests every input the
+result depends on (``digest``). A changed input, model or module is a different key or
+kind, so a stale result is never reused: the result is computed again.
+
+Results are stored as JSON through pydantic, the way reports are written, so a value
+read back equals the one computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import json
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+
+from parallax.model import Article
+from parallax.nlp.cache import AnalysisCache, fetch_or_compute_keyed
+from parallax.nlp.parser import SharedParser
+
+T = TypeVar("T")
+
+
+def digest(*parts: object) -> str:
+    """The sha256 (hex) of ``parts`` written as JSON: the key of a result computed from them."""
+    text = json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def code_digest(*modules: str) -> str:
+    """A short digest of the named modules' source and the package version: a result kind
+    that includes it is not reused after the code that computes it changes."""
+    import parallax
+
+    sources = [inspect.getsource(importlib.import_module(name)) for name in modules]
+    return digest(parallax.__version__, *sources)[:16]
+
+
+_ADAPTERS: dict[object, TypeAdapter[list[Any]]] = {}
+
+
+def _list_adapter(item: object) -> TypeAdapter[list[Any]]:
+    """The pydantic adapter over lists of ``item`` (built once per type: it reads the dataclass)."""
+    if item not in _ADAPTERS:
+        _ADAPTERS[item] = TypeAdapter(list[item])  # type: ignore[valid-type]
+    return _ADAPTERS[item]
+
+
+def reuse_per_article(
+    cache: AnalysisCache | None,
+    kind: str,
+    keys: Sequence[str],
+    compute: Callable[[list[int]], Sequence[list[T]]],
+    item: type[T],
+) -> list[list[T]]:
+    """One list of ``item`` per key, in order: read from ``cache`` where present, the rest from
+    one call of ``compute`` with the positions of the missing keys (stored for the next run).
+    Without a cache everything is computed."""
+    if cache is None:
+        return list(compute(list(range(len(keys)))))
+    adapter = _list_adapter(item)
+    return fetch_or_compute_keyed(
+        cache,
+        kind,
+        keys,
+        compute,
+        lambda value: adapter.dump_json(value),
+        lambda data: adapter.validate_json(data),
+    )
+
+
+def article_key(article: Article, parser: SharedParser | None, *extra: object) -> str:
+    """The key of a result computed from one article: its id, date, text, sentences and where the
+    parse of each sentence comes from (``SharedParser.origin``), plus ``extra``."""
+    sentences = [(s.id, s.start, s.end) for s in article.sentences]
+    origins = [parser.origin(s.text) for s in article.sentences] if parser is not None else []
+    kept = [(span.start, span.end) for span in article.kept]
+    return digest(article.id, article.published, article.original, kept, sentences, origins, *extra)
