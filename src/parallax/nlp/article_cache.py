@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from parallax.model import Article
+from parallax.model import Article, Sentence
 from parallax.nlp.cache import AnalysisCache, fetch_or_compute_keyed
 from parallax.nlp.parser import SharedParser
 
@@ -47,14 +47,62 @@ def code_digest(*modules: str) -> str:
     return digest(parallax.__version__, *sources)[:16]
 
 
-_ADAPTERS: dict[object, TypeAdapter[list[Any]]] = {}
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
 
 
-def _list_adapter(item: object) -> TypeAdapter[list[Any]]:
-    """The pydantic adapter over lists of ``item`` (built once per type: it reads the dataclass)."""
-    if item not in _ADAPTERS:
-        _ADAPTERS[item] = TypeAdapter(list[item])  # type: ignore[valid-type]
-    return _ADAPTERS[item]
+def _adapter(shape: Any) -> TypeAdapter[Any]:
+    """The pydantic adapter over ``shape`` (built once per type: it reads the dataclasses)."""
+    if shape not in _ADAPTERS:
+        _ADAPTERS[shape] = TypeAdapter(shape)
+    return _ADAPTERS[shape]
+
+
+def reuse_values(
+    cache: AnalysisCache | None,
+    kind: str,
+    keys: Sequence[str],
+    compute: Callable[[list[int]], Sequence[T]],
+    shape: Any,
+) -> list[T]:
+    """As ``reuse_per_article``, for results of any type pydantic can write (``shape``)."""
+    if cache is None:
+        return list(compute(list(range(len(keys)))))
+    adapter = _adapter(shape)
+    return fetch_or_compute_keyed(
+        cache,
+        kind,
+        keys,
+        compute,
+        lambda value: adapter.dump_json(value),
+        lambda data: adapter.validate_json(data),
+    )
+
+
+def derive_per_sentence(
+    parser: SharedParser,
+    cache: AnalysisCache | None,
+    name: str,
+    sentences: Sequence[Sentence],
+    derive: Callable[[Sentence, Any], T],
+    shape: Any,
+) -> list[T]:
+    """``derive(sentence, parse)`` for each sentence, in order, where ``parse`` is the run's
+    parse of its text. Through ``cache``, under ``name`` and the pipeline, keyed by the sentence
+    and where its parse comes from (``SharedParser.origin``): the parse of a sentence read
+    back is never decoded. ``derive`` must be a function of the sentence and the parse alone
+    (its module's code is part of the kind)."""
+
+    def compute(wanted: list[int]) -> list[T]:
+        docs = parser.parse_many([sentences[n].text for n in wanted])
+        return [derive(sentences[n], doc) for n, doc in zip(wanted, docs, strict=True)]
+
+    if cache is None:
+        return compute(list(range(len(sentences))))
+    from parallax.nlp.cache import parse_kind
+
+    kind = f"{name}:{parse_kind(parser.nlp)}:{code_digest(derive.__module__)}"
+    keys = [digest(s.id, s.start, s.end, s.text, parser.origin(s.text)) for s in sentences]
+    return reuse_values(cache, kind, keys, compute, shape)
 
 
 def reuse_per_article(
@@ -67,17 +115,7 @@ def reuse_per_article(
     """One list of ``item`` per key, in order: read from ``cache`` where present, the rest from
     one call of ``compute`` with the positions of the missing keys (stored for the next run).
     Without a cache everything is computed."""
-    if cache is None:
-        return list(compute(list(range(len(keys)))))
-    adapter = _list_adapter(item)
-    return fetch_or_compute_keyed(
-        cache,
-        kind,
-        keys,
-        compute,
-        lambda value: adapter.dump_json(value),
-        lambda data: adapter.validate_json(data),
-    )
+    return reuse_values(cache, kind, keys, compute, list[item])  # type: ignore[valid-type]
 
 
 def article_key(article: Article, parser: SharedParser | None, *extra: object) -> str:

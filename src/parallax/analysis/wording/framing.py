@@ -48,6 +48,7 @@ from parallax.model import (
     Quantity,
     Sentence,
 )
+from parallax.nlp.article_cache import derive_per_sentence
 from parallax.stage import Context, stage
 
 MAX_TERMS = 8  # a referent with more terms than this is a chain of poor alignments: dropped
@@ -272,8 +273,12 @@ def compare_framing(
     parse: Parser,
     quantities: Sequence[Quantity] = (),
     comparisons: Sequence[NumberComparison] = (),
+    read_words: Callable[[list[Sentence]], list[list[Word]]] | None = None,
 ) -> list[Framing]:
-    """Referents named differently by different outlets, most widely reported first."""
+    """Referents named differently by different outlets, most widely reported first.
+
+    ``read_words``, when given, stands for ``words_of`` each sentence's parse (the stage reads
+    them through the analysis cache)."""
     by_id = {s.id: s for a in articles for s in a.sentences}
     originals = {a.id: a.original for a in articles}
     wanted = [sid for c in claims if len(set(c.articles)) > 1 for sid in (m.sentence for m in c.mentions)]
@@ -281,8 +286,11 @@ def compare_framing(
     compared = {q for c in comparisons for q in c.quantities}
     wanted += [q.sentence for q in quantities if q.id in compared]
     unique = [sid for sid in dict.fromkeys(wanted) if sid in by_id]
-    docs = parse([by_id[sid].text for sid in unique]) if unique else []
-    words = {sid: words_of(by_id[sid], doc) for sid, doc in zip(unique, docs, strict=True)}
+    if read_words is not None:
+        words = dict(zip(unique, read_words([by_id[sid] for sid in unique]), strict=True))
+    else:
+        docs = parse([by_id[sid].text for sid in unique]) if unique else []
+        words = {sid: words_of(by_id[sid], doc) for sid, doc in zip(unique, docs, strict=True)}
     claims_of: dict[str, list[str]] = defaultdict(list)
     pairs: list[tuple[Term, Term]] = []
     for claim in claims:
@@ -349,12 +357,17 @@ def compare_word_choice(ctx: Context) -> None:
     from parallax.analysis.reading.parsing import shared_parser
 
     report = ctx.report
-    parse = shared_parser(ctx).parse_many
+    parser = shared_parser(ctx)
+
+    def read_words(sentences: list[Sentence]) -> list[list[Word]]:
+        return derive_per_sentence(parser, ctx.resources.cache, "words", sentences, words_of, list[Word])
+
     report.framing = compare_framing(
         report.articles,
         report.claims,
         report.entities,
-        parse,
+        parser.parse_many,
         report.quantities,
         report.number_comparisons,
+        read_words,
     )
