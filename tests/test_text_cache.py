@@ -112,6 +112,28 @@ def test_cache_report_with_and_without_cache_is_equal(example_dir: Path, example
     assert comparable(warm) == comparable(example_report)
 
 
+def test_cache_one_article_joining_recomputes_only_that_article(
+    example_dir: Path, example_report: Report
+) -> None:
+    files = sorted(example_dir.iterdir())
+    cache = MemoryCache()
+    parallax.analyze(files[:-1], cache=cache)
+    misses, hits = dict(cache.stats.misses), dict(cache.stats.hits)
+    warm = parallax.analyze(files, cache=cache)
+    assert comparable(warm) == comparable(example_report)  # as if analysed from scratch
+
+    def counted(table: dict[str, int], before: dict[str, int], prefix: str) -> int:
+        return sum(n - before.get(kind, 0) for kind, n in table.items() if kind.startswith(prefix))
+
+    # The old members' sentences come back from the cache; only the new article is segmented.
+    assert counted(cache.stats.misses, misses, "sentences:") == 1
+    assert counted(cache.stats.hits, hits, "sentences:") == len(files) - 1
+    for kind in ("quantities:", "quotes:", "markers:", "claim-features:"):
+        assert counted(cache.stats.hits, hits, kind) >= 1, kind  # per-article results reused
+        assert counted(cache.stats.misses, misses, kind) < len(files), kind
+    assert counted(cache.stats.misses, misses, "spacy-doc") > 0  # the new article's paragraphs were parsed
+
+
 @pytest.fixture
 def store(target: str) -> Iterator[Store]:
     opened = open_store(target)

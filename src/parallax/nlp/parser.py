@@ -35,11 +35,12 @@ class SharedParser:
         self.waiting: dict[str, list[Any]] = {}
         self.offered: dict[str, list[tuple[str, int, int]]] = {}  # text -> (paragraph, start, end) offered
 
-    def origin(self, text: str) -> list[tuple[str, int, int]]:
-        """Where the parse of ``text`` comes from: the paragraph parses offered for it, in order
-        (empty when it is parsed on its own). A result computed from ``parse(text)`` is the
-        same when its origin is."""
-        return self.offered.get(text, [])
+    def origin(self, text: str) -> tuple[str, int, int] | None:
+        """Where the parse of ``text`` comes from: the first paragraph parse offered for it (every
+        offer is a span of the text's length), or None when it is parsed on its own. A result
+        computed from ``parse(text)`` is the same when its origin is."""
+        offers = self.offered.get(text)
+        return offers[0] if offers else None
 
     def _offer(self, text: str, paragraph: str, start: int, end: int) -> None:
         from parallax.nlp.cache import text_key

@@ -15,10 +15,10 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 
-from parallax.analysis.reading.parsing import defer_sentences, remember_sentences
+from parallax.analysis.reading.parsing import defer_sentences, remember_sentences, sentence_spans
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
-from parallax.nlp.article_cache import code_digest, digest, reuse_per_article
+from parallax.nlp.article_cache import code_digest, digest, reuse_values
 from parallax.nlp.cache import parse_kind
 from parallax.stage import Context, stage
 from parallax.text.numbers import list_values
@@ -173,27 +173,39 @@ def split_sentences(ctx: Context) -> None:
     ]
     made: dict[int, list[object]] = {}  # the docs of the articles segmented in this run
 
-    def segment(positions: list[int]) -> list[list[Sentence]]:
+    def segment(positions: list[int]) -> list[Segmented]:
         texts = [spaced_text(plan[n][0].original[s:e]) for n in positions for s, e in plan[n][1]]
         docs = iter(ctx.resources.parser.pipe(texts, batch_size=128))  # through the run's cache, if any
+        found: list[Segmented] = []
         for n in positions:
-            made[n] = [next(docs) for _ in plan[n][1]]
-        return [segment_article(plan[n][0], plan[n][1], made[n]) for n in positions]
+            article, pieces = plan[n]
+            made[n] = [next(docs) for _ in pieces]
+            sentences = segment_article(article, pieces, made[n])
+            found.append(
+                (sentences, [span is not None for span in sentence_spans(sentences, pieces, made[n])])
+            )
+        return found
 
-    found = reuse_sentences(ctx, plan, segment)
-    for n, ((article, pieces), sentences) in enumerate(zip(plan, found, strict=True)):
+    for n, ((article, pieces), (sentences, spanned)) in enumerate(
+        zip(plan, reuse_sentences(ctx, plan, segment), strict=True)
+    ):
         article.sentences = sentences
         if n in made:
             remember_sentences(ctx, sentences, pieces, made[n])  # later stages reuse this parse
         else:  # read back from the cache: the parse is decoded only if a later stage asks for it
-            defer_sentences(ctx, sentences, pieces, [spaced_text(article.original[s:e]) for s, e in pieces])
+            texts = [spaced_text(article.original[s:e]) for s, e in pieces]
+            defer_sentences(ctx, sentences, pieces, texts, spanned)
+
+
+# An article's sentences, and whether each has a span of its own in its paragraph's parse.
+Segmented = tuple[list[Sentence], list[bool]]
 
 
 def reuse_sentences(
     ctx: Context,
     plan: list[tuple[Article, list[tuple[int, int]]]],
-    segment: Callable[[list[int]], list[list[Sentence]]],
-) -> list[list[Sentence]]:
+    segment: Callable[[list[int]], list[Segmented]],
+) -> list[Segmented]:
     """Each planned article's sentences: from the analysis cache when the same article (id, text
     and pieces) was segmented by the same pipeline and code before, else from ``segment``."""
     cache = ctx.resources.cache
@@ -201,8 +213,8 @@ def reuse_sentences(
         return segment(list(range(len(plan))))
     kind = f"sentences:{parse_kind(ctx.resources.nlp)}:{code_digest(__name__, 'parallax.text.numbers')}"
     keys = [digest(article.id, article.original, pieces) for article, pieces in plan]
-    found = reuse_per_article(cache, kind, keys, segment, Sentence)
-    for sentences in found:
+    found = reuse_values(cache, kind, keys, segment, Segmented)
+    for sentences, _spanned in found:
         for sentence in sentences:
             sentence.norm = sentence.norm or normalise_for_matching(sentence.text)  # kept out of JSON
     return found
