@@ -60,6 +60,27 @@ def test_cache_fetch_or_compute_computes_only_misses_once_each() -> None:
     assert other == ["A"] and asked[-1] == ["a"]  # another kind is another cache
 
 
+def test_cache_per_article_results_come_back_equal_and_are_computed_once() -> None:
+    from parallax.model import Entity, Sentence
+    from parallax.nlp.article_cache import digest, reuse_per_article
+
+    made: list[int] = []
+
+    def compute(wanted: list[int]) -> list[list[Sentence]]:
+        made.extend(wanted)
+        return [[Sentence(f"a{n}:s0", f"a{n}", 0, "It rose 0.1.", 0, 12, entities=[Entity("It", "ORG", 0, 2)],
+                          numbers=[0.1 + 0.2 * n])] for n in wanted]  # fmt: skip
+
+    cache = MemoryCache()
+    keys = [digest("a0", "text"), digest("a1", "other text")]
+    first = reuse_per_article(cache, "test", keys, compute, Sentence)
+    assert made == [0, 1]
+    again = reuse_per_article(cache, "test", [*keys, digest("a2", "new")], compute, Sentence)
+    assert made == [0, 1, 2]  # only the new key computed
+    assert again[:2] == first and again[0] is not first[0]  # read back, equal to the first values
+    assert digest("a0", "text") != digest("a0", "text ") and digest("a0", "text") == keys[0]
+
+
 def test_cache_embedding_is_bit_identical_cold_and_warm() -> None:
     texts = ["The bridge closed on Monday.", "Engineers found cracks.", "The bridge closed on Monday."]
     plain = embed_texts(texts, MODEL)

@@ -4,7 +4,7 @@ When one article joins a story, the old members' sentences, quantities and quote
 out as they did the last time: each is a function of the article alone (its id, text,
 sentences, date) and of the models. ``reuse_per_article`` keeps such a result in the run's
 ``AnalysisCache`` (``parallax.nlp.cache``) under a *kind* that names the result, the
-models and a digest of the code that computes it, and a key that digests every input the
+models and a digest of the package's code, and a key that digests every input the
 result depends on (``digest``). A changed input, model or module is a different key or
 kind, so a stale result is never reused: the result is computed again.
 
@@ -15,11 +15,10 @@ read back equals the one computed.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import inspect
 import json
 from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -29,6 +28,7 @@ from parallax.nlp.cache import AnalysisCache, fetch_or_compute_keyed
 from parallax.nlp.parser import SharedParser
 
 T = TypeVar("T")
+CODE_SUFFIXES = (".py", ".txt", ".tsv", ".json")  # what the digest of the code covers
 
 
 def digest(*parts: object) -> str:
@@ -38,13 +38,18 @@ def digest(*parts: object) -> str:
 
 
 @cache
-def code_digest(*modules: str) -> str:
-    """A short digest of the named modules' source and the package version: a result kind
-    that includes it is not reused after the code that computes it changes."""
+def code_digest() -> str:
+    """A short digest of the package's version, code and data files: a result kind that includes
+    it is not reused after any of the code (or word lists) that could compute it changes."""
     import parallax
 
-    sources = [inspect.getsource(importlib.import_module(name)) for name in modules]
-    return digest(parallax.__version__, *sources)[:16]
+    root = Path(parallax.__file__).parent
+    files = sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file())
+    hashed = hashlib.sha256(parallax.__version__.encode())
+    for path in files:
+        hashed.update(str(path.relative_to(root)).encode("utf-8"))
+        hashed.update(path.read_bytes())
+    return hashed.hexdigest()[:16]
 
 
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}
@@ -89,8 +94,7 @@ def derive_per_sentence(
     """``derive(sentence, parse)`` for each sentence, in order, where ``parse`` is the run's
     parse of its text. Through ``cache``, under ``name`` and the pipeline, keyed by the sentence
     and where its parse comes from (``SharedParser.origin``): the parse of a sentence read
-    back is never decoded. ``derive`` must be a function of the sentence and the parse alone
-    (its module's code is part of the kind)."""
+    back is never decoded. ``derive`` must be a function of the sentence and the parse alone."""
 
     def compute(wanted: list[int]) -> list[T]:
         docs = parser.parse_many([sentences[n].text for n in wanted])
@@ -100,7 +104,7 @@ def derive_per_sentence(
         return compute(list(range(len(sentences))))
     from parallax.nlp.cache import parse_kind
 
-    kind = f"{name}:{parse_kind(parser.nlp)}:{code_digest(derive.__module__)}"
+    kind = f"{name}:{parse_kind(parser.nlp)}:{code_digest()}"
     keys = [digest(s.id, s.start, s.end, s.text, parser.origin(s.text)) for s in sentences]
     return reuse_values(cache, kind, keys, compute, shape)
 

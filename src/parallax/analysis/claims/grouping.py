@@ -531,7 +531,7 @@ def describe_cached(
     def describe(wanted: list[int]) -> list[list[Features]]:
         return [[describe_sentence(s, anchors.get(held[n].id)) for s in mine[held[n].id]] for n in wanted]
 
-    found = reuse_per_article(cache, f"claim-features:{code_digest(__name__)}", keys, describe, Features)
+    found = reuse_per_article(cache, f"claim-features:{code_digest()}", keys, describe, Features)
     return [f for features in found for f in features]
 
 

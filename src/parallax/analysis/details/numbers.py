@@ -324,7 +324,7 @@ def compare_numbers(ctx: Context) -> None:
         parser.prefetch(s.text for n in positions for s in articles[n].sentences if find_numbers(s.text))
         return [extract_quantities(articles[n], parser.parse) for n in positions]
 
-    kind = f"quantities:{parse_kind(parser.nlp)}:{code_digest(__name__, 'parallax.text.numbers')}"
+    kind = f"quantities:{parse_kind(parser.nlp)}:{code_digest()}"
     keys = [article_key(article, parser) for article in articles]
     report.quantities = []
     for found in reuse_per_article(ctx.resources.cache, kind, keys, extract, Quantity):

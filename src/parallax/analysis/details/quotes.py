@@ -570,7 +570,7 @@ def compare_quote_wording(ctx: Context) -> None:
         parser.prefetch(window for n in positions for window in quote_windows(articles[n]))
         return [extract_quotes(articles[n], parser.parse) for n in positions]
 
-    kind = f"quotes:{parse_kind(parser.nlp)}:{code_digest(__name__)}"
+    kind = f"quotes:{parse_kind(parser.nlp)}:{code_digest()}"
     keys = [article_key(article, parser) for article in articles]
     report.quotes = []
     found_quotes = reuse_per_article(ctx.resources.cache, kind, keys, extract, Quote)

@@ -211,7 +211,7 @@ def reuse_sentences(
     cache = ctx.resources.cache
     if cache is None:
         return segment(list(range(len(plan))))
-    kind = f"sentences:{parse_kind(ctx.resources.nlp)}:{code_digest(__name__, 'parallax.text.numbers')}"
+    kind = f"sentences:{parse_kind(ctx.resources.nlp)}:{code_digest()}"
     keys = [digest(article.id, article.original, pieces) for article, pieces in plan]
     found = reuse_values(cache, kind, keys, segment, Segmented)
     for sentences, _spanned in found:

@@ -290,7 +290,7 @@ def flag_judgement_words(ctx: Context) -> None:
     lexicon = ctx.resources.lexicon
     report = ctx.report
     articles = report.articles
-    kind = f"markers:{code_digest(__name__, 'parallax.lexicons')}"
+    kind = f"markers:{code_digest()}"
     options = ctx.options
     settings = [options.loaded_threshold, options.use_babe, options.babe_path]
     keys = [
