@@ -127,7 +127,7 @@ def test_cache_report_with_and_without_cache_is_equal(example_dir: Path, example
     assert cache.stats.found(vector_kind(MODEL)) > 0
     # Every article's sentences, quantities, quotes and markers come back from the cache; so do
     # the parse-derived facts of each compared sentence, so no paragraph parse is even decoded.
-    for kind in ("sentences:", "quantities:", "quotes:", "markers:", "claim-features:", "words:", "clause:"):
+    for kind in ("sentences:", "quantities:", "quotes:", "markers:", "words:", "clause:"):
         assert cache.stats.found(kind) > 0, kind
     assert cache.stats.found("spacy-doc") == decoded
     assert comparable(warm) == comparable(example_report)
@@ -149,7 +149,7 @@ def test_cache_one_article_joining_recomputes_only_that_article(
     # The old members' sentences come back from the cache; only the new article is segmented.
     assert counted(cache.stats.misses, misses, "sentences:") == 1
     assert counted(cache.stats.hits, hits, "sentences:") == len(files) - 1
-    for kind in ("quantities:", "quotes:", "markers:", "claim-features:"):
+    for kind in ("quantities:", "quotes:", "markers:"):
         assert counted(cache.stats.hits, hits, kind) >= 1, kind  # per-article results reused
         assert counted(cache.stats.misses, misses, kind) < len(files), kind
     assert counted(cache.stats.misses, misses, "spacy-doc") > 0  # the new article's paragraphs were parsed

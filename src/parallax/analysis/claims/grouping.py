@@ -27,8 +27,6 @@ from rapidfuzz import fuzz
 
 from parallax.lexicons import load_hedges
 from parallax.model import Article, Claim, Mention, Sentence
-from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
-from parallax.nlp.cache import AnalysisCache
 from parallax.stage import Context, stage
 from parallax.text.dates import WEEKDAYS, find_date_expressions, parse_iso_date, resolve_date
 from parallax.text.words import fact_stop_words, stem, tokenize_words
@@ -497,42 +495,12 @@ def assume_dates(articles: Sequence[Article]) -> dict[str, dt.date | None]:
     return anchors
 
 
-def describe_story(
-    articles: Sequence[Article], sentences: Sequence[Sentence], cache: AnalysisCache | None = None
-) -> list[Features]:
+def describe_story(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Features]:
     """``describe_sentence`` for each of a story's claim sentences, days counted from each
-    article's assumed date and the story's background days dropped. With a ``cache``, an
-    article's sentences described before with the same date are read back."""
+    article's assumed date and the story's background days dropped."""
     anchors = assume_dates(articles)
-    described = describe_cached(articles, sentences, anchors, cache)
+    described = [describe_sentence(s, anchors.get(s.article)) for s in sentences]
     return drop_background_days(described, [s.article for s in sentences])
-
-
-def describe_cached(
-    articles: Sequence[Article],
-    sentences: Sequence[Sentence],
-    anchors: dict[str, dt.date | None],
-    cache: AnalysisCache | None,
-) -> list[Features]:
-    """``describe_sentence`` of ``sentences`` (in article order), per article through ``cache``."""
-    if cache is None:
-        return [describe_sentence(s, anchors.get(s.article)) for s in sentences]
-    mine: dict[str, list[Sentence]] = {a.id: [] for a in articles}
-    for sentence in sentences:
-        mine[sentence.article].append(sentence)
-    held = [a for a in articles if mine[a.id]]
-    keys = [
-        article_key(
-            a, None, str(anchors.get(a.id)), [(s.id, s.norm, s.entities, s.numbers) for s in mine[a.id]]
-        )
-        for a in held
-    ]
-
-    def describe(wanted: list[int]) -> list[list[Features]]:
-        return [[describe_sentence(s, anchors.get(held[n].id)) for s in mine[held[n].id]] for n in wanted]
-
-    found = reuse_per_article(cache, f"claim-features:{code_digest()}", keys, describe, Features)
-    return [f for features in found for f in features]
 
 
 @stage(
@@ -562,7 +530,7 @@ def group_claims(ctx: Context) -> None:
     matrix = vectors[keep]
     cosines = np.clip(matrix @ matrix.T, -1.0, 1.0)
     articles = [s.article for s in sentences]
-    features = describe_story(report.articles, sentences, ctx.resources.cache)
+    features = describe_story(report.articles, sentences)
     heads = {n: head for n, s in enumerate(sentences) if (head := find_main_clause(s.norm or s.text))}
 
     def embed_heads(positions: list[int]) -> dict[int, np.ndarray]:
