@@ -11,9 +11,9 @@ ISO week, its first N articles by date and id):
 
 Prints the seconds of each (wall, and CPU for cold and warm), the warm/cold ratios, the
 stages that dominate the warm run, what the warm run still computed, the cache's bytes per
-article by kind, and how many articles' title+lead texts (what ingest embeds for clustering) equal a sentence text
-the analysis embeds (only those could seed the cache from ingest), and whether the warm
-report equals the cold one.
+article by kind, how many articles' title+lead texts (what ingest embeds for clustering)
+equal a sentence text the analysis embeds (only those could seed the cache from ingest),
+and whether the warm report equals the cold one.
 
     python bench/reuse.py [--articles 20,100]
 """
