@@ -68,10 +68,14 @@ def reuse_values(
     keys: Sequence[str],
     compute: Callable[[list[int]], Sequence[T]],
     shape: Any,
+    codec: tuple[Callable[[T], bytes], Callable[[bytes], T]] | None = None,
 ) -> list[T]:
-    """As ``reuse_per_article``, for results of any type pydantic can write (``shape``)."""
+    """As ``reuse_per_article``, for results of any type pydantic can write (``shape``), or
+    written and read by ``codec`` (encode, decode) where pydantic is too slow to read back."""
     if cache is None:
         return list(compute(list(range(len(keys)))))
+    if codec is not None:
+        return fetch_or_compute_keyed(cache, kind, keys, compute, *codec)
     adapter = _adapter(shape)
     return fetch_or_compute_keyed(
         cache,
@@ -90,6 +94,7 @@ def derive_per_sentence(
     sentences: Sequence[Sentence],
     derive: Callable[[Sentence, Any], T],
     shape: Any,
+    codec: tuple[Callable[[T], bytes], Callable[[bytes], T]] | None = None,
 ) -> list[T]:
     """``derive(sentence, parse)`` for each sentence, in order, where ``parse`` is the run's
     parse of its text. Through ``cache``, under ``name`` and the pipeline, keyed by the sentence
@@ -106,7 +111,7 @@ def derive_per_sentence(
 
     kind = f"{name}:{parse_kind(parser.nlp)}:{code_digest()}"
     keys = [digest(s.id, s.start, s.end, s.text, parser.origin(s.text)) for s in sentences]
-    return reuse_values(cache, kind, keys, compute, shape)
+    return reuse_values(cache, kind, keys, compute, shape, codec)
 
 
 def reuse_per_article(
