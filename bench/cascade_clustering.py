@@ -31,7 +31,7 @@ def embed_leads_none(texts: Sequence[str]) -> np.ndarray:
 
 def make_cascade_clusterer(store: Any, band: float) -> Any:
     """A StoryClusterer on static vectors whose close calls are rescored with MiniLM: when an
-    article's best candidate story scores within ``band`` of ``join_threshold``, its candidates
+    article's best candidate story scores within ``band`` of the join threshold, its candidates
     are scored again with MiniLM vectors of the article and of the neighbours (computed once
     each). Story links and splits keep the static vectors."""
     from parallax.corpus.embedding import embed_leads
@@ -64,7 +64,7 @@ def make_cascade_clusterer(store: Any, band: float) -> Any:
         def candidate_stories(self, vector: np.ndarray, profile: Any, day: int | None) -> Any:
             ranked = super().candidate_stories(vector, profile, day)
             s = self.settings
-            if not ranked or abs(ranked[0][0] - s.join_threshold) > band:
+            if not ranked or abs(ranked[0][0] - self.join_at) > band:
                 self.decided += 1
                 return ranked
             self.rescored += 1

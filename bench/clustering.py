@@ -2,10 +2,12 @@
 
     python bench/clustering.py                      # ECB+ alone (982 documents)
     python bench/clustering.py --distractors        # also mixed into the AllSides articles
+    python bench/clustering.py --mixed-only --distractor-month 2020-05 --distractor-month 2020-06  # a slice
     python bench/clustering.py --limit 200          # a quick subset
     python bench/clustering.py --set terms_weight=0  # one setting changed, for ablations
     python bench/clustering.py --neus val           # NeuS val stories instead (undated), --neus train too
     python bench/clustering.py --neus train --neus-stories 307 --neus-part 1  # a val-sized train draw
+    python bench/clustering.py --set scorer=FILE    # a scorer fitted without this source (cross-source)
 
 Every ECB+ document gets the same date, so publication time does not help; the
 documents arrive in a fixed shuffled order. Clustering runs through the real
@@ -174,7 +176,8 @@ def read_settings(pairs: list[str]):  # type: ignore[no-untyped-def]
         name, _, value = pair.partition("=")
         if not hasattr(defaults, name):
             sys.exit(f"--set {pair}: ClusterSettings has no field {name!r}")
-        changes[name] = type(getattr(defaults, name))(value)
+        default = getattr(defaults, name)
+        changes[name] = float(value) if default is None else type(default)(value)
     return dataclasses.replace(defaults, **changes) if changes else None
 
 
@@ -197,6 +200,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="use about this many ECB+ documents")
     parser.add_argument("--distractors", action="store_true", help="also run mixed into AllSides")
     parser.add_argument("--distractor-limit", type=int, default=None, help="first N AllSides only")
+    parser.add_argument(
+        "--distractor-month",
+        action="append",
+        default=[],
+        metavar="YYYY-MM",
+        help="AllSides of these months only",
+    )
     parser.add_argument("--mixed-only", action="store_true", help="skip the ECB+-alone run")
     parser.add_argument("--cache", type=Path, default=None, help="cache lead vectors in this .npy file")
     parser.add_argument(
@@ -223,16 +233,21 @@ def main() -> None:
             print(json.dumps({"run": "ecbplus", **{k: round(v, 4) for k, v in result.items()}}))
         if args.distractors or args.mixed_only:
             sources = [str(ALLSIDES)]
-            if args.distractor_limit:
+            if args.distractor_limit or args.distractor_month:
                 part = Path(tmp) / "allsides.jsonl"
                 with gzip.open(ALLSIDES, "rt", encoding="utf-8") as src, part.open("w") as dst:
                     for n, line in enumerate(src):
-                        if n >= args.distractor_limit:
+                        if args.distractor_limit and n >= args.distractor_limit:
                             break
-                        dst.write(line)
+                        if (
+                            not args.distractor_month
+                            or (json.loads(line).get("date") or "")[:7] in args.distractor_month
+                        ):
+                            dst.write(line)
                 sources = [str(part)]
             mixed = evaluate(Path(tmp) / "mixed.db", [*sources, str(ecb_file)], gold, embed, settings)
             label = "ecbplus+allsides" + (f"[:{args.distractor_limit}]" if args.distractor_limit else "")
+            label += f"[{','.join(args.distractor_month)}]" if args.distractor_month else ""
             print(json.dumps({"run": label, **{k: round(v, 4) for k, v in mixed.items()}}))
 
 

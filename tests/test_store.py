@@ -71,6 +71,34 @@ def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
         open_store(str(path))
 
 
+def test_store_upgrades_a_corpus_at_the_outlet_migration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corpus written at migration 5 (the outlet registry) gains ``dates_missing`` (6), counted
+    from its undated members, and keeps its outlet tables."""
+    import parallax.corpus.store as store_module
+    from parallax.corpus.schema import MIGRATIONS
+
+    assert any("CREATE TABLE IF NOT EXISTS outlets" in s for s in MIGRATIONS[4])
+    path = str(tmp_path / "five.db")
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:5])
+    with open_store(path) as old:
+        undated = make_article("An undated article body.")
+        undated.published = None
+        old.add_articles([make_article("A dated article body."), undated])
+        with old.transaction():
+            old.execute(
+                "INSERT INTO stories (id, title, size, created_at, updated_at) VALUES (1, 't', 2, 'x', 'x')"
+            )
+            old.execute("UPDATE articles SET story_id = 1")
+        assert old.schema_version() == 5
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    with open_store(path) as upgraded:
+        assert upgraded.schema_version() == SCHEMA_VERSION == 6
+        assert upgraded.get_story(1).dates_missing == 1
+        assert upgraded.scalar("SELECT COUNT(*) FROM outlets") is not None
+
+
 def test_store_same_content_is_stored_once(store: Store) -> None:
     first = store.add_articles(
         [make_article("Body one.", input_id="x1"), make_article("Body two.", input_id="x2")]

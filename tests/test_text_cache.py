@@ -60,6 +60,27 @@ def test_cache_fetch_or_compute_computes_only_misses_once_each() -> None:
     assert other == ["A"] and asked[-1] == ["a"]  # another kind is another cache
 
 
+def test_cache_per_article_results_come_back_equal_and_are_computed_once() -> None:
+    from parallax.model import Entity, Sentence
+    from parallax.nlp.article_cache import digest, reuse_per_article
+
+    made: list[int] = []
+
+    def compute(wanted: list[int]) -> list[list[Sentence]]:
+        made.extend(wanted)
+        return [[Sentence(f"a{n}:s0", f"a{n}", 0, "It rose 0.1.", 0, 12, entities=[Entity("It", "ORG", 0, 2)],
+                          numbers=[0.1 + 0.2 * n])] for n in wanted]  # fmt: skip
+
+    cache = MemoryCache()
+    keys = [digest("a0", "text"), digest("a1", "other text")]
+    first = reuse_per_article(cache, "test", keys, compute, Sentence)
+    assert made == [0, 1]
+    again = reuse_per_article(cache, "test", [*keys, digest("a2", "new")], compute, Sentence)
+    assert made == [0, 1, 2]  # only the new key computed
+    assert again[:2] == first and again[0] is not first[0]  # read back, equal to the first values
+    assert digest("a0", "text") != digest("a0", "text ") and digest("a0", "text") == keys[0]
+
+
 def test_cache_embedding_is_bit_identical_cold_and_warm() -> None:
     texts = ["The bridge closed on Monday.", "Engineers found cracks.", "The bridge closed on Monday."]
     plain = embed_texts(texts, MODEL)
@@ -100,11 +121,38 @@ def test_cache_report_with_and_without_cache_is_equal(example_dir: Path, example
     cold = parallax.analyze([example_dir], cache=cache)
     assert cache.stats.computed(vector_kind(MODEL)) > 0 and cache.stats.computed("spacy-doc") > 0
     assert comparable(cold) == comparable(example_report)
-    before = cache.stats.computed()
+    before, decoded = cache.stats.computed(), cache.stats.found("spacy-doc")
     warm = parallax.analyze([example_dir], cache=cache)
-    assert cache.stats.computed() == before  # nothing embedded or parsed the second time
-    assert cache.stats.found(vector_kind(MODEL)) > 0 and cache.stats.found("spacy-doc") > 0
+    assert cache.stats.computed() == before  # nothing embedded, parsed or extracted the second time
+    assert cache.stats.found(vector_kind(MODEL)) > 0
+    # Every article's sentences, quantities, quotes and markers come back from the cache; so do
+    # the parse-derived facts of each compared sentence, so no paragraph parse is even decoded.
+    for kind in ("sentences:", "quantities:", "quotes:", "markers:", "words:", "clause:"):
+        assert cache.stats.found(kind) > 0, kind
+    assert cache.stats.found("spacy-doc") == decoded
     assert comparable(warm) == comparable(example_report)
+
+
+def test_cache_one_article_joining_recomputes_only_that_article(
+    example_dir: Path, example_report: Report
+) -> None:
+    files = sorted(example_dir.iterdir())
+    cache = MemoryCache()
+    parallax.analyze(files[:-1], cache=cache)
+    misses, hits = dict(cache.stats.misses), dict(cache.stats.hits)
+    warm = parallax.analyze(files, cache=cache)
+    assert comparable(warm) == comparable(example_report)  # as if analysed from scratch
+
+    def counted(table: dict[str, int], before: dict[str, int], prefix: str) -> int:
+        return sum(n - before.get(kind, 0) for kind, n in table.items() if kind.startswith(prefix))
+
+    # The old members' sentences come back from the cache; only the new article is segmented.
+    assert counted(cache.stats.misses, misses, "sentences:") == 1
+    assert counted(cache.stats.hits, hits, "sentences:") == len(files) - 1
+    for kind in ("quantities:", "quotes:", "markers:"):
+        assert counted(cache.stats.hits, hits, kind) >= 1, kind  # per-article results reused
+        assert counted(cache.stats.misses, misses, kind) < len(files), kind
+    assert counted(cache.stats.misses, misses, "spacy-doc") > 0  # the new article's paragraphs were parsed
 
 
 @pytest.fixture
@@ -198,6 +246,6 @@ def test_text_cache_corpus_reanalysis_embeds_only_the_new_article(tmp_path: Path
         assert cache.stats.computed(kind) - computed == len(added)
         old_texts = {s.norm or s.text for a in report.articles if a is not late for s in a.sentences}
         assert cache.stats.found(kind) - found >= len(old_texts - late_texts) > 0
-        assert cache.stats.found("spacy-doc") > 0  # the old members' paragraphs were not parsed again
+        assert cache.stats.found("sentences:") > 0  # the old members' paragraphs were not parsed again
     finally:
         store.close()

@@ -336,6 +336,11 @@ def test_watch_cli_refuses_a_bad_interval(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a duration" in result.output
 
 
+def as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def test_watch_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     local = tmp_path / "local.rss"
     local.write_bytes(make_feed(1))
@@ -343,9 +348,16 @@ def test_watch_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "parallax", "watch", str(local), "--db", str(tmp_path / "c.db")]
     out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     # Output goes to files (a pipe nobody reads can block the child) and every wait is bounded.
+    # The child starts as from a terminal: SIGINT at its default and no signal blocked, whatever
+    # this test process inherited (an ignored or blocked SIGINT is inherited across exec, and
+    # Python then installs no KeyboardInterrupt handler).
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(
-            [*command, "--every", "1h", "--no-cluster"], stdout=stdout, stderr=stderr, env=env
+            [*command, "--every", "1h", "--no-cluster"],
+            stdout=stdout,
+            stderr=stderr,
+            env=env,
+            preexec_fn=as_from_a_terminal,
         )
     try:
         deadline = time.monotonic() + 180
@@ -353,7 +365,12 @@ def test_watch_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert "1 new article" in out.read_text(), f"no first cycle: {err.read_text()[-2000:]}"
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            status = Path(f"/proc/{process.pid}/status").read_text().splitlines()
+            masks = [line for line in status if line.startswith("Sig")]
+            pytest.fail(f"watch ignored Ctrl-C for 60 s; {masks}; stderr: {err.read_text()[-2000:]}")
     finally:
         if process.poll() is None:
             process.kill()

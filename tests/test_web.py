@@ -663,6 +663,33 @@ def test_web_story_options_are_used_and_cached_apart() -> None:
     assert call(app, "GET", "/api/stories/t1/report?summary_sentences=2").status_code == 200
 
 
+def test_web_story_links_to_articles_keep_the_chosen_options() -> None:
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    def chosen(link: str) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(unescape(link)).query)
+
+    src = ArticleSource()
+    src.add(StoryRow("t1", "Ferry story", 2, ["North Herald", "South Post"], "2024-05-02", "2024-05-02"))
+    src.articles["t1"] = bridge_report().articles[:2]
+    analyser = lambda inputs, stages, options: make_report(list(inputs))  # noqa: E731
+    app = create_app(source=src, analyser=analyser, stages=lambda: [])
+    reply = call(app, "POST", "/stories/t1/analyse?summary_sentences=2&claim_threshold=0.7")
+    assert wait_for_job(app, reply.headers["location"].rsplit("/", 1)[1])["state"] == "done"
+    wanted = {"summary_sentences": ["2"], "claim_threshold": ["0.7"]}
+    story = call(app, "GET", "/stories/t1?summary_sentences=2&claim_threshold=0.7")
+    links = re.findall(r'href="(/stories/t1/articles/[^"]*)"', story.text)
+    assert len(links) == 2 and all(chosen(link) == wanted for link in links)
+    article = call(app, "GET", unescape(links[0]))
+    assert article.status_code == 200  # found: the analysis with those options, not the default one
+    (back,) = re.findall(r'class="crumbs"><a href="([^"]*)"', article.text)
+    assert urlsplit(unescape(back)).path == "/stories/t1" and chosen(back) == wanted
+    claim_refs = re.findall(r'class="claim-ref" href="([^"]*)"', article.text)
+    assert claim_refs and all(chosen(ref) == wanted and "#" in ref for ref in claim_refs)
+    assert call(app, "GET", "/stories/t1/articles/a1").status_code == 404  # no default analysis made
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [("claim_threshold=abc", "claim_threshold must be a number"), ("use_babe=maybe", "use_babe must be yes")],

@@ -149,6 +149,13 @@ def test_web_fuzz_every_route_is_fuzzed() -> None:
     assert route_paths(APP.routes) == set(FUZZED_ROUTES)
 
 
+@pytest.mark.parametrize("url", ["/api/outlet-profiles/1", "/outlets/1", "/api/outlet-profiles/x"])
+def test_web_outlet_pages_without_a_registry_answer_404(url: str) -> None:
+    # A source with no outlet registry (the in-memory one) once raised IndexError here (a 500).
+    response = call(APP, "GET", url)
+    assert response.status_code == 404
+
+
 @FUZZ
 @given(
     method=st.sampled_from(["GET", "POST", "HEAD"]),

@@ -2,10 +2,12 @@
 
 The store's lead vectors come from MiniLM, which cannot match a lead with its
 translation, and the whole-text terms of two languages hardly overlap. For a pair of
-articles in different languages the clusterer takes its text similarity from the
-multilingual encoder instead (``parallax.nlp.multilingual``), lifted by
-``CROSS_TERMS_STANDIN`` times that similarity to stand in for the terms part that a
-translation cannot share.
+articles in different languages the clusterer takes its lead similarity from the
+multilingual encoder instead (``parallax.nlp.multilingual``), and the learned scorer
+reads it twice: as the lead cosine and as ``cross_lead_cosine``, whose coefficient stands
+in for the terms a translation cannot share (``parallax.corpus.scorer``; fitted on the
+training stories of tests/data/multilingual_facts.json, ``scripts/fit_story_scorer.py
+--cross-only``).
 
 The cascade: nothing is embedded, and the encoder is never loaded, until an article whose
 language is neither English nor unknown arrives. From then on every article clustered in
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
     from parallax.corpus.rows import StoredArticle
     from parallax.corpus.store import Store
 
-# Weight of the multilingual similarity standing in for the terms cosine of a cross-language pair.
-CROSS_TERMS_STANDIN = 0.35
 # Cross-language neighbours below this multilingual cosine are ignored.
 CROSS_MIN_SIMILARITY = 0.35
 HOME_LANGUAGES = ("en", "unknown", "")
@@ -118,25 +118,16 @@ class CrossLanguageLeads:
         return [(others[i], float(sims[i])) for i in order if sims[i] >= CROSS_MIN_SIMILARITY]
 
 
-def blend_lead_scores(
-    scores: np.ndarray,
-    text_weight: float,
-    languages: Sequence[str],
-    leads: Sequence[str],
-    vectors: np.ndarray,
-) -> np.ndarray:
-    """Pair scores of a handful of articles (``parallax.corpus.pairs.score_matrix``) with every
-    pair in different languages rescored: the MiniLM lead cosine (``vectors``) taken out, the
-    multilingual one put in, plus its stand-in for the terms. Unchanged, with the encoder never
-    loaded, when no article is foreign (``is_foreign``)."""
+def cross_language_cosines(languages: Sequence[str], leads: Sequence[str]) -> np.ndarray | None:
+    """The multilingual lead cosine of every pair of a handful of articles in different
+    languages, NaN for a pair in one language (``parallax.corpus.pairs.score_matrix`` takes it);
+    None, with the encoder never loaded, when no article is foreign (``is_foreign``) or all
+    share one language."""
     if not any(is_foreign(language) for language in languages) or len(set(languages)) < 2:
-        return scores
+        return None
     from parallax.nlp.multilingual import load_multilingual_encoder
 
     multilingual = load_multilingual_encoder().encode(list(leads))
-    cross = np.clip(multilingual @ multilingual.T, -1.0, 1.0)
-    minilm = np.clip(vectors @ vectors.T, -1.0, 1.0)
+    cross = np.clip(multilingual @ multilingual.T, -1.0, 1.0).astype(np.float64)
     codes = np.array(list(languages))
-    different = codes[:, None] != codes[None, :]
-    rescored = scores + text_weight * (cross - minilm) + CROSS_TERMS_STANDIN * cross
-    return np.where(different, rescored, scores)
+    return np.where(codes[:, None] != codes[None, :], cross, np.nan)

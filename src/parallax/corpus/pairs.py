@@ -2,17 +2,15 @@
 
 Story clustering in the store (``stories.StoryClusterer``) and the grouping of a
 report's inputs (``group_articles``, used by ``parallax analyze``) score a pair of
-articles the same way:
-
-    text_weight * cosine of the title+lead vectors
-  + names_weight * IDF-weighted overlap of the names both mention
-  + terms_weight * cosine of the IDF-weighted hashed terms of the whole texts
-  - year_penalty when the years they mention most differ
-  - time_penalty * (days apart / window_days), capped at the window's edge
-  - undated_penalty when either has no date (content alone must clear a higher bar)
-
-and part a set of articles where the average linkage of those scores falls below
-``split_threshold``.
+articles the same way: the learned scorer's log-odds that they report one story
+(``scorer``: cosine of the title+lead vectors, IDF-weighted overlap of the names both
+mention, cosines of the IDF-weighted hashed terms of the whole texts and of the
+leads, a conflict of the years they mention most, and the days apart when both are
+dated or the fact that one is not), and part a set of articles where the average
+linkage of those scores falls below the scorer's fitted threshold. Scores are log-odds
+rather than probabilities so that averages over several pairs (a story's best links,
+average linkage) weigh a confident pair as the linear model does: on ECB+ the same
+model gave BCubed F1 0.944 with log-odds and 0.929 with probabilities.
 """
 
 from __future__ import annotations
@@ -25,17 +23,22 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from parallax.corpus.bags import Bag, Frequencies, Weighted, cosine, overlap
-from parallax.corpus.features import extract_names, extract_terms, term_bucket
+from parallax.corpus.bags import Bag, Frequencies
+from parallax.corpus.features import extract_names, extract_terms, lead_text, term_bucket
+from parallax.corpus.scorer import Profile, load_scorer, logit, pair_features
 
-
-@dataclass(frozen=True)
-class Profile:
-    """One article's names and terms with their current weights, and the year it mentions most (0: none)."""
-
-    names: Weighted
-    terms: Weighted
-    year: int
+__all__ = [
+    "ClusterSettings",
+    "Lead",
+    "Profile",
+    "cut_groups",
+    "decision_thresholds",
+    "group_articles",
+    "group_by_scores",
+    "lead_terms",
+    "score_matrix",
+    "score_pair",
+]
 
 
 @dataclass(frozen=True)
@@ -45,16 +48,12 @@ class ClusterSettings:
     window_days: int = 7  # articles further apart than this never share a story
     neighbours: int = 16  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
-    text_weight: float = 0.3  # weight of the title+lead vector similarity
-    names_weight: float = 1.0  # weight of the shared-names overlap
-    terms_weight: float = 1.3  # weight of the cosine of whole-text TF-IDF terms
-    year_penalty: float = 0.15  # subtracted when the years two reports mention most differ
-    time_penalty: float = 0.05  # subtracted at the window's edge, less when closer
-    undated_penalty: float = 0.2  # subtracted when either has no date (a stricter bar; set on NeuS train)
+    scorer: str = ""  # the pair scorer's coefficient file ("": the shipped parallax/data/story_scorer.json)
     top_links: int = 3  # a story's score: mean of its best pair scores
-    join_threshold: float = 0.45  # a story's score at which it takes the article
-    merge_threshold: float = 0.45  # mean pair score between two stories at which they merge
-    split_threshold: float = 0.45  # average linkage below which a story's groups part
+    # The three decisions below are probabilities; None (the default) is the scorer's fitted one.
+    join_threshold: float | None = None  # a story's score at which it takes the article
+    merge_threshold: float | None = None  # mean pair score between two stories at which they merge
+    split_threshold: float | None = None  # average linkage below which a story's groups part
     split_min_size: int = 4
     split_max_size: int = 300
     duplicate_similarity: float = 0.8  # MinHash Jaccard of shingles for a near-duplicate
@@ -83,18 +82,32 @@ def first_year(names: Sequence[str]) -> int:
     return next((int(n) for n in names if len(n) == 4 and n.isdigit()), 0)
 
 
-def score_pair(weights: ClusterSettings, similarity: float, a: Profile, b: Profile, gap: int | None) -> float:
-    """The pair score of two articles (see the module docstring); ``gap``: days apart, None when unknown."""
-    score = weights.text_weight * similarity + weights.names_weight * overlap(a.names, b.names)
-    if weights.terms_weight:
-        score += weights.terms_weight * cosine(a.terms, b.terms)
-    if weights.year_penalty and a.year and b.year and a.year != b.year:
-        score -= weights.year_penalty
-    if gap is None:
-        score -= weights.undated_penalty
-    elif weights.window_days > 0:
-        score -= weights.time_penalty * min(1.0, gap / weights.window_days)
-    return score
+def lead_terms(title: str, text: str, settings: ClusterSettings) -> dict[int, int]:
+    """Hashed terms of an article's title and lead (the part its vector embeds)."""
+    return extract_terms(lead_text(title, text, settings.lead_chars))
+
+
+def score_pair(
+    weights: ClusterSettings,
+    similarity: float,
+    a: Profile,
+    b: Profile,
+    gap: int | None,
+    cross: float | None = None,
+) -> float:
+    """The log-odds that two articles report one story; ``gap``: days apart, None when unknown;
+    ``cross``: their multilingual lead cosine when they are in different languages, else None."""
+    return load_scorer(weights.scorer).log_odds(pair_features(similarity, a, b, gap, cross))
+
+
+def decision_thresholds(weights: ClusterSettings) -> tuple[float, float, float]:
+    """The join, merge and split thresholds as log-odds: those set, else the scorer's fitted one."""
+    fitted = logit(load_scorer(weights.scorer).threshold)
+    return (
+        fitted if weights.join_threshold is None else logit(weights.join_threshold),
+        fitted if weights.merge_threshold is None else logit(weights.merge_threshold),
+        fitted if weights.split_threshold is None else logit(weights.split_threshold),
+    )
 
 
 def cut_groups(scores: np.ndarray, threshold: float) -> list[int]:
@@ -117,8 +130,12 @@ class Lead:
     day: int | None
 
 
-def score_matrix(weights: ClusterSettings, leads: Sequence[Lead], vectors: np.ndarray) -> np.ndarray:
-    """Pair scores of every pair of ``leads`` (``vectors``: their unit-length title+lead vectors).
+def score_matrix(
+    weights: ClusterSettings, leads: Sequence[Lead], vectors: np.ndarray, cross: np.ndarray | None = None
+) -> np.ndarray:
+    """Pair scores of every pair of ``leads`` (``vectors``: their unit-length title+lead vectors;
+    ``cross``: the multilingual lead cosines of pairs in different languages, NaN elsewhere, or
+    None when all are in one language; ``crosslingual.cross_language_cosines``).
 
     Names and terms are weighed by document frequencies over these articles alone.
     """
@@ -128,12 +145,15 @@ def score_matrix(weights: ClusterSettings, leads: Sequence[Lead], vectors: np.nd
     term_bags = [
         Bag.from_counts(extract_terms(x.title + "\n" + x.text[: weights.terms_chars])) for x in leads
     ]
-    for name_bag, term_bag in zip(name_bags, term_bags, strict=True):
+    lead_bags = [Bag.from_counts(lead_terms(x.title, x.text, weights)) for x in leads]
+    lead_freq = Frequencies()
+    for name_bag, term_bag, lead_bag in zip(name_bags, term_bags, lead_bags, strict=True):
         name_freq.add(name_bag)
         term_freq.add(term_bag)
+        lead_freq.add(lead_bag)
     profiles = [
-        Profile(name_freq.weigh(n), term_freq.weigh(t), first_year(found))
-        for n, t, found in zip(name_bags, term_bags, names, strict=True)
+        Profile(name_freq.weigh(n), term_freq.weigh(t), first_year(found), lead_freq.weigh(m))
+        for n, t, found, m in zip(name_bags, term_bags, names, lead_bags, strict=True)
     ]
     size = len(leads)
     scores = np.zeros((size, size))
@@ -142,13 +162,19 @@ def score_matrix(weights: ClusterSettings, leads: Sequence[Lead], vectors: np.nd
             day_i, day_j = leads[i].day, leads[j].day
             gap = None if day_i is None or day_j is None else abs(day_i - day_j)
             similarity = float(vectors[i] @ vectors[j])
-            scores[i, j] = scores[j, i] = score_pair(weights, similarity, profiles[i], profiles[j], gap)
+            other = None if cross is None or np.isnan(cross[i, j]) else float(cross[i, j])
+            scores[i, j] = scores[j, i] = score_pair(
+                weights, similarity, profiles[i], profiles[j], gap, other
+            )
     return scores
 
 
-def group_articles(weights: ClusterSettings, leads: Sequence[Lead], vectors: np.ndarray) -> list[list[int]]:
-    """Positions of ``leads`` grouped into stories, largest group first (ties: earliest first)."""
-    return group_by_scores(score_matrix(weights, leads, vectors), weights.split_threshold)
+def group_articles(
+    weights: ClusterSettings, leads: Sequence[Lead], vectors: np.ndarray, cross: np.ndarray | None = None
+) -> list[list[int]]:
+    """Positions of ``leads`` grouped into stories, largest group first (ties: earliest first);
+    ``cross`` as for ``score_matrix``."""
+    return group_by_scores(score_matrix(weights, leads, vectors, cross), decision_thresholds(weights)[2])
 
 
 def group_by_scores(scores: np.ndarray, threshold: float) -> list[list[int]]:

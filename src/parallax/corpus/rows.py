@@ -83,6 +83,7 @@ class StoryRecord:
     digest: dict[str, Any] | None = None  # what the stored analysis found (parallax.corpus.digest)
     coverage: dict[str, Any] | None = None  # who covers it, by leaning, country, owner (corpus.coverage)
     blindspot: dict[str, Any] | None = None  # the side that barely covers it (corpus.coverage)
+    dates_missing: int = 0  # members without a publication date: placed on content alone
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +99,7 @@ class StoryRecord:
             "digest": self.digest,
             "coverage": self.coverage,
             "blindspot": self.blindspot,
+            "dates_missing": self.dates_missing,
         }
 
 

@@ -164,6 +164,13 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (story_id, article_id)
         )""",
     ],
+    # 6: how many of a story's members have no publication date, so that a story placed on
+    # content alone says so (``parallax stories --format json``: ``dates_missing``)
+    [
+        "ALTER TABLE stories ADD COLUMN dates_missing INTEGER NOT NULL DEFAULT 0",
+        "UPDATE stories SET dates_missing = (SELECT COUNT(*) FROM articles "
+        "WHERE articles.story_id = stories.id AND articles.published IS NULL)",
+    ],
 ]
 
 SQLITE_TYPES = {"pk": "INTEGER PRIMARY KEY", "blob": "BLOB", "bigint": "INTEGER"}

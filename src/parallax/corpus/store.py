@@ -331,13 +331,14 @@ class Store(abc.ABC):
             title = next((t for t, _, _, _ in dated if t), "")
             self.execute(
                 "UPDATE stories SET size = ?, first_date = ?, last_date = ?, outlets = ?, title = ?, "
-                "updated_at = ? WHERE id = ?",
+                "dates_missing = ?, updated_at = ? WHERE id = ?",
                 (
                     len(members),
                     dates[0] if dates else None,
                     dates[-1] if dates else None,
                     json.dumps(outlets, ensure_ascii=False),
                     title,
+                    len(members) - len(dates),
                     now(),
                     sid,
                 ),
@@ -399,7 +400,7 @@ class Store(abc.ABC):
         link_when_possible(self)  # an older corpus: its articles to their outlets, when writable
         coverage = story_coverage(self, rule)
         rows = self.rows(
-            "SELECT id, title, size, outlets, first_date, last_date, status FROM stories "
+            "SELECT id, title, size, outlets, first_date, last_date, status, dates_missing FROM stories "
             "WHERE status = 'live' AND size >= ? ORDER BY size DESC, id",
             (min_size,),
         )
@@ -426,6 +427,7 @@ class Store(abc.ABC):
                 digest=states[int(r[0])].digest if int(r[0]) in states else None,
                 coverage=coverage.get(int(r[0])),
                 blindspot=coverage[int(r[0])].pop("blindspot", None) if int(r[0]) in coverage else None,
+                dates_missing=int(r[7] or 0),
             )
             for r in rows
         ]
@@ -439,7 +441,7 @@ class Store(abc.ABC):
     def get_story(self, story_id: str | int) -> StoryRecord:
         sid = parse_story_id(story_id)
         row = self.execute(
-            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into "
+            "SELECT id, title, size, outlets, first_date, last_date, status, merged_into, dates_missing "
             "FROM stories WHERE id = ?",
             (sid,),
         ).fetchone()
@@ -467,6 +469,7 @@ class Store(abc.ABC):
             ids,
             state.status if state else "none",
             state.digest if state else None,
+            dates_missing=int(row[8] or 0),
         )
 
     def story_members(self, story_id: str | int) -> list[StoredArticle]:

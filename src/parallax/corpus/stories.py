@@ -6,21 +6,28 @@ For every new article, in arrival order:
    (``parallax.text.neardup``) finds a stored copy, whose story it joins;
 2. otherwise its title and lead are embedded and the ANN index proposes the
    nearest stored articles, kept only within ``window_days`` of its date;
-3. each candidate pair is scored: cosine similarity of the vectors, IDF-weighted
-   overlap of the names both mention, cosine of the IDF-weighted hashed terms of
-   the whole texts (``features.extract_terms``), less a penalty when the years they
-   mention most differ and a small one for time apart; IDF weights are read at
-   comparison time (``bags``; the score itself is ``pairs.score_pair``, shared with
-   ``parallax analyze``, which groups its inputs the same way); a pair with a date
-   missing on either side rests on content alone and loses ``undated_penalty``, and
-   the create or join event of an undated article records ``undated``;
-   a story's score is the mean of its best ``top_links`` pair scores;
-4. the best story at or above ``join_threshold`` takes the article, else it
-   starts a new story; when the article links two stories that also link each
-   other (mean pair score of sampled members >= ``merge_threshold``), they merge;
+3. each candidate pair is scored by the learned pair scorer (``pairs.score_pair``,
+   shared with ``parallax analyze``; ``scorer`` holds the features and the fitted
+   logistic model): the log-odds that the two report one story, from the cosine
+   of the vectors, the IDF-weighted overlap of the names both mention, the cosines
+   of the IDF-weighted hashed terms of the whole texts and of the leads
+   (``features.extract_terms``), a conflict of the years they mention most, and the
+   days apart when both are dated; IDF weights are read at comparison time
+   (``bags``). A pair with a date missing on either side rests on content alone,
+   which the model's undated features hold to a stricter bar; the create or join
+   event of an undated article records ``undated`` and the story row counts its
+   undated members (``dates_missing``); a pair in different languages is scored on
+   the multilingual lead cosine (``crosslingual``; the scorer's ``cross_lead_cosine``),
+   and an article in another language than English also gets its nearest articles
+   in other languages as candidates; a story's score is the mean of its best
+   ``top_links`` pair scores;
+4. the best story at or above the scorer's fitted threshold takes the article, else
+   it starts a new story; when the article links two stories that also link each
+   other (mean pair score of sampled members at the threshold or above), they
+   merge;
 5. a story that has doubled in size since it was last checked, and at the end of
    each run every story that grew in it, is split where the average linkage of
-   its members' pair scores falls below ``split_threshold``.
+   its members' pair scores falls below the threshold.
 
 Nothing compares all pairs: each article costs one ANN query and ``neighbours``
 pair scores; split checks are bounded by ``split_max_size`` and amortised by the
@@ -40,14 +47,16 @@ import numpy as np
 from datasketch import MinHash
 
 from parallax.corpus.bags import EMPTY, Bag, Frequencies, decode_counts, encode_counts
-from parallax.corpus.crosslingual import CROSS_TERMS_STANDIN, CrossLanguageLeads, strip_function_words
+from parallax.corpus.crosslingual import CrossLanguageLeads, strip_function_words
 from parallax.corpus.features import extract_names, extract_terms, lead_text
 from parallax.corpus.pairs import (
     ClusterSettings,
     Profile,
     cut_groups,
     date_number,
+    decision_thresholds,
     first_year,
+    lead_terms,
     names_bag,
     score_pair,
 )
@@ -83,22 +92,30 @@ def default_embedder(texts: Sequence[str]) -> np.ndarray:
     return embed_leads(texts)
 
 
-def write_features(names: list[str], terms: dict[int, int]) -> str:
-    """The JSON kept in the store's ``names`` column: names, and term buckets with counts."""
-    return json.dumps({"names": names, "terms": encode_counts(terms)}, ensure_ascii=False)
+def write_features(names: list[str], terms: dict[int, int], lead: dict[int, int] | None = None) -> str:
+    """The JSON kept in the store's ``names`` column: names, and term and lead-term buckets with counts."""
+    value: dict[str, object] = {"names": names, "terms": encode_counts(terms)}
+    if lead is not None:
+        value["lead"] = encode_counts(lead)
+    return json.dumps(value, ensure_ascii=False)
 
 
-def read_features(data: str) -> tuple[list[str], dict[int, int]]:
-    """Names and term counts from the stored JSON; a plain list is the older names-only form."""
+def read_features(data: str) -> tuple[list[str], dict[int, int], dict[int, int]]:
+    """Names, term counts and lead-term counts from the stored JSON; a plain list is the older
+    names-only form, and rows written before lead terms were kept have none."""
     value = json.loads(data)
     if isinstance(value, list):
-        return [str(n) for n in value], {}
-    return [str(n) for n in value.get("names", [])], decode_counts(value.get("terms", []))
+        return [str(n) for n in value], {}, {}
+    return (
+        [str(n) for n in value.get("names", [])],
+        decode_counts(value.get("terms", [])),
+        decode_counts(value.get("lead", [])),
+    )
 
 
 def undated_detail(day: int | None) -> dict[str, object]:
     """What a create or join event records about dates: ``undated`` when the article had none,
-    so its place rests on content alone (scored with ``ClusterSettings.undated_penalty``)."""
+    so its place rests on content alone (the scorer's undated features)."""
     return {"undated": True} if day is None else {}
 
 
@@ -118,9 +135,12 @@ class StoryClusterer:
         self.day: dict[int, int | None] = {}
         self.names: dict[int, Bag] = {}
         self.terms: dict[int, Bag] = {}
+        self.leads: dict[int, Bag] = {}
         self.years: dict[int, int] = {}
         self.name_freq = Frequencies()
         self.term_freq = Frequencies()
+        self.lead_freq = Frequencies()
+        self.join_at, self.merge_at, self.split_at = decision_thresholds(self.settings)
         self.checked: dict[int, int] = {}
         self.next_story = store.next_story_id()
         self.cross = CrossLanguageLeads(store, self.settings.lead_chars)  # idle until a foreign article
@@ -149,13 +169,17 @@ class StoryClusterer:
             self.vectors.add(missing_keys, np.vstack(missing_vectors))
         self.checked = {sid: size for sid, (_, size) in self.store.story_state().items()}
 
-    def keep_features(self, article_id: int, names: list[str], term_counts: dict[int, int]) -> None:
-        """Hold an article's names, terms and year, and count them in the document frequencies."""
+    def keep_features(
+        self, article_id: int, names: list[str], term_counts: dict[int, int], lead_counts: dict[int, int]
+    ) -> None:
+        """Hold an article's names, terms, lead terms and year, and count them in the document frequencies."""
         self.names[article_id] = names_bag(names)
         self.terms[article_id] = Bag.from_counts(term_counts)
+        self.leads[article_id] = Bag.from_counts(lead_counts)
         self.years[article_id] = first_year(names)
         self.name_freq.add(self.names[article_id])
         self.term_freq.add(self.terms[article_id])
+        self.lead_freq.add(self.leads[article_id])
 
     def remember(self, article_id: int, story_id: int | None, published: str | None) -> None:
         if story_id is not None:
@@ -171,13 +195,16 @@ class StoryClusterer:
             self.name_freq.weigh(self.names.get(article_id, EMPTY)),
             self.term_freq.weigh(self.terms.get(article_id, EMPTY)),
             self.years.get(article_id, 0),
+            self.lead_freq.weigh(self.leads.get(article_id, EMPTY)),
         )
 
     def days_apart(self, a: int | None, b: int | None) -> int | None:
         return None if a is None or b is None else abs(a - b)
 
-    def pair_score(self, similarity: float, a: Profile, b: Profile, gap: int | None) -> float:
-        return score_pair(self.settings, similarity, a, b, gap)
+    def pair_score(
+        self, similarity: float, a: Profile, b: Profile, gap: int | None, cross: float | None = None
+    ) -> float:
+        return score_pair(self.settings, similarity, a, b, gap, cross)
 
     def view(self, article_id: int) -> View:
         vector = self.vectors.get(article_id) if article_id in self.vectors else None
@@ -186,10 +213,8 @@ class StoryClusterer:
     def view_score(self, a: View, b: View) -> float:
         similarity = float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else 0.0
         gap = self.days_apart(self.day[a.id], self.day[b.id])
-        cross = self.cross.similarity(a.id, b.id)
-        if cross is not None:  # different languages: the multilingual lead similarity instead
-            return self.pair_score(cross, a.profile, b.profile, gap) + CROSS_TERMS_STANDIN * cross
-        return self.pair_score(similarity, a.profile, b.profile, gap)
+        # different languages: the multilingual lead similarity (None: one language, or no vector)
+        return self.pair_score(similarity, a.profile, b.profile, gap, self.cross.similarity(a.id, b.id))
 
     def candidate_stories(
         self, vector: np.ndarray, profile: Profile, day: int | None, article_id: int | None = None
@@ -206,9 +231,8 @@ class StoryClusterer:
             gap = self.days_apart(day, self.day.get(other))
             if gap is not None and gap > s.window_days:
                 continue
-            score = self.pair_score(similarity, profile, self.profile(other), gap)
-            if other in cross:
-                score += CROSS_TERMS_STANDIN * similarity
+            multilingual = self.cross.similarity(article_id, other) if article_id is not None else None
+            score = self.pair_score(similarity, profile, self.profile(other), gap, multilingual)
             per_story.setdefault(self.story_of[other], []).append(score)
         ranked = []
         for story, scores in per_story.items():
@@ -273,14 +297,14 @@ class StoryClusterer:
         return keep
 
     def linkage_groups(self, members: list[int]) -> list[list[int]]:
-        """Members grouped by average linkage of their pair scores, cut at ``split_threshold``."""
+        """Members grouped by average linkage of their pair scores, cut at the split threshold."""
         views = [self.view(m) for m in members]
         size = len(members)
         scores = np.zeros((size, size))
         for i in range(size):
             for j in range(i + 1, size):
                 scores[i, j] = scores[j, i] = self.view_score(views[i], views[j])
-        labels = cut_groups(scores, self.settings.split_threshold)
+        labels = cut_groups(scores, self.split_at)
         groups: dict[int, list[int]] = {}
         for member, label in zip(members, labels, strict=True):
             groups.setdefault(int(label), []).append(member)
@@ -351,7 +375,10 @@ class StoryClusterer:
             term_counts = extract_terms(
                 strip_function_words(article.title + "\n" + article.text[: s.terms_chars], language)
             )
-            self.keep_features(article.id, names, term_counts)
+            lead_counts = lead_terms(
+                strip_function_words(article.title, language), strip_function_words(article.text, language), s
+            )
+            self.keep_features(article.id, names, term_counts, lead_counts)
             day = date_number(article.published)
             original = dup_of.get(article.id)
             vector = vector_of.get(article.id)
@@ -365,16 +392,16 @@ class StoryClusterer:
                 if vector is None:  # a copy of an article that is itself not placed yet
                     vector = self.embed([lead_text(article.title, article.text, s.lead_chars)])[0]
                 ranked = self.candidate_stories(vector, self.profile(article.id), day, article.id)
-                if ranked and ranked[0][0] >= s.join_threshold:
+                if ranked and ranked[0][0] >= self.join_at:
                     story = ranked[0][1]
                     joined = {"score": round(ranked[0][0], 4), **undated_detail(day)}
                     batch.events.append(("join", story, None, article.id, joined))
                     summary.joined += 1
                     for score, other in ranked[1:]:
-                        if score < s.join_threshold or other == story or other not in self.members:
+                        if score < self.join_at or other == story or other not in self.members:
                             continue
                         link = self.story_link(story, other)
-                        if link >= s.merge_threshold:
+                        if link >= self.merge_at:
                             story = self.merge(story, other, article.id, link, batch)
                             summary.merged += 1
                 else:
@@ -391,7 +418,7 @@ class StoryClusterer:
                     article.id,
                     vector_to_bytes(vector) if indexed and vector is not None else b"",
                     signature_to_bytes(signatures[article.id]),
-                    write_features(names, term_counts),
+                    write_features(names, term_counts, lead_counts),
                 )
             )
             summary.clustered += 1

@@ -99,18 +99,36 @@ def fetch_or_compute(
     """One result per text of ``texts``, in order: from ``cache`` where present, the rest from
     one call of ``compute`` over the distinct missing texts, which are then stored."""
     unique = list(dict.fromkeys(texts))
-    keys = {text: text_key(text) for text in unique}
-    stored = cache.get_many(kind, list(keys.values()))
-    results: dict[str, T] = {text: decode(stored[keys[text]]) for text in unique if keys[text] in stored}
-    missing = [text for text in unique if text not in results]
+    keys = [text_key(text) for text in unique]
+    made = fetch_or_compute_keyed(
+        cache, kind, keys, lambda wanted: compute([unique[n] for n in wanted]), encode, decode
+    )
+    results = dict(zip(unique, made, strict=True))
+    return [results[text] for text in texts]
+
+
+def fetch_or_compute_keyed(
+    cache: AnalysisCache,
+    kind: str,
+    keys: Sequence[str],
+    compute: Callable[[list[int]], Sequence[T]],
+    encode: Callable[[T], bytes],
+    decode: Callable[[bytes], T],
+) -> list[T]:
+    """One result per key of ``keys`` (distinct digests of what each result is computed from), in
+    order: from ``cache`` where present, the rest from one call of ``compute`` with the positions
+    of the missing keys, which are then stored."""
+    stored = cache.get_many(kind, list(keys))
+    results: dict[int, T] = {n: decode(stored[key]) for n, key in enumerate(keys) if key in stored}
+    missing = [n for n in range(len(keys)) if n not in results]
     cache.stats.count(kind, len(results), len(missing))
     if missing:
         made = list(compute(missing))
         if len(made) != len(missing):
             raise ValueError(f"computed {len(made)} results for {len(missing)} texts ({kind})")
-        cache.put_many(kind, {keys[text]: encode(value) for text, value in zip(missing, made, strict=True)})
+        cache.put_many(kind, {keys[n]: encode(value) for n, value in zip(missing, made, strict=True)})
         results.update(zip(missing, made, strict=True))
-    return [results[text] for text in texts]
+    return [results[n] for n in range(len(keys))]
 
 
 def vector_kind(model_name: str) -> str:

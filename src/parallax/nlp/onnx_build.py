@@ -15,18 +15,14 @@ file's SHA-256, and loading checks the files against it.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import tempfile
 import time
 import warnings
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parallax.nlp.digests import sha256_file
+from parallax.nlp.builds import BuildResult, staged_folder, write_manifest
 from parallax.nlp.onnx_embedder import (
     MANIFEST,
     MAX_TOKENS,
@@ -36,8 +32,6 @@ from parallax.nlp.onnx_embedder import (
     load_onnx_embedder,
 )
 from parallax.nlp.pretrained import (
-    EMBEDDER_PACKAGE,
-    EMBEDDER_SHA256,
     STANDARD_EMBEDDER,
     locate_embedder,
     verify_embedder_files,
@@ -45,15 +39,6 @@ from parallax.nlp.pretrained import (
 
 OPSET = 17
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """Where the ONNX model was built, from what, and how long it took."""
-
-    folder: Path
-    seconds: float
-    manifest: dict[str, object]
 
 
 def make_pooled_encoder(folder: Path) -> Any:
@@ -126,17 +111,10 @@ def build_onnx_model(folder: Path | None = None) -> BuildResult:
     import torch
     import transformers
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
-    try:
+    with staged_folder(target) as staging:
         export_onnx(source, staging / MODEL_FILE)
         shutil.copyfile(source / TOKENIZER_FILE, staging / TOKENIZER_FILE)
-        seconds = time.perf_counter() - began
-        manifest: dict[str, object] = {
-            "source": STANDARD_EMBEDDER,
-            "source_package": EMBEDDER_PACKAGE,
-            "source_found_via": how,
-            "source_sha256": EMBEDDER_SHA256,
+        details = {
             "exported_with": {
                 "torch": torch.__version__,
                 "transformers": transformers.__version__,
@@ -145,17 +123,8 @@ def build_onnx_model(folder: Path | None = None) -> BuildResult:
             },
             "graph": "transformer -> masked mean pooling -> L2 normalisation",
             "max_tokens": MAX_TOKENS,
-            "files": {name: sha256_file(staging / name) for name in (MODEL_FILE, TOKENIZER_FILE)},
-            "built": datetime.now(UTC).isoformat(timespec="seconds"),
-            "build_seconds": round(seconds, 1),
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.chmod(0o755)  # mkdtemp makes it private
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        files = (MODEL_FILE, TOKENIZER_FILE)
+        seconds, manifest = write_manifest(staging, MANIFEST, how, began, files, details)
     load_onnx_embedder.cache_clear()
     return BuildResult(target, seconds, manifest)

@@ -55,15 +55,63 @@ class SharedParser:
         self.cache = cache  # parses kept across runs, asked before parsing
         self.docs: dict[str, Any] = {}
         self.spans: dict[str, Any] = {}  # sentence text -> its span in a paragraph's doc
+        # Sentence text -> where its span may be found, in the order offered: a span, or a
+        # (paragraph text, (start, end)) whose parse is to be decoded when first asked for.
+        self.waiting: dict[str, list[Any]] = {}
+        self.offered: dict[str, list[tuple[str, int, int]]] = {}  # text -> (paragraph, start, end) offered
+
+    def origin(self, text: str) -> tuple[str, int, int] | None:
+        """Where the parse of ``text`` comes from: the first paragraph parse offered for it (every
+        offer is a span of the text's length), or None when it is parsed on its own. A result
+        computed from ``parse(text)`` is the same when its origin is."""
+        offers = self.offered.get(text)
+        return offers[0] if offers else None
+
+    def _offer(self, text: str, paragraph: str, start: int, end: int) -> None:
+        from parallax.nlp.cache import text_key
+
+        self.offered.setdefault(text, []).append((text_key(paragraph), start, end))
 
     def remember_sentence(self, text: str, span: Any) -> None:
         """Use ``span`` (a spaCy Span of the same length as ``text``) as the parse of ``text``."""
         if span is not None and len(span.text) == len(text):
-            self.spans.setdefault(text, span)
+            self._offer(text, span.doc.text, span.start_char, span.end_char)
+            if text in self.waiting:
+                self.waiting[text].append(span)  # after a deferred one offered earlier
+            else:
+                self.spans.setdefault(text, span)
+
+    def defer_sentence(self, text: str, paragraph: str, where: tuple[int, int]) -> None:
+        """Use characters ``where`` of ``paragraph``'s parse as the parse of ``text``, when it is
+        first asked for (as ``remember_sentence``, without decoding the paragraph now)."""
+        self._offer(text, paragraph, *where)
+        if text not in self.spans:
+            self.waiting.setdefault(text, []).append((paragraph, where))
+
+    def resolve(self, texts: Iterable[str]) -> None:
+        """Turn the deferred spans of ``texts`` into spans, decoding their paragraphs in one batch."""
+        wanted = [t for t in dict.fromkeys(texts) if t in self.waiting]
+        while wanted:
+            offers = {t: self.waiting[t][0] for t in wanted}
+            paragraphs = list(dict.fromkeys(o[0] for o in offers.values() if isinstance(o, tuple)))
+            docs = dict(zip(paragraphs, self.pipe(paragraphs), strict=True))
+            for text, offer in offers.items():
+                span = docs[offer[0]].char_span(*offer[1]) if isinstance(offer, tuple) else offer
+                rest = self.waiting[text][1:]
+                if span is not None and len(span.text) == len(text):
+                    self.spans[text] = span
+                    rest = []
+                if rest:
+                    self.waiting[text] = rest
+                else:
+                    del self.waiting[text]
+            wanted = [t for t in wanted if t in self.waiting]
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Parse, in batches, those of ``texts`` not parsed yet."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self.docs and t not in self.spans]
+        wanted = list(dict.fromkeys(texts))
+        self.resolve(wanted)
+        missing = [t for t in wanted if t not in self.docs and t not in self.spans]
         for text, doc in zip(missing, self.pipe(missing), strict=True):
             self.docs[text] = doc
 
@@ -80,6 +128,8 @@ class SharedParser:
         """The doc for ``text``: remembered from the sentence stage, prefetched, or parsed now."""
         doc = self.docs.get(text)
         if doc is None:
+            if text in self.waiting:
+                self.resolve([text])
             span = self.spans.pop(text, None)
             doc = self.docs[text] = span.as_doc() if span is not None else self.nlp(text)
         return doc

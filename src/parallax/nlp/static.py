@@ -22,11 +22,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from parallax.errors import ModelUnavailable
+from parallax.nlp.builds import BuildResult, staged_folder, write_manifest
 from parallax.nlp.digests import sha256_file
 from parallax.nlp.pretrained import (
-    EMBEDDER_PACKAGE,
     EMBEDDER_SHA256,
     STANDARD_EMBEDDER,
     load_seconds,
@@ -54,15 +50,6 @@ CHECKED_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 DEFAULT_PCA_DIMS = 256
 BUILD_COMMAND = "python scripts/build_static_model.py"
 INSTALL_HINT = "pip install 'model2vec>=0.6,<1' 'skeletoken>=0.6,<0.7'"
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """Where a static model was built, from what, and how long it took."""
-
-    folder: Path
-    seconds: float
-    manifest: dict[str, object]
 
 
 def default_folder() -> Path:
@@ -95,30 +82,13 @@ def build_static_model(folder: Path | None = None, pca_dims: int = DEFAULT_PCA_D
             "torch and transformers, which Parallax installs)"
         ) from exc
     model = distill(model_name=str(source), pca_dims=pca_dims, device="cpu")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
-    try:
+    with staged_folder(target) as staging:
         model.save_pretrained(str(staging))
-        seconds = time.perf_counter() - began
-        manifest: dict[str, object] = {
-            "source": STANDARD_EMBEDDER,
-            "source_package": EMBEDDER_PACKAGE,
-            "source_found_via": how,
-            "source_sha256": EMBEDDER_SHA256,
+        details = {
             "model2vec_version": model2vec.__version__,
             "parameters": {"pca_dims": pca_dims, "device": "cpu", "other": "model2vec defaults"},
-            "files": {name: sha256_file(staging / name) for name in CHECKED_FILES},
-            "built": datetime.now(UTC).isoformat(timespec="seconds"),
-            "build_seconds": round(seconds, 1),
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.chmod(0o755)  # mkdtemp makes it private
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        seconds, manifest = write_manifest(staging, MANIFEST, how, began, CHECKED_FILES, details)
     load_static_model.cache_clear()
     return BuildResult(target, seconds, manifest)
 

@@ -15,7 +15,7 @@ from parallax.codec import report_to_dict
 from parallax.corpus.order import DEFAULT_SORT, SORTS
 from parallax.report_schema import load_report_schema
 from parallax.web.options import options_from_params, options_params
-from parallax.web.outlet_pages import outlet_entries
+from parallax.web.outlet_pages import one_outlet, outlet_entries
 from parallax.web.pages import need_job, need_source, read_analyse_form, start_analysis
 from parallax.web.source import PAGE_SIZE, StoryQuery, StoryRow
 from parallax.web.uploads import check_inputs
@@ -143,7 +143,7 @@ def list_outlet_profiles(request: Request) -> JSONResponse:
 
 @router.get("/outlet-profiles/{outlet_id}", summary="One outlet: facts, profile, recent stories")
 def get_outlet_profile(request: Request, outlet_id: str) -> JSONResponse:
-    return JSONResponse(outlet_entries(request, outlet_id)[0])
+    return JSONResponse(one_outlet(request, outlet_id))
 
 
 @router.get("/stories/{story_id}", response_model=StoryInfo, summary="One story")

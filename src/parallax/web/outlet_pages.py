@@ -74,11 +74,17 @@ def leaning_side(entry: dict[str, Any]) -> str:
     return side_of(entry.get("leaning")) or ""
 
 
-@router.get("/outlets/{outlet_id}", response_class=HTMLResponse)
-def outlet_page(request: Request, outlet_id: str) -> Response:
+def one_outlet(request: Request, outlet_id: str) -> dict[str, Any]:
+    """The described outlet ``outlet_id`` (404 for a malformed id, an unknown outlet or no registry)."""
     if not outlet_id.isdigit():
         raise HTTPException(404, f"'{outlet_id[:40]}' is not an outlet id")
     entries = outlet_entries(request, outlet_id)
     if not entries:
         raise HTTPException(404, "This server's stories have no outlet registry.")
-    return render_page(request, "outlet.html.j2", outlet=entries[0], labels=PROFILE_LABELS)
+    return entries[0]
+
+
+@router.get("/outlets/{outlet_id}", response_class=HTMLResponse)
+def outlet_page(request: Request, outlet_id: str) -> Response:
+    outlet = one_outlet(request, outlet_id)
+    return render_page(request, "outlet.html.j2", outlet=outlet, labels=PROFILE_LABELS)

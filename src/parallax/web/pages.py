@@ -178,11 +178,13 @@ def list_countries(source: StorySource) -> list[str]:
     return list(getattr(index, "countries", []))
 
 
-def story_context(report: Report, base: str) -> dict[str, Any]:
+def story_context(report: Report, base: str, options: Options | None = None) -> dict[str, Any]:
+    """What the story template shows; links to the story's article pages carry ``options``."""
     outlets = sorted({a.label for a in report.articles})
     return {
         "report": report,
         "base": base,
+        "query": option_query(options),
         "title": story_title(report),
         "outlets": outlets,
         "parts": build_story_sections(report),
@@ -204,8 +206,13 @@ def story_page(request: Request, story_id: str) -> Response:
 
 def with_options(path: str, options: Options) -> str:
     """A local path carrying the non-default analysis options as its query."""
-    params = options_params(options)
-    return f"{path}?{urlencode(params)}" if params else path
+    return path + option_query(options)
+
+
+def option_query(options: Options | None) -> str:
+    """``?name=value&...`` for the non-default analysis options, or "" (none, or all defaults)."""
+    params = options_params(options) if options is not None else {}
+    return f"?{urlencode(params)}" if params else ""
 
 
 def render_story_cached(request: Request, row: StoryRow, report: Report, options: Options) -> str:
@@ -220,7 +227,7 @@ def render_story_cached(request: Request, row: StoryRow, report: Report, options
         held = cache.get(key)
         if held is not None and held[0] is report and held[1] == row:
             return held[2]
-    context = story_context(report, f"/stories/{row.id}")
+    context = story_context(report, f"/stories/{row.id}", options)
     html = bytes(render_page(request, "story.html.j2", row=row, saved=True, **context).body).decode()
     with PAGE_LOCK:
         cache[key] = (report, replace(row), html)
@@ -234,7 +241,10 @@ def find_article(report: Report, article_id: str) -> Article:
         raise HTTPException(404, f"This story has no article '{article_id}'.") from None
 
 
-def article_response(request: Request, report: Report, article_id: str, base: str, title: str) -> Response:
+def article_response(
+    request: Request, report: Report, article_id: str, base: str, title: str, options: Options | None = None
+) -> Response:
+    """An article's page; its links back to the story carry ``options``."""
     article = find_article(report, article_id)
     return render_page(
         request,
@@ -242,6 +252,7 @@ def article_response(request: Request, report: Report, article_id: str, base: st
         view=build_article_view(report, article),
         report=report,
         base=base,
+        query=option_query(options),
         story_title=title,
         support_class=support_class,
         describe_claim=describe_claim,
@@ -251,10 +262,12 @@ def article_response(request: Request, report: Report, article_id: str, base: st
 @router.get("/stories/{story_id}/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, story_id: str, article_id: str) -> Response:
     source = need_source(request)
-    report = source.get_report(story_id, options_from_params(request.query_params))
+    options = options_from_params(request.query_params)
+    report = source.get_report(story_id, options)
     if report is None:
         raise HTTPException(404, f"Story '{story_id}' does not exist or has not been analysed yet.")
-    return article_response(request, report, article_id, f"/stories/{story_id}", story_title(report))
+    base = f"/stories/{story_id}"
+    return article_response(request, report, article_id, base, story_title(report), options)
 
 
 @router.post("/stories/{story_id}/analyse")

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from parallax.analysis.details.numbers import judge, measure_key, measure_label
 from parallax.model import Article, Claim, Contest, Quantity, Quote, Report
+from parallax.nlp.article_cache import derive_per_sentence
 from parallax.stage import Context, stage
 from parallax.text.words import stem, tokenize_words
 
@@ -47,7 +48,10 @@ def find_figure_contests(claim: Claim, report: Report, quantities: list[Quantity
     return contests
 
 
-def read_clause(parse: Any) -> tuple[str, str, str, bool]:
+Clause = tuple[str, str, str, bool]  # (verb, doer, done-to, negated), as read_clause gives it
+
+
+def read_clause(parse: Any) -> Clause:
     """(verb, doer, done-to, negated) of a parsed sentence's main verb, as stems ("" when
     absent); a passive's subject is what was done to, its "by" phrase the doer."""
     root = next((t for t in parse if t.dep_ == "ROOT"), None)
@@ -68,9 +72,10 @@ def read_clause(parse: Any) -> tuple[str, str, str, bool]:
     return stem(root.text.lower()), doer, done_to, negated
 
 
-def find_clause_contests(claim: Claim, parses: dict[str, Any]) -> list[Contest]:
-    """Negation and swapped actors between the claim's mentions (one contest of each at most)."""
-    read = {m.article: (m, read_clause(parses[m.sentence])) for m in claim.mentions if m.sentence in parses}
+def find_clause_contests(claim: Claim, clauses: dict[str, Clause]) -> list[Contest]:
+    """Negation and swapped actors between the claim's mentions (one contest of each at most);
+    ``clauses``: ``read_clause`` of each mention sentence, by sentence id."""
+    read = {m.article: (m, clauses[m.sentence]) for m in claim.mentions if m.sentence in clauses}
     found: dict[str, Contest] = {}
     items = list(read.values())
     for n, (first, (verb_a, doer_a, done_a, neg_a)) in enumerate(items):
@@ -107,12 +112,21 @@ def find_speaker_contests(claim: Claim, quotes: list[Quote]) -> list[Contest]:
     return []
 
 
-def parse_mentions(ctx: Context, claims: list[Claim], articles: list[Article]) -> dict[str, Any]:
-    """The parse of each mention sentence of the given claims, by sentence id."""
-    texts = {s.id: s.text for a in articles for s in a.sentences}
-    wanted = [m.sentence for c in claims for m in c.mentions if m.sentence in texts]
-    parsed = ctx.resources.parser.parse_many([texts[sid] for sid in wanted])
-    return dict(zip(wanted, parsed, strict=True))
+def read_mentions(ctx: Context, claims: list[Claim], articles: list[Article]) -> dict[str, Clause]:
+    """``read_clause`` of each mention sentence of the given claims, by sentence id (through the
+    analysis cache: a sentence read before is not parsed again)."""
+    by_id = {s.id: s for a in articles for s in a.sentences}
+    wanted = list(dict.fromkeys(m.sentence for c in claims for m in c.mentions if m.sentence in by_id))
+    sentences = [by_id[sid] for sid in wanted]
+    clauses = derive_per_sentence(
+        ctx.resources.parser,
+        ctx.resources.cache,
+        "clause",
+        sentences,
+        lambda _s, doc: read_clause(doc),
+        Clause,
+    )
+    return dict(zip(wanted, clauses, strict=True))
 
 
 @stage(
@@ -131,14 +145,14 @@ def judge_agreement(ctx: Context) -> None:
     report = ctx.report
     shared = [c for c in report.claims if len(set(c.outlets)) >= 2]
     shared_ids = {c.id for c in shared}
-    parses = parse_mentions(ctx, shared, report.articles) if shared else {}
+    clauses = read_mentions(ctx, shared, report.articles) if shared else {}
     for claim in report.claims:
         if claim.id not in shared_ids:
             claim.agreement, claim.contests = None, []
             continue
         claim.contests = [
             *find_figure_contests(claim, report, report.quantities),
-            *find_clause_contests(claim, parses),
+            *find_clause_contests(claim, clauses),
             *find_speaker_contests(claim, report.quotes),
         ]
         claim.agreement = "contested" if claim.contests else "agreed"

@@ -17,7 +17,6 @@ A quotation counts as having its speaker when an attribution verb ("said", "told
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -27,8 +26,6 @@ from parallax.analysis.wording.markers import quotation_spans
 from parallax.clean.rules import classify_caption, match_dateline
 from parallax.lexicons import load_attribution_verbs, tokenize_words
 from parallax.model import Article, Claim, Mention, Report, Sentence
-
-Parse = Callable[[str], Any]
 
 # Nouns that name a picture: a sentence that opens with one ("Portraits of ...") on a line of
 # its own describes an image.
@@ -76,14 +73,15 @@ def matches_caption(text: str, article: Article) -> bool:
     return any(fuzz.ratio(text, c.text) >= CAPTION_MATCH for c in article.captions)
 
 
-def is_caption(sentence: Sentence, article: Article, parse: Parse | None = None) -> bool:
-    """Whether a sentence is a photo caption or credit rather than a report (see the module)."""
+def is_caption(sentence: Sentence, article: Article, fragments: frozenset[str] | None = None) -> bool:
+    """Whether a sentence is a photo caption or credit rather than a report (see the module);
+    ``fragments`` are the ids of the sentences whose parse is a fragment (``is_fragment``)."""
     text = sentence.text.strip()
     if classify_caption(text) is not None or matches_caption(text, article):
         return True
     if opens_with_depiction(text) and stands_alone(article, sentence):
         return True
-    return parse is not None and is_fragment(parse(text))
+    return fragments is not None and sentence.id in fragments
 
 
 def strip_dateline(text: str) -> str:
@@ -112,7 +110,7 @@ def is_unattributed_quote(text: str) -> bool:
 
 
 def sort_mentions(
-    claim: Claim, report: Report, parse: Parse | None = None
+    claim: Claim, report: Report, fragments: frozenset[str] | None = None
 ) -> tuple[list[Mention], list[Mention]]:
     """(supporting, wordings) of a claim, for the summary. Supporting: the mentions that are
     not captions. Wordings: those of them that may be a summary sentence (no quote without
@@ -122,7 +120,7 @@ def sort_mentions(
     wordings: list[Mention] = []
     for mention in claim.mentions:
         sentence = sentences.get(mention.sentence)
-        if sentence is not None and is_caption(sentence, report.article(mention.article), parse):
+        if sentence is not None and is_caption(sentence, report.article(mention.article), fragments):
             continue
         supporting.append(mention)
         if not is_unattributed_quote(mention.text):

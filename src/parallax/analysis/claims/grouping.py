@@ -443,12 +443,15 @@ def attach_repeats(
     where = {k: n for n, cluster in enumerate(clusters) for k in cluster}
     result = [list(c) for c in clusters]
     dropped: set[int] = set()
+    own: dict[str, list[int]] = {}  # each article's sentences, in order: a repeat is looked for there only
+    for k, article in enumerate(articles):
+        own.setdefault(article, []).append(k)
     for n, cluster in enumerate(clusters):
         if len(cluster) != 1:
             continue
         k = cluster[0]
-        for other in range(len(articles)):
-            if other == k or articles[other] != articles[k] or where[other] in dropped or where[other] == n:
+        for other in own[articles[k]]:
+            if other == k or where[other] in dropped or where[other] == n:
                 continue
             similar = cosines[k, other] >= REPEAT_SIMILARITY and (
                 fuzz.token_sort_ratio(features[k].text, features[other].text) >= 90

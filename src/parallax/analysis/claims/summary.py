@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from parallax.analysis.claims.candidates import Parse, sort_mentions
+from parallax.analysis.claims.candidates import is_fragment, sort_mentions
 from parallax.analysis.claims.echoes import StoryVectors, find_echoes
 from parallax.analysis.claims.grouping import QUOTE_MARKS, choose_text, describe_sentence, measure_plainness
 from parallax.analysis.claims.independence import UnionFind
@@ -151,11 +151,13 @@ def has_shared_claim(claims: list[Claim]) -> bool:
     return any(len(c.outlets) > 1 for c in claims)
 
 
-def restate_claim(claim: Claim, report: Report, judged: frozenset[str], parse: Parse | None) -> Claim | None:
+def restate_claim(
+    claim: Claim, report: Report, judged: frozenset[str], fragments: frozenset[str] | None
+) -> Claim | None:
     """The claim as the summary may use it: without its caption mentions, in the plainest
     wording that may be a summary sentence; None when there is none
     (``candidates.sort_mentions``)."""
-    supporting, wordings = sort_mentions(claim, report, parse)
+    supporting, wordings = sort_mentions(claim, report, fragments)
     if not wordings:
         return None
     keep = claim.text in {m.text for m in wordings}  # grouping chose it among the same wordings
@@ -273,20 +275,21 @@ def write_summary(
     vectors: dict[str, np.ndarray] | None = None,
     *,
     sentence_vectors: dict[str, np.ndarray] | None = None,
-    parse: Parse | None = None,
+    fragments: frozenset[str] | None = None,
 ) -> list[SummarySentence]:
     """Up to ``count`` summary sentences from the report's claims, in story order; when the inputs
     form several stories, from the claims of the largest (``main_story_claims``).
 
     ``judged`` are the words that make a wording less plain (``Resources.judgement_words``);
     ``vectors`` the claim vectors, ``sentence_vectors`` the sentence vectors by sentence id
-    (for echoes and centrality); ``parse`` a spaCy parse of a sentence (to tell fragments).
+    (for echoes and centrality); ``fragments`` the ids of sentences whose parse is a fragment
+    (never a summary sentence).
     """
     by_id = {s.id: s for a in report.articles for s in a.sentences}
     story = StoryVectors(vectors or {}, sentence_vectors or {}, by_id)
     original = main_story_claims(report)
     shared = has_shared_claim(original)
-    claims = [c for c in (restate_claim(c, report, judged, parse) for c in original) if c is not None]
+    claims = [c for c in (restate_claim(c, report, judged, fragments) for c in original) if c is not None]
     members = list(dict.fromkeys(a for c in original for a in c.articles))
     copies = join_copies(report, members)
     weight = {c.id: weigh_claim(report, c, judged, story, copies, shared) for c in claims}
@@ -305,6 +308,21 @@ def write_summary(
     return summary
 
 
+def find_fragments(ctx: Context) -> frozenset[str]:
+    """Ids of the claim sentences whose parse has no finite clause (``candidates.is_fragment``),
+    through the analysis cache, so a warm re-analysis decodes no parse for them."""
+    from parallax.nlp.article_cache import derive_per_sentence
+
+    by_id = {s.id: s for a in ctx.report.articles for s in a.sentences}
+    mentioned = (m.sentence for c in ctx.report.claims for m in c.mentions)
+    wanted = list(dict.fromkeys(sid for sid in mentioned if sid in by_id))
+    sentences = [by_id[sid] for sid in wanted]
+    flags = derive_per_sentence(
+        ctx.resources.parser, ctx.resources.cache, "fragment", sentences, lambda _s, d: is_fragment(d), bool
+    )
+    return frozenset(s.id for s, flag in zip(sentences, flags, strict=True) if flag)
+
+
 @stage(
     requires=(
         "article.sentences",
@@ -321,8 +339,6 @@ def write_summary(
 def summarise(ctx: Context) -> None:
     """A neutral summary of ``Options.summary_sentences`` sentences from the best-supported claims
     (of the largest story when the inputs tell several)."""
-    from parallax.analysis.reading.parsing import shared_parser
-
     sentences = ctx.sentences()
     rows = ctx.vectors if ctx.vectors is not None and len(ctx.vectors) == len(sentences) else None
     by_id = {s.id: rows[n] for n, s in enumerate(sentences)} if rows is not None else {}
@@ -333,7 +349,7 @@ def summarise(ctx: Context) -> None:
         ctx.resources.judgement_words,
         ctx.claim_vectors,
         sentence_vectors=by_id,
-        parse=shared_parser(ctx).parse,
+        fragments=find_fragments(ctx),
     )
     if report.summary and not has_shared_claim(main_story_claims(report)):
         report.notes.append(NO_SHARED_CLAIM)

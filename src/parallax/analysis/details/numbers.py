@@ -26,6 +26,8 @@ from typing import Any, cast
 
 from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import Article, Bound, NumberComparison, Quantity, QuantityKind, Report, Sentence, Verdict
+from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
+from parallax.nlp.cache import parse_kind
 from parallax.stage import Context, stage
 from parallax.text.languages import LOCALISED
 from parallax.text.numbers import Found, find_numbers
@@ -358,15 +360,23 @@ def compare_numbers(ctx: Context) -> None:
     """Quantities with what they count, and where outlets' figures agree, update or differ."""
     report = ctx.report
     parser = shared_parser(ctx)
-    parser.prefetch(
-        s.text
-        for a in report.articles
-        if a.language not in LOCALISED
-        for s in a.sentences
-        if find_numbers(s.text, a.language)
-    )
-    parse = parser.parse
+    articles = report.articles
+
+    def extract(positions: list[int]) -> list[list[Quantity]]:
+        parser.prefetch(
+            s.text
+            for n in positions
+            if articles[n].language not in LOCALISED
+            for s in articles[n].sentences
+            if find_numbers(s.text, articles[n].language)
+        )
+        return [extract_quantities(articles[n], parser.parse) for n in positions]
+
+    kind = f"quantities:{parse_kind(parser.nlp)}:{code_digest()}"
+    keys = [article_key(article, parser) for article in articles]
     report.quantities = []
-    for article in report.articles:
-        report.quantities += extract_quantities(article, parse, start_id=len(report.quantities) + 1)
+    for found in reuse_per_article(ctx.resources.cache, kind, keys, extract, Quantity):
+        for quantity in found:  # numbered across the story, as if extracted in one pass
+            quantity.id = f"n{len(report.quantities) + 1}"
+            report.quantities.append(quantity)
     report.number_comparisons = compare_quantities(report)

@@ -46,6 +46,8 @@ from parallax.model import (
     Report,
     Sentence,
 )
+from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
+from parallax.nlp.cache import parse_kind
 from parallax.stage import Context, stage
 from parallax.text.languages import LOCALISED
 from parallax.text.words import fact_stop_words
@@ -307,13 +309,20 @@ def quote_windows(article: Article) -> list[str]:
     return [_quote_window(article, raw, n)[0] for n in range(len(raw))]
 
 
+def add_mark_warnings(article: Article) -> list[RawQuote]:
+    """Put the warnings about the article's quote marks on it (unless the damage stage flagged
+    the same marks already); returns its raw quotes."""
+    raw, found = _raw_quotes(article)
+    for w in found:
+        if not any(_overlaps(w, old) for old in article.warnings if old.kind == w.kind):
+            article.warnings.append(w)
+    return raw
+
+
 def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quote]:
     """Direct quotes in an article with their speakers; warnings go on the article."""
     original = article.original
-    raw, found = _raw_quotes(article)
-    for w in found:  # the damage stage may have flagged the same marks already
-        if not any(_overlaps(w, old) for old in article.warnings if old.kind == w.kind):
-            article.warnings.append(w)
+    raw = add_mark_warnings(article)
     sentences = article.sentences
     quotes: list[Quote] = []
     last_speaker = ""  # the previous named speaker, for "he said"
@@ -570,9 +579,19 @@ def compare_quote_wording(ctx: Context) -> None:
     """Direct quotes with speakers, and the same quote across outlets."""
     report = ctx.report
     parser = shared_parser(ctx)
-    parser.prefetch(window for article in report.articles for window in quote_windows(article))
-    parse = parser.parse
+    articles = report.articles
+
+    def extract(positions: list[int]) -> list[list[Quote]]:
+        parser.prefetch(window for n in positions for window in quote_windows(articles[n]))
+        return [extract_quotes(articles[n], parser.parse) for n in positions]
+
+    kind = f"quotes:{parse_kind(parser.nlp)}:{code_digest()}"
+    keys = [article_key(article, parser) for article in articles]
     report.quotes = []
-    for article in report.articles:
-        report.quotes += extract_quotes(article, parse, start_id=len(report.quotes) + 1)
+    found_quotes = reuse_per_article(ctx.resources.cache, kind, keys, extract, Quote)
+    for article, found in zip(articles, found_quotes, strict=True):
+        add_mark_warnings(article)  # extract_quotes adds them too: once either way
+        for quote in found:  # numbered across the story, as if extracted in one pass
+            quote.id = f"q{len(report.quotes) + 1}"
+            report.quotes.append(quote)
     report.quote_matches = compare_quotes(report)

@@ -85,7 +85,11 @@ def context_words(m: TimeMention, reach: int = 80) -> set[str]:
 
 def similarity(a: TimeMention, b: TimeMention) -> float:
     """Overlap coefficient of the words around two mentions."""
-    wa, wb = context_words(a), context_words(b)
+    return word_overlap(context_words(a), context_words(b))
+
+
+def word_overlap(wa: set[str], wb: set[str]) -> float:
+    """Overlap coefficient of two sets of words (0 when either is empty)."""
     if not wa or not wb:
         return 0.0
     return len(wa & wb) / min(len(wa), len(wb))
@@ -271,6 +275,7 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
             r = resolve_date(m, published, year)
             if r:
                 resolved.append((m, *r, a.published_inferred and m.how != "explicit"))
+    near = {id(item[0]): context_words(item[0]) for item in resolved}  # once per mention, not per pair
     groups: list[list[tuple[TimeMention, date, date, str, bool]]] = []
     # Day-precise mentions first, so that a week or month joins the day it covers.
     for item in sorted(resolved, key=lambda x: (x[3] != "day", x[1], x[0].article)):
@@ -280,7 +285,7 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
             g_lo, g_hi = group[0][1], group[0][2]
             if not ((lo == g_lo and hi == g_hi) or (precision != "day" and lo <= g_lo <= hi)):
                 continue
-            score = max(similarity(m, other[0]) for other in group)
+            score = max(word_overlap(near[id(m)], near[id(other[0])]) for other in group)
             if score >= best:
                 home, best = group, score
         if home is None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from parallax.analysis.reading.parsing import remember_sentences
+from parallax.analysis.reading.parsing import defer_sentences, remember_sentences, sentence_spans
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Article, Entity, Sentence, Span
+from parallax.nlp.article_cache import code_digest, digest, reuse_values
+from parallax.nlp.cache import parse_kind
 from parallax.stage import Context, stage
 from parallax.text.dates import find_date_expressions
 from parallax.text.languages import LOCALISED, split_sentences_by_rule
@@ -182,14 +184,54 @@ def blank_calendar_dates(sentence: Sentence, language: str = "en") -> str:
 )
 def split_sentences(ctx: Context) -> None:
     """Sentences with entities and numbers for every article, offsets into the original."""
-    plan: list[tuple[Article, list[tuple[int, int]]]] = []
-    texts: list[str] = []
-    for article in ctx.report.articles:
-        pieces = [p for span in kept_spans(article) for p in cut_pieces(span.text, span.start)]
-        plan.append((article, pieces))
-        texts.extend(spaced_text(article.original[s:e]) for s, e in pieces)
-    docs = iter(ctx.resources.parser.pipe(texts, batch_size=128))  # through the run's cache, if any
-    for article, pieces in plan:
-        piece_docs: list[object] = [next(docs) for _ in pieces]
-        article.sentences = segment_article(article, pieces, piece_docs)
-        remember_sentences(ctx, article.sentences, pieces, piece_docs)  # later stages reuse this parse
+    plan = [
+        (article, [p for span in kept_spans(article) for p in cut_pieces(span.text, span.start)])
+        for article in ctx.report.articles
+    ]
+    made: dict[int, list[object]] = {}  # the docs of the articles segmented in this run
+
+    def segment(positions: list[int]) -> list[Segmented]:
+        texts = [spaced_text(plan[n][0].original[s:e]) for n in positions for s, e in plan[n][1]]
+        docs = iter(ctx.resources.parser.pipe(texts, batch_size=128))  # through the run's cache, if any
+        found: list[Segmented] = []
+        for n in positions:
+            article, pieces = plan[n]
+            made[n] = [next(docs) for _ in pieces]
+            sentences = segment_article(article, pieces, made[n])
+            found.append(
+                (sentences, [span is not None for span in sentence_spans(sentences, pieces, made[n])])
+            )
+        return found
+
+    for n, ((article, pieces), (sentences, spanned)) in enumerate(
+        zip(plan, reuse_sentences(ctx, plan, segment), strict=True)
+    ):
+        article.sentences = sentences
+        if n in made:
+            remember_sentences(ctx, sentences, pieces, made[n])  # later stages reuse this parse
+        else:  # read back from the cache: the parse is decoded only if a later stage asks for it
+            texts = [spaced_text(article.original[s:e]) for s, e in pieces]
+            defer_sentences(ctx, sentences, pieces, texts, spanned)
+
+
+# An article's sentences, and whether each has a span of its own in its paragraph's parse.
+Segmented = tuple[list[Sentence], list[bool]]
+
+
+def reuse_sentences(
+    ctx: Context,
+    plan: list[tuple[Article, list[tuple[int, int]]]],
+    segment: Callable[[list[int]], list[Segmented]],
+) -> list[Segmented]:
+    """Each planned article's sentences: from the analysis cache when the same article (id, text
+    and pieces) was segmented by the same pipeline and code before, else from ``segment``."""
+    cache = ctx.resources.cache
+    if cache is None:
+        return segment(list(range(len(plan))))
+    kind = f"sentences:{parse_kind(ctx.resources.nlp)}:{code_digest()}"
+    keys = [digest(article.id, article.original, pieces) for article, pieces in plan]
+    found = reuse_values(cache, kind, keys, segment, Segmented)
+    for sentences, _spanned in found:
+        for sentence in sentences:
+            sentence.norm = sentence.norm or normalise_for_matching(sentence.text)  # kept out of JSON
+    return found

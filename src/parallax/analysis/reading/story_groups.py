@@ -1,9 +1,11 @@
 """Which inputs tell the same story: the report's articles grouped before claims are formed.
 
 Articles are scored pair by pair exactly as story clustering scores them in the
-store (``parallax.corpus.pairs``: title+lead vector cosine, shared names, shared
-whole-text terms, year and time-gap penalties, with the default
-``ClusterSettings``) and parted by average linkage at ``split_threshold``.
+store (``parallax.corpus.pairs``: the learned scorer's log-odds over title+lead
+vector cosine, shared names, shared whole-text and lead terms, year conflicts and
+dates, with the default ``ClusterSettings``; a pair in different languages on the
+multilingual lead cosine, ``parallax.corpus.crosslingual``) and parted by average
+linkage at the scorer's fitted threshold.
 Names and terms are weighed by their document frequencies over the report's own
 articles, so a feature only one article has counts for nothing: within a handful
 of articles this favours keeping them together, and splitting needs articles
@@ -20,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from parallax.corpus.crosslingual import blend_lead_scores, strip_function_words
+from parallax.corpus.crosslingual import cross_language_cosines, strip_function_words
 from parallax.corpus.features import lead_text
-from parallax.corpus.pairs import ClusterSettings, Lead, date_number, group_by_scores, score_matrix
+from parallax.corpus.pairs import ClusterSettings, Lead, date_number, group_articles
 from parallax.model import Report
 from parallax.stage import Context, stage
 
@@ -65,14 +67,10 @@ def group_stories(ctx: Context) -> None:
     vectors = np.asarray(
         ctx.resources.embed([lead_text(a.title, a.text, settings.lead_chars) for a in articles])
     )
-    scores = blend_lead_scores(  # articles in different languages: the multilingual lead similarity
-        score_matrix(settings, leads, vectors),
-        settings.text_weight,
-        [a.language for a in articles],
-        [lead_text(a.title, a.text, settings.lead_chars) for a in articles],
-        vectors,
+    cross = cross_language_cosines(  # articles in different languages: the multilingual lead cosine
+        [a.language for a in articles], [lead_text(a.title, a.text, settings.lead_chars) for a in articles]
     )
-    positions = group_by_scores(scores, settings.split_threshold)
+    positions = group_articles(settings, leads, vectors, cross)
     report.story_groups = [[articles[p].id for p in group] for group in positions]
     if len(report.story_groups) > 1:
         report.notes.insert(0, describe_groups(report))

@@ -17,6 +17,7 @@ for each outlet, its terms with their counts in the article and one example sent
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -50,6 +51,7 @@ from parallax.model import (
     Quantity,
     Sentence,
 )
+from parallax.nlp.article_cache import derive_per_sentence
 from parallax.stage import Context, stage
 
 MAX_TERMS = 8  # a referent with more terms than this is a chain of poor alignments: dropped
@@ -274,8 +276,12 @@ def compare_framing(
     parse: Parser,
     quantities: Sequence[Quantity] = (),
     comparisons: Sequence[NumberComparison] = (),
+    read_words: Callable[[list[Sentence]], list[list[Word]]] | None = None,
 ) -> list[Framing]:
-    """Referents named differently by different outlets, most widely reported first."""
+    """Referents named differently by different outlets, most widely reported first.
+
+    ``read_words``, when given, stands for ``words_of`` each sentence's parse (the stage reads
+    them through the analysis cache)."""
     by_id = {s.id: s for a in articles for s in a.sentences}
     originals = {a.id: a.original for a in articles}
     wanted = [sid for c in claims if len(set(c.articles)) > 1 for sid in (m.sentence for m in c.mentions)]
@@ -284,8 +290,11 @@ def compare_framing(
     compared = {q for c in comparisons for q in c.quantities}
     wanted += [q.sentence for q in quantities if q.id in compared]
     unique = [sid for sid in dict.fromkeys(wanted) if sid in by_id]
-    docs = parse([by_id[sid].text for sid in unique]) if unique else []
-    words = {sid: words_of(by_id[sid], doc) for sid, doc in zip(unique, docs, strict=True)}
+    if read_words is not None:
+        words = dict(zip(unique, read_words([by_id[sid] for sid in unique]), strict=True))
+    else:
+        docs = parse([by_id[sid].text for sid in unique]) if unique else []
+        words = {sid: words_of(by_id[sid], doc) for sid, doc in zip(unique, docs, strict=True)}
     claims_of: dict[str, list[str]] = defaultdict(list)
     pairs: list[tuple[Term, Term]] = []
     for claim in claims:
@@ -334,6 +343,20 @@ def compare_framing(
     return result
 
 
+def encode_words(words: list[Word]) -> bytes:
+    """A sentence's words as compact JSON rows (read back many times: faster than pydantic)."""
+    rows = [[w.text, w.key, w.start, w.end, w.dep, w.head, w.children] for w in words]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_words(data: bytes) -> list[Word]:
+    """The words ``encode_words`` wrote."""
+    return [
+        Word(text, key, start, end, dep, head, list(kids))
+        for text, key, start, end, dep, head, kids in json.loads(data)
+    ]
+
+
 @stage(
     requires=(
         "article.sentences",
@@ -354,12 +377,20 @@ def compare_word_choice(ctx: Context) -> None:
     from parallax.analysis.reading.parsing import shared_parser
 
     report = ctx.report
-    parse = shared_parser(ctx).parse_many
+    parser = shared_parser(ctx)
+
+    def read_words(sentences: list[Sentence]) -> list[list[Word]]:
+        codec = (encode_words, decode_words)
+        return derive_per_sentence(
+            parser, ctx.resources.cache, "words", sentences, words_of, list[Word], codec
+        )
+
     report.framing = compare_framing(
         report.articles,
         report.claims,
         report.entities,
-        parse,
+        parser.parse_many,
         report.quantities,
         report.number_comparisons,
+        read_words,
     )

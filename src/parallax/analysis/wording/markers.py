@@ -24,6 +24,7 @@ from parallax.lexicons import (
     load_loaded_lexicon,
 )
 from parallax.model import Article, Claim, Marker, MarkerKind, MergedEntity, Sentence
+from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
 from parallax.stage import Context, stage
 
 WORD_SPAN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
@@ -223,14 +224,24 @@ def describe_alternatives(
     return marker.note
 
 
+def find_article_markers(article: Article, lexicon: LoadedLexicon) -> list[Marker]:
+    """The markers that depend on the article alone: attribution verbs (neutral ones too),
+    hedges and loaded words, in that order."""
+    return find_attribution_verbs(article) + find_hedges(article) + find_loaded_words(article, lexicon)
+
+
 def flag_markers(
     articles: Sequence[Article],
     entities: Sequence[MergedEntity] = (),
     claims: Sequence[Claim] = (),
     lexicon: LoadedLexicon | None = None,
+    own: Sequence[list[Marker]] | None = None,
 ) -> list[Marker]:
-    """All markers of all articles, in article and text order."""
+    """All markers of all articles, in article and text order. ``own``: each article's
+    ``find_article_markers``, when the caller has them."""
     lexicon = lexicon if lexicon is not None else load_loaded_lexicon()
+    if own is None:
+        own = [find_article_markers(article, lexicon) for article in articles]
     names = known_names(entities)
     words = {a.id: article_words(a) for a in articles}
     outlet_of = {a.id: a.label for a in articles}
@@ -241,16 +252,14 @@ def flag_markers(
     found: list[Marker] = []
     neutral: dict[str, list[Marker]] = defaultdict(list)
     per_article: dict[str, list[Marker]] = {}
-    for article in articles:
-        verbs = find_attribution_verbs(article)
-        for verb in verbs:
+    for article, markers in zip(articles, own, strict=True):
+        for verb in markers:
             if verb.kind == "attribution-neutral":
                 neutral[verb.sentence].append(verb)
         per_article[article.id] = (
-            [v for v in verbs if v.kind == "attribution"]
-            + find_hedges(article)
+            [m for m in markers if m.kind in ("attribution", "hedge")]
             + find_scare_quotes(article, names)
-            + find_loaded_words(article, lexicon)
+            + [m for m in markers if m.kind == "loaded"]
         )
     for article in articles:
         for marker in per_article[article.id]:
@@ -280,7 +289,22 @@ def flag_judgement_words(ctx: Context) -> None:
     """Judgement-laden attribution verbs, hedges, scare quotes and loaded words per article."""
     lexicon = ctx.resources.lexicon
     report = ctx.report
-    report.markers = flag_markers(report.articles, report.entities, report.claims, lexicon)
+    articles = report.articles
+    kind = f"markers:{code_digest()}"
+    options = ctx.options
+    settings = [options.loaded_threshold, options.use_babe, options.babe_path]
+    keys = [
+        article_key(a, None, [e for s in a.sentences for e in s.entities], lexicon.sources, settings)
+        for a in articles
+    ]
+    own = reuse_per_article(
+        ctx.resources.cache,
+        kind,
+        keys,
+        lambda wanted: [find_article_markers(articles[n], lexicon) for n in wanted],
+        Marker,
+    )
+    report.markers = flag_markers(articles, report.entities, report.claims, lexicon, own)
     for line in lexicon.sources:
         note = f"loaded-word lexicon: {line}"
         if note not in report.notes:
