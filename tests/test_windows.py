@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
+from parallax.corpus.bags import Bag, FixedFrequencies, Frequencies
+from parallax.corpus.pairs import ClusterSettings
 from parallax.corpus.rows import StoredArticle
-from parallax.corpus.windows import WindowPlan, WindowResult, cut_windows, reconcile, windows_of
+from parallax.corpus.stories import article_features
+from parallax.corpus.windows import (
+    WindowPlan,
+    WindowResult,
+    corpus_counts,
+    cut_windows,
+    reconcile,
+    windows_of,
+)
 
 PLAN = WindowPlan(days=7, overlap=2)  # windows start on days 0, 5, 10, ...; overlaps 5-6, 10-11, ...
 DAY0 = date(2020, 3, 1).toordinal()
@@ -79,3 +90,58 @@ def test_windows_reconcile_keeps_a_duplicate_with_its_original() -> None:
     right = result(1, {20: [1, 2]}, dups={2: 1})
     joined = reconcile([left, right], days, PLAN)
     assert [1, 2] in joined.stories
+
+
+def test_windows_corpus_counts_weigh_words_as_the_whole_corpus() -> None:
+    articles = [
+        StoredArticle(
+            1,
+            None,
+            "h1",
+            "s",
+            None,
+            "o",
+            "2020-03-01",
+            "Calder vote",
+            "Calder council votes on the cable car.",
+            "en",
+            {},
+        ),
+        StoredArticle(
+            2,
+            None,
+            "h2",
+            "s",
+            None,
+            "o",
+            "2020-03-20",
+            "Calder cable car",
+            "The cable car opens in Calder.",
+            "en",
+            {},
+        ),
+        StoredArticle(
+            3,
+            None,
+            "h3",
+            "s",
+            None,
+            "o",
+            "2020-03-21",
+            "Harbour strike",
+            "Dockers strike at the harbour.",
+            "en",
+            {},
+        ),
+    ]
+    counts = corpus_counts(articles, ClusterSettings())
+    assert counts.terms.docs == counts.names.docs == counts.leads.docs == 3
+    whole = Frequencies()
+    for article in articles:
+        whole.add(Bag.from_counts(article_features(article, ClusterSettings())[1]))
+    fixed = FixedFrequencies(counts.terms)
+    bag = Bag.from_counts(article_features(articles[1], ClusterSettings())[1])
+    fixed.add(bag)  # a window's own articles are already counted: adding them changes nothing
+    assert fixed.docs == 3
+    assert np.array_equal(fixed.weigh(bag).unit, whole.weigh(bag).unit)
+    assert float(fixed.weigh(bag).idf.max()) > 0.0  # "calder" and "cable" are in two of the three

@@ -9,7 +9,9 @@ run on one thread. ``cluster_by_windows`` does it in four steps:
    links across, so that any two articles it could link share a window);
 2. **cluster**: each window is clustered as today, by its own in-memory
    ``StoryClusterer`` over a scratch SQLite store (``cluster_window``), with the
-   lead vectors computed beforehand: nothing is embedded again. The windows are
+   lead vectors computed beforehand (nothing is embedded again) and the document
+   frequencies of names and terms counted beforehand over the whole corpus
+   (``corpus_counts``), so that every window weighs a word as the whole corpus does. The windows are
    independent, so the caller may run them anywhere (``map_windows``: Ray tasks
    in ``parallax.engine.ray_engine``, a plain loop by default);
 3. **reconcile** (``reconcile``): an article in an overlap belongs to a story in
@@ -45,13 +47,19 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.corpus.bags import Bag
-from parallax.corpus.crosslingual import strip_function_words
-from parallax.corpus.features import extract_names, extract_terms, lead_text
+from parallax.corpus.bags import Bag, DocumentCounts, FixedFrequencies, Frequencies
+from parallax.corpus.features import lead_text
 from parallax.corpus.pairs import ClusterSettings, date_number, names_bag
 from parallax.corpus.rows import ClusterBatch, StoredArticle
 from parallax.corpus.store import Store
-from parallax.corpus.stories import ClusterSummary, Embedder, Progress, StoryClusterer, default_embedder
+from parallax.corpus.stories import (
+    ClusterSummary,
+    Embedder,
+    Progress,
+    StoryClusterer,
+    article_features,
+    default_embedder,
+)
 from parallax.model import Article
 
 Node = tuple[int, int]  # (window number, story id inside that window)
@@ -76,14 +84,25 @@ class WindowPlan:
         return self.days - self.overlap
 
 
+@dataclass(frozen=True)
+class CorpusCounts:
+    """Document frequencies of names, terms and lead terms over every article being clustered."""
+
+    names: DocumentCounts
+    terms: DocumentCounts
+    leads: DocumentCounts
+
+
 @dataclass
 class Window:
-    """One window's articles (in arrival order) and their lead vectors; ``start``: its first day."""
+    """One window's articles (in arrival order) and their lead vectors; ``start``: its first day;
+    ``counts``: the corpus-wide document frequencies its clusterer weighs words by (None: its own)."""
 
     number: int
     start: int
     articles: list[StoredArticle]
     vectors: np.ndarray
+    counts: CorpusCounts | None = None
 
 
 @dataclass
@@ -157,32 +176,20 @@ def known_vectors(leads: Sequence[str], vectors: np.ndarray) -> Embedder:
     return embed
 
 
-def warm_frequencies(
-    clusterer: StoryClusterer, articles: Sequence[StoredArticle], settings: ClusterSettings
-) -> None:
-    """Count the window's names and terms in the clusterer's document frequencies before it starts.
+def corpus_counts(articles: Sequence[StoredArticle], settings: ClusterSettings) -> CorpusCounts:
+    """Count every article's names, terms and lead terms once, on the driver, before the windows run.
 
-    A clusterer that starts from nothing weighs its first articles' words with
-    thin frequencies and over-joins; the in-process path has that problem only at
-    the very start of a corpus, a window would have it at every window's start."""
+    A window that counted only its own articles would weigh words by a few
+    hundred documents, and differently in every window; the in-process path
+    weighs them by everything that arrived before, and its settling pass by the
+    whole corpus. Each window weighs them by the whole corpus."""
+    names, terms, leads = Frequencies(), Frequencies(), Frequencies()
     for article in articles:
-        head = article.title + "\n" + article.text
-        names = names_bag(
-            list(
-                extract_names(
-                    strip_function_words(
-                        head[: settings.names_chars + len(article.title) + 1], article.language
-                    )
-                )
-            )
-        )
-        terms = Bag.from_counts(
-            extract_terms(
-                strip_function_words(head[: settings.terms_chars + len(article.title) + 1], article.language)
-            )
-        )
-        clusterer.name_freq.add(names)
-        clusterer.term_freq.add(terms)
+        article_names, term_counts, lead_counts = article_features(article, settings)
+        names.add(names_bag(article_names))
+        terms.add(Bag.from_counts(term_counts))
+        leads.add(Bag.from_counts(lead_counts))
+    return CorpusCounts(names.counts(), terms.counts(), leads.counts())
 
 
 def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
@@ -201,7 +208,10 @@ def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
             raise ValueError(f"window {window.number}: articles with the same content hash")
         global_id = {local: a.id for local, a in zip(added, window.articles, strict=True)}
         clusterer = StoryClusterer(scratch, settings, known_vectors(leads, window.vectors))
-        warm_frequencies(clusterer, window.articles, settings)
+        if window.counts is not None:
+            clusterer.name_freq = FixedFrequencies(window.counts.names)
+            clusterer.term_freq = FixedFrequencies(window.counts.terms)
+            clusterer.lead_freq = FixedFrequencies(window.counts.leads)
         summary = clusterer.cluster_pending()
         rows = scratch.rows("SELECT id, story_id, dup_of FROM articles")
         features = scratch.rows("SELECT article_id, vector, signature, names FROM features")
@@ -295,7 +305,8 @@ def plan_applies(store: Store, pending: Sequence[StoredArticle], plan: WindowPla
 def make_windows(
     articles: Sequence[StoredArticle], plan: WindowPlan, settings: ClusterSettings, embed: Embedder
 ) -> tuple[list[Window], list[int]]:
-    """The windows of ``articles`` with their lead vectors (embedded once, here), and the undated ids."""
+    """The windows of ``articles`` with their lead vectors (embedded once, here) and the corpus-wide
+    document frequencies (counted once, here), and the undated ids."""
     by_id = {a.id: a for a in articles}
     numbers, undated = cut_windows(articles, plan)
     ordered = sorted(i for i in by_id if i not in set(undated))
@@ -303,8 +314,15 @@ def make_windows(
     vectors = embed(leads) if leads else np.zeros((0, 0), dtype=np.float32)
     row = {article_id: n for n, article_id in enumerate(ordered)}
     first = min((d for a in articles if (d := date_number(a.published)) is not None), default=0)
+    counts = corpus_counts(articles, settings)
     windows = [
-        Window(number, first + number * plan.step, [by_id[i] for i in ids], vectors[[row[i] for i in ids]])
+        Window(
+            number,
+            first + number * plan.step,
+            [by_id[i] for i in ids],
+            vectors[[row[i] for i in ids]],
+            counts,
+        )
         for number, ids in numbers.items()
     ]
     return windows, undated
