@@ -14,6 +14,11 @@ it), on a fresh SQLite corpus:
 
     nice -n 10 python bench/engines.py --articles 2000 --stories 6
 
+``--windows DAYS`` adds a row ``ray x2 win``: Ray with 2 workers clustering by time window
+(``--cluster-windows DAYS``, overlap 7; ``parallax.corpus.windows``); its BCubed column is the
+agreement of the windowed stories with the in-process ones. Give ``--dated`` to read only AllSides
+records with an ISO date (windows need dates; the first records of the file have none).
+
 Prints one table; the checks compare each engine's stories with the local engine's (BCubed F1).
 """
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import itertools
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -40,9 +46,10 @@ ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz
 EXAMPLE = ROOT / "examples" / "harbour-bridge"
 
 
-def write_files(folder: Path, count: int, files: int) -> list[str]:
+def write_files(folder: Path, count: int, files: int, dated: bool = False) -> list[str]:
     with gzip.open(ALLSIDES, "rt", encoding="utf-8") as source:
-        lines = list(itertools.islice(source, count))
+        chosen = (line for line in source if not dated or re.search(r'"date": "20\d\d-\d\d-\d\d', line))
+        lines = list(itertools.islice(chosen, count))
     paths = []
     for n in range(files):
         path = folder / f"part-{n:02d}.jsonl"
@@ -91,15 +98,24 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--files", type=int, default=8)
     parser.add_argument("--stories", type=int, default=6)
+    parser.add_argument("--windows", type=int, default=None, help="also Ray x2 clustering by windows of DAYS")
+    parser.add_argument("--dated", action="store_true", help="only AllSides records with an ISO date")
     args = parser.parse_args()
+    runs: list[tuple[str, str, int | None, tuple[int, int] | None]] = [
+        ("local", "local", None, None),
+        ("ray x1", "ray", 1, None),
+        ("ray x2", "ray", 2, None),
+    ]
+    if args.windows:
+        runs.append(("ray x2 win", "ray", 2, (args.windows, 7)))
     results = {}
     with tempfile.TemporaryDirectory(prefix="parallax-engines-") as tmp:
-        shards = write_files(Path(tmp), args.articles, args.files)
-        for label, name, workers in (("local", "local", None), ("ray x1", "ray", 1), ("ray x2", "ray", 2)):
+        shards = write_files(Path(tmp), args.articles, args.files, args.dated)
+        for label, name, workers, windows in runs:
             folder = Path(tmp) / label.replace(" ", "")
             folder.mkdir()
             began = time.perf_counter()
-            engine = make_engine(name, workers=workers)
+            engine = make_engine(name, workers=workers, windows=windows)
             start = time.perf_counter() - began
             try:
                 results[label] = {"start": start, **measure(engine, shards, folder, args.stories)}
@@ -109,7 +125,7 @@ def main() -> None:
             print(f"{label}: {shown}", flush=True)
     print(f"\n{args.articles} AllSides articles in {args.files} files; {args.stories} stories analysed")
     print(
-        f"{'engine':8} {'start s':>8} {'small s':>8} {'embed s':>8} {'ingest s':>9} {'ms/art':>7} "
+        f"{'engine':10} {'start s':>8} {'small s':>8} {'embed s':>8} {'ingest s':>9} {'ms/art':>7} "
         f"{'analyse s':>10} {'s/story':>8} {'BCubed vs local':>16}"
     )
     local = results["local"]["stories"]
@@ -117,7 +133,7 @@ def main() -> None:
         n = float(r["articles"])  # type: ignore[arg-type]
         f1 = bcubed(r["stories"], local)[2]  # type: ignore[arg-type]
         print(
-            f"{label:8} {r['start']:8.1f} {r['small']:8.1f} {r['embed']:8.1f} {r['ingest']:9.1f} "
+            f"{label:10} {r['start']:8.1f} {r['small']:8.1f} {r['embed']:8.1f} {r['ingest']:9.1f} "
             f"{1000 * float(r['ingest']) / n:7.1f} {r['analyse']:10.1f} "  # type: ignore[arg-type]
             f"{float(r['analyse']) / max(1.0, float(r['analysed'])):8.1f} {f1:16.4f}"
         )  # type: ignore[arg-type]

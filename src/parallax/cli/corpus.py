@@ -58,13 +58,13 @@ class EngineName(StrEnum):
 EngineValues = tuple[EngineName, str | None, int | None]
 
 
-def open_engine(values: EngineValues) -> Engine:
+def open_engine(values: EngineValues, windows: tuple[int, int] | None = None) -> Engine:
     """The engine the flags name; exit 2 with what to do when it cannot be had."""
     from parallax.engine import EngineUnavailable, make_engine
 
     name, address, workers = values
     try:
-        return make_engine(name.value, address=address, workers=workers)
+        return make_engine(name.value, address=address, workers=workers, windows=windows)
     except EngineUnavailable as error:
         fail(str(error), code=2)
 
@@ -112,12 +112,13 @@ def ingest_command(
     no_cluster: bool,
     no_analyse: bool,
     engine_values: EngineValues = (EngineName.local, None, None),
+    windows: tuple[int, int] | None = None,
     **settings: Any,
 ) -> None:
     """Read sources into a corpus, group the new articles into stories and analyse every story that
     has two or more outlets and no analysis of its current articles (resumable, idempotent)."""
     options = options_from(settings)
-    engine = open_engine(engine_values)
+    engine = open_engine(engine_values, windows)
     try:
         ingest_with(sources, db, fetch_values, no_cluster, no_analyse, engine, options)
     finally:
@@ -373,6 +374,38 @@ def engine_params() -> list[inspect.Parameter]:
     ]
 
 
+def window_params() -> list[inspect.Parameter]:
+    """``--cluster-windows`` and ``--cluster-overlap`` (``ingest`` with ``--engine ray``)."""
+    flag = typer.Option
+    return [
+        keyword(
+            "cluster_windows",
+            None,
+            Annotated[
+                int | None,
+                flag(
+                    "--cluster-windows",
+                    metavar="DAYS",
+                    help="With --engine ray: cluster a fresh corpus in time windows of DAYS days, "
+                    "one Ray task each, then reconcile the overlaps; default: on the driver.",
+                ),
+            ],
+        ),
+        keyword(
+            "cluster_overlap",
+            7,
+            Annotated[
+                int,
+                flag(
+                    "--cluster-overlap",
+                    metavar="DAYS",
+                    help="Days each window overlaps the next (default 7, the clustering's time window).",
+                ),
+            ],
+        ),
+    ]
+
+
 def build_ingest() -> Any:
     """The ``ingest`` command: fetch and clustering flags, ``--no-analyse``, one flag per setting."""
     sources = Annotated[
@@ -434,6 +467,7 @@ def build_ingest() -> Any:
         ),
     ]
     params.extend(engine_params())
+    params.extend(window_params())
     fetch_names = ("allow_private", "host_interval", "timeout", "max_bytes", "no_robots")
 
     def ingest(**kwargs: Any) -> None:
@@ -441,7 +475,9 @@ def build_ingest() -> Any:
         no_cluster, no_analyse = kwargs.pop("no_cluster"), kwargs.pop("no_analyse")
         sources, db = kwargs.pop("sources"), kwargs.pop("db")
         engine_values: Any = tuple(kwargs.pop(name) for name in ENGINE_NAMES)
-        ingest_command(sources, db, fetch_values, no_cluster, no_analyse, engine_values, **kwargs)
+        days, overlap = kwargs.pop("cluster_windows"), kwargs.pop("cluster_overlap")
+        windows = None if days is None else (days, overlap)
+        ingest_command(sources, db, fetch_values, no_cluster, no_analyse, engine_values, windows, **kwargs)
 
     return with_setting_flags(ingest, params, ingest_command.__doc__)
 

@@ -76,6 +76,33 @@ class Frequencies:
             unit /= norm
         return Weighted(bag.keys, idf, unit)
 
+    def counts(self) -> DocumentCounts:
+        """The document frequencies in a compact form (only the buckets some document holds)."""
+        keys = np.flatnonzero(self.df).astype(np.int32)
+        return DocumentCounts(keys, self.df[keys].copy(), self.docs)
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """Document frequencies to send elsewhere: buckets, how many documents hold each, documents in all."""
+
+    keys: np.ndarray
+    df: np.ndarray
+    docs: int
+
+
+class FixedFrequencies(Frequencies):
+    """Document frequencies counted beforehand (over a whole corpus); ``add`` leaves them as they are,
+    so every comparison weighs words as the whole corpus does."""
+
+    def __init__(self, counts: DocumentCounts, size: int = TERM_BUCKETS) -> None:
+        super().__init__(size)
+        self.df[counts.keys] = counts.df
+        self.docs = counts.docs
+
+    def add(self, bag: Bag) -> None:
+        return None
+
 
 def shared(a: Weighted, b: Weighted) -> tuple[np.ndarray, np.ndarray]:
     """Positions in ``a`` and in ``b`` of the buckets both hold (keys are sorted and unique)."""

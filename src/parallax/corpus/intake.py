@@ -216,8 +216,9 @@ def ingest(
             report("cluster", 0)
             if embed is None and engine is not None:
                 embed = engine.embedder(lambda: pending_leads(store, settings or ClusterSettings()))
-            clusterer = StoryClusterer(store, settings, embed)
-            run.summary.clustering = clusterer.cluster_pending(lambda n: report("cluster", n))
+            step = lambda n: report("cluster", n)  # noqa: E731
+            windowed = engine.cluster(store, settings, embed, step) if engine is not None else None
+            run.summary.clustering = windowed or StoryClusterer(store, settings, embed).cluster_pending(step)
             run.summary.queued = enqueue_stories(store, options)
     run.summary.seconds = time.perf_counter() - began
     return run.summary

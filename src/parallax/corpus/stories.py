@@ -113,6 +113,26 @@ def read_features(data: str) -> tuple[list[str], dict[int, int], dict[int, int]]
     )
 
 
+def article_features(
+    article: StoredArticle, settings: ClusterSettings
+) -> tuple[list[str], dict[int, int], dict[int, int]]:
+    """An article's names, whole-text term counts and lead-term counts, as pair scores compare them
+    (function words of its language removed first)."""
+    language = article.language
+    names = list(
+        extract_names(
+            strip_function_words(article.title + "\n" + article.text[: settings.names_chars], language)
+        )
+    )
+    term_counts = extract_terms(
+        strip_function_words(article.title + "\n" + article.text[: settings.terms_chars], language)
+    )
+    lead_counts = lead_terms(
+        strip_function_words(article.title, language), strip_function_words(article.text, language), settings
+    )
+    return names, term_counts, lead_counts
+
+
 def undated_detail(day: int | None) -> dict[str, object]:
     """What a create or join event records about dates: ``undated`` when the article had none,
     so its place rests on content alone (the scorer's undated features)."""
@@ -366,18 +386,7 @@ class StoryClusterer:
         vector_of = {a.id: vectors[i] for i, a in enumerate(fresh)}
         self.cross.add_batch(articles, lambda: self.near_days([batch_days[a.id] for a in articles]))
         for article in articles:
-            language = article.language
-            names = list(
-                extract_names(
-                    strip_function_words(article.title + "\n" + article.text[: s.names_chars], language)
-                )
-            )
-            term_counts = extract_terms(
-                strip_function_words(article.title + "\n" + article.text[: s.terms_chars], language)
-            )
-            lead_counts = lead_terms(
-                strip_function_words(article.title, language), strip_function_words(article.text, language), s
-            )
+            names, term_counts, lead_counts = article_features(article, s)
             self.keep_features(article.id, names, term_counts, lead_counts)
             day = date_number(article.published)
             original = dup_of.get(article.id)

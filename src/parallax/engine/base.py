@@ -3,8 +3,10 @@
 1. ``read``: reading and cleaning the sources (the cleaning only fills an
    article's missing outlet and date, as ``intake.fill_metadata`` does);
 2. ``embedder``: embedding the leads of the articles waiting to be clustered;
-3. clustering itself stays on the driver (``corpus.stories.StoryClusterer``),
-   so both engines give the same stories;
+3. ``cluster``: clustering stays on the driver (``corpus.stories.StoryClusterer``)
+   unless the engine partitions it by time window (``corpus.windows``; the Ray
+   engine with a ``WindowPlan``), whose reconciled stories agree with the
+   driver's (BCubed >= 0.99, tests/test_engine_windows.py);
 4. ``analyse``: working off the analysis queue, one task per story, every
    result written through the queue's claim/finish (``corpus.queue``).
 """
@@ -17,9 +19,10 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import threading
 
+    from parallax.corpus.pairs import ClusterSettings
     from parallax.corpus.queue import ProgressFn, QueueSummary
     from parallax.corpus.store import Store
-    from parallax.corpus.stories import Embedder
+    from parallax.corpus.stories import ClusterSummary, Embedder, Progress
     from parallax.ingest.sources import Read
     from parallax.ingest.urls import FetchSettings
     from parallax.options import Options
@@ -38,6 +41,16 @@ class Engine(Protocol):
 
     def embedder(self, leads: Callable[[], list[str]]) -> Embedder | None:
         """An embedder for clustering that has ``leads()`` ready, or None to embed as clustering goes."""
+        ...
+
+    def cluster(
+        self,
+        store: Store,
+        settings: ClusterSettings | None,
+        embed: Embedder | None,
+        progress: Progress | None = None,
+    ) -> ClusterSummary | None:
+        """Cluster the pending articles the engine's own way, or None to leave it to ``StoryClusterer``."""
         ...
 
     def analyse(

@@ -12,8 +12,9 @@ from parallax.ingest.urls import Fetcher, FetchSettings
 from parallax.options import Options
 
 if TYPE_CHECKING:
+    from parallax.corpus.pairs import ClusterSettings
     from parallax.corpus.store import Store
-    from parallax.corpus.stories import Embedder
+    from parallax.corpus.stories import ClusterSummary, Embedder, Progress
 
 
 class LocalEngine:
@@ -30,6 +31,15 @@ class LocalEngine:
 
     def embedder(self, leads: Callable[[], list[str]]) -> Embedder | None:
         return None
+
+    def cluster(
+        self,
+        store: Store,
+        settings: ClusterSettings | None,
+        embed: Embedder | None,
+        progress: Progress | None = None,
+    ) -> ClusterSummary | None:
+        return None  # clustered in this process by ``StoryClusterer`` as always
 
     def analyse(
         self,

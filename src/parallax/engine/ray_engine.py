@@ -6,7 +6,10 @@
 - embedding: the leads of every article waiting to be clustered go through a
   Ray Data actor pool (``map_batches`` with ``LeadEncoder``, which loads the
   model once per actor, ``concurrency=workers``) before clustering starts;
-- clustering: on the driver, the in-process clusterer with those vectors;
+- clustering: on the driver, the in-process clusterer with those vectors; or, with
+  a ``WindowPlan`` (``--cluster-windows``) and a corpus with nothing clustered yet,
+  by time window, the windows spread over Ray tasks and reconciled on the driver
+  (``parallax.corpus.windows``);
 - analysis: one Ray task per queued story (``parallax.engine.ray_queue``); the
   driver claims each story and writes each result through the queue, so a
   worker killed mid-task costs a retry (Ray's ``max_retries``), never a story
@@ -34,15 +37,18 @@ from parallax.ingest.sources import URL_SCHEMES, Read, expand, iter_sources
 from parallax.model import Article, Skipped
 
 if TYPE_CHECKING:
+    from parallax.corpus.pairs import ClusterSettings
     from parallax.corpus.queue import ProgressFn, QueueSummary
     from parallax.corpus.store import Store
-    from parallax.corpus.stories import Embedder
+    from parallax.corpus.stories import ClusterSummary, Embedder, Progress
+    from parallax.corpus.windows import Window, WindowPlan, WindowResult
     from parallax.ingest.urls import FetchSettings
     from parallax.options import Options
 
 INSTALL_HINT = "the Ray engine needs Ray: pip install 'parallax-news[ray]'"
 LOCAL_OBJECT_STORE = 1 << 30  # bytes of shared memory a local cluster started here may use
 EMBED_BATCH = 64
+WINDOW_TASKS_PER_WORKER = 4  # window chunks per worker: small enough to balance, big enough to amortise
 
 
 def import_ray() -> Any:
@@ -124,14 +130,39 @@ class LeadTable:
         return np.vstack([self.rows[t] for t in texts]).astype(np.float32)
 
 
+def cluster_window_chunk(windows: list[Window], settings: ClusterSettings) -> list[WindowResult]:
+    """Several windows, each clustered by itself (runs on a worker)."""
+    from parallax.corpus.windows import cluster_windows_here
+
+    return cluster_windows_here(windows, settings)
+
+
+def chunk_windows(windows: Sequence[Window], chunks: int) -> list[list[Window]]:
+    """Consecutive windows in at most ``chunks`` groups of about the same number of articles."""
+    total = sum(len(w.articles) for w in windows)
+    target = max(1, -(-total // max(1, chunks)))
+    out: list[list[Window]] = [[]]
+    size = 0
+    for window in windows:
+        if out[-1] and size + len(window.articles) > target:
+            out.append([])
+            size = 0
+        out[-1].append(window)
+        size += len(window.articles)
+    return [c for c in out if c]
+
+
 class RayEngine:
     """Runs reading, embedding and analysis on Ray; the driver (this process) writes the store."""
 
     name = "ray"
     fills_metadata = True
 
-    def __init__(self, *, address: str | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, *, address: str | None = None, workers: int | None = None, plan: WindowPlan | None = None
+    ) -> None:
         quiet_ray()
+        self.plan = plan  # cluster by time window (``parallax.corpus.windows``); None: on the driver
         self.ray = import_ray()
         self.started = False
         if not self.ray.is_initialized():
@@ -151,6 +182,7 @@ class RayEngine:
         cpus = int(self.ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, min(workers or cpus, cpus))
         self.remote_read = self.ray.remote(read_shard)
+        self.remote_windows = self.ray.remote(max_retries=3)(cluster_window_chunk)
         context = self.ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
@@ -195,6 +227,36 @@ class RayEngine:
     def embedder(self, leads: Callable[[], list[str]]) -> Embedder | None:
         texts = list(dict.fromkeys(leads()))
         return LeadTable(texts, self.embed(texts))
+
+    # -- clustering --------------------------------------------------------------------------------
+
+    def map_windows(self, windows: Sequence[Window], settings: ClusterSettings) -> list[WindowResult]:
+        """Every window clustered on Ray, a few consecutive windows a task; results in window order."""
+        chunks = chunk_windows(windows, self.workers * WINDOW_TASKS_PER_WORKER)
+        pending = [self.remote_windows.remote(chunk, settings) for chunk in chunks]
+        return [result for done in self.ray.get(pending) for result in done]
+
+    def cluster(
+        self,
+        store: Store,
+        settings: ClusterSettings | None,
+        embed: Embedder | None,
+        progress: Progress | None = None,
+    ) -> ClusterSummary | None:
+        """Cluster by time window when a plan is set and the corpus suits it; None: cluster on the driver."""
+        from parallax.corpus.pairs import ClusterSettings
+        from parallax.corpus.windows import cluster_by_windows, plan_applies
+
+        if self.plan is None or not plan_applies(store, store.pending_articles(2**62), self.plan):
+            return None
+        return cluster_by_windows(
+            store,
+            self.plan,
+            settings=settings or ClusterSettings(),
+            embed=embed,
+            map_windows=self.map_windows,
+            progress=progress,
+        )
 
     # -- analysis ----------------------------------------------------------------------------------
 
