@@ -15,7 +15,6 @@ a cosine of 0.9999 or better (tests/test_onnx_embedder.py).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Sequence
@@ -26,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from parallax.errors import ModelUnavailable
+from parallax.nlp.builds import verify_manifest
 from parallax.nlp.digests import remembered_sha256
-from parallax.nlp.pretrained import EMBEDDER_SHA256, load_seconds
+from parallax.nlp.pretrained import load_seconds
 
 MANIFEST = "manifest.json"
 MODEL_FILE = "model.onnx"
@@ -51,35 +51,20 @@ def is_built(folder: Path | None = None) -> bool:
     return ((folder or default_folder()).expanduser() / MANIFEST).exists()
 
 
-def verify_onnx_files(folder: Path) -> dict[str, Any]:
+def verify_onnx_files(folder: Path) -> dict[str, object]:
     """Check the ONNX model's files against its manifest; returns the manifest.
 
     Digests are remembered while a file's size and mtime are unchanged (``parallax.nlp.digests``).
     """
-    path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailable(f"cannot read {path}: {exc}; build it with `{BUILD_COMMAND}`") from exc
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        raise ModelUnavailable(f"{path} lists no files; rebuild with `{BUILD_COMMAND}`")
-    if manifest.get("source_sha256") != EMBEDDER_SHA256:
-        raise ModelUnavailable(
-            f"the ONNX model at {folder} was not exported from the expected all-MiniLM-L6-v2; "
-            f"rebuild with `{BUILD_COMMAND}`"
-        )
-    for name in (MODEL_FILE, TOKENIZER_FILE):
-        expected = manifest["files"].get(name)
-        file = folder / name
-        if not file.exists() or not isinstance(expected, str):
-            raise ModelUnavailable(f"{file} is missing; rebuild with `{BUILD_COMMAND}`")
-        digest = remembered_sha256(file)
-        if digest != expected:
-            raise ModelUnavailable(
-                f"{file} is damaged (SHA-256 {digest[:12]}..., manifest says {expected[:12]}...); "
-                f"rebuild with `{BUILD_COMMAND}`"
-            )
-    return manifest
+    return verify_manifest(
+        folder,
+        MANIFEST,
+        what="ONNX model",
+        made="exported",
+        build_command=BUILD_COMMAND,
+        files=(MODEL_FILE, TOKENIZER_FILE),
+        digest=remembered_sha256,
+    )
 
 
 class OnnxEmbedder:

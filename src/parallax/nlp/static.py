@@ -20,7 +20,6 @@ builds it; ``ensure_static_model()`` builds it on first use.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from functools import cache
@@ -30,10 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from parallax.errors import ModelUnavailable
-from parallax.nlp.builds import BuildResult, staged_folder, write_manifest
-from parallax.nlp.digests import sha256_file
+from parallax.nlp.builds import BuildResult, staged_folder, verify_manifest, write_manifest
 from parallax.nlp.pretrained import (
-    EMBEDDER_SHA256,
     STANDARD_EMBEDDER,
     load_seconds,
     locate_embedder,
@@ -93,44 +90,16 @@ def build_static_model(folder: Path | None = None, pca_dims: int = DEFAULT_PCA_D
     return BuildResult(target, seconds, manifest)
 
 
-def read_manifest(folder: Path) -> dict[str, object]:
-    """The build manifest of a static model folder; ModelUnavailable when absent or unreadable."""
-    path = folder / MANIFEST
-    if not path.exists():
+def verify_static_files(folder: Path) -> dict[str, object]:
+    """Check each file of the static model against its manifest; returns the manifest."""
+    if not (folder / MANIFEST).exists():
         raise ModelUnavailable(
             f"no static embedding model at {folder} (no {MANIFEST}): run `{BUILD_COMMAND}` "
             "(about two to four minutes, offline, from the bundled MiniLM)"
         )
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelUnavailable(f"cannot read {path}: {exc}; rebuild with `{BUILD_COMMAND}`") from exc
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        raise ModelUnavailable(f"{path} lists no files; rebuild with `{BUILD_COMMAND}`")
-    return manifest
-
-
-def verify_static_files(folder: Path) -> dict[str, object]:
-    """Check each file of the static model against its manifest; returns the manifest."""
-    manifest = read_manifest(folder)
-    if manifest.get("source_sha256") != EMBEDDER_SHA256:
-        raise ModelUnavailable(
-            f"the static model at {folder} was not distilled from the expected all-MiniLM-L6-v2 "
-            f"(source SHA-256 {str(manifest.get('source_sha256'))[:12]}...); rebuild with `{BUILD_COMMAND}`"
-        )
-    files = manifest["files"]
-    assert isinstance(files, dict)
-    for name, expected in files.items():
-        path = folder / name
-        if not path.exists():
-            raise ModelUnavailable(f"{path} is missing; rebuild with `{BUILD_COMMAND}`")
-        digest = sha256_file(path)
-        if digest != expected:
-            raise ModelUnavailable(
-                f"{path} is damaged (SHA-256 {digest[:12]}..., manifest says {str(expected)[:12]}...); "
-                f"rebuild with `{BUILD_COMMAND}`"
-            )
-    return manifest
+    return verify_manifest(
+        folder, MANIFEST, what="static model", made="distilled", build_command=BUILD_COMMAND
+    )
 
 
 @cache
