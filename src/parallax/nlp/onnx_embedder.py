@@ -27,7 +27,7 @@ import numpy as np
 from parallax.errors import ModelUnavailable
 from parallax.nlp.builds import verify_manifest
 from parallax.nlp.digests import remembered_sha256
-from parallax.nlp.pretrained import load_seconds
+from parallax.nlp.pretrained import BEHAVIOUR_TEXTS, load_seconds, wrong_similarities
 
 MANIFEST = "manifest.json"
 MODEL_FILE = "model.onnx"
@@ -130,17 +130,10 @@ class OnnxEmbedder:
 
 def check_behaviour(model: OnnxEmbedder) -> None:
     """A paraphrase pair must be closer than an unrelated sentence, as for the torch model."""
-    rows = model.encode(
-        [
-            "The council approved the new budget on Tuesday.",
-            "On Tuesday the new budget was approved by the council.",
-            "Heavy snow closed the mountain pass for three days.",
-        ]
-    )
-    same, other = float(rows[0] @ rows[1]), float(rows[0] @ rows[2])
-    if not (same > 0.8 and other < 0.4):
+    wrong = wrong_similarities(model.encode(BEHAVIOUR_TEXTS))
+    if wrong:
         raise ModelUnavailable(
-            f"the ONNX model gives wrong similarities (paraphrase {same:.2f}, unrelated {other:.2f}); "
+            f"the ONNX model gives wrong similarities ({wrong}); "
             f"its files are probably damaged: rebuild with `{BUILD_COMMAND}`"
         )
 

