@@ -11,9 +11,13 @@ run on one thread. ``cluster_by_windows`` does it in four steps:
    ``StoryClusterer`` over a scratch SQLite store (``cluster_window``), with the
    lead vectors computed beforehand (nothing is embedded again) and the document
    frequencies of names and terms counted beforehand over the whole corpus
-   (``corpus_counts``), so that every window weighs a word as the whole corpus does. The windows are
-   independent, so the caller may run them anywhere (``map_windows``: Ray tasks
-   in ``parallax.engine.ray_engine``, a plain loop by default);
+   (``corpus_counts``). The in-process path weighs each article by the articles
+   that arrived before it; a window replays that for the corpus's first
+   ``WindowPlan.exact`` arrivals (``parallax.corpus.arrival``: early pairs joined on
+   thin frequencies are joined in the window too) and weighs the later ones as the
+   whole corpus does. The windows are independent, so the caller may run them
+   anywhere (``map_windows``: Ray tasks in ``parallax.engine.ray_engine``, a plain
+   loop by default);
 3. **reconcile** (``reconcile``): an article in an overlap belongs to a story in
    each of its two windows. Two such stories merge (union-find) when the
    articles they share are at least half of the overlap members of either
@@ -41,7 +45,7 @@ import itertools
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -374,13 +378,14 @@ def make_windows(
     row = {article_id: n for n, article_id in enumerate(ordered)}
     first = min((d for a in articles if (d := date_number(a.published)) is not None), default=0)
     counts = corpus_counts(articles, settings, plan.exact)
+    shared = replace(counts, early=None)  # each window gets only the early postings it needs
     windows = [
         Window(
             number,
             first + number * plan.step,
             [by_id[i] for i in ids],
             vectors[[row[i] for i in ids]],
-            counts,
+            shared,
             None if counts.early is None else counts.early.for_window(ids),
         )
         for number, ids in numbers.items()
