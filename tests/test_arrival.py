@@ -41,6 +41,8 @@ def same_weights(a: Frequencies, b: Frequencies, bag: Bag) -> bool:
 
 def test_arrival_frequencies_follow_the_arrivals_then_the_whole_corpus() -> None:
     frequencies = replayed()
+    held = set(frequencies.postings.keys.tolist())
+    assert 13 in held and 14 not in held  # of the early arrivals, only article 7 holds 14: it weighs nothing
     frequencies.advance(5)
     assert frequencies.docs == 2
     assert same_weights(frequencies, growing(5), BAGS[5])
@@ -55,6 +57,12 @@ def test_arrival_frequencies_follow_the_arrivals_then_the_whole_corpus() -> None
 def test_arrival_frequencies_for_a_window_keep_what_its_early_members_hold() -> None:
     whole, window = replayed(), replayed([5, 9])  # of the early arrivals, the window holds only 5
     assert len(window.postings.keys) < len(whole.postings.keys)
+    assert window.postings.ids.tolist() == [5, 5, 5]  # articles 2 and 5 summed where 5 arrives
+    assert dict(zip(window.postings.keys.tolist(), window.postings.counts.tolist(), strict=True)) == {
+        10: 2,
+        12: 2,
+        13: 1,
+    }
     assert 14 not in set(window.postings.keys.tolist())  # only article 7, outside the window, holds 14
     for frequencies in (whole, window):
         frequencies.advance(5)

@@ -32,24 +32,48 @@ from parallax.corpus.bags import Bag, DocumentCounts, FixedFrequencies
 
 @dataclass(frozen=True)
 class Postings:
-    """Which buckets which early articles hold: ``ids`` (ascending) and ``keys``, aligned."""
+    """How many of the early articles that arrived by ``ids`` (ascending) hold each of ``keys``:
+    ``counts`` (1 a posting on the driver; summed over the arrivals between two of a window's
+    articles in ``EarlyArrivals.for_window``)."""
 
     ids: np.ndarray
     keys: np.ndarray
+    counts: np.ndarray
 
     @classmethod
     def of(cls, ids: Sequence[int], bags: Sequence[Bag]) -> Postings:
         if not bags:
-            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+        keys = np.concatenate([b.keys for b in bags]).astype(np.int32)
         return cls(
             np.repeat(np.asarray(ids, dtype=np.int64), [len(b) for b in bags]),
-            np.concatenate([b.keys for b in bags]).astype(np.int32),
+            keys,
+            np.ones(len(keys), dtype=np.int32),
         )
 
     def keeping(self, vocabulary: np.ndarray) -> Postings:
         """Only the postings of buckets in ``vocabulary`` (sorted, unique)."""
         keep = np.isin(self.keys, vocabulary, assume_unique=False)
-        return Postings(self.ids[keep], self.keys[keep])
+        return Postings(self.ids[keep], self.keys[keep], self.counts[keep])
+
+    def by_step(self, steps: np.ndarray) -> Postings:
+        """The postings summed per bucket over the arrivals up to each of ``steps`` (ascending ids)
+        since the one before: a window needs the counts only where its own articles arrive.
+        Postings after the last step are left out."""
+        if not len(steps):
+            return Postings(self.ids[:0], self.keys[:0], self.counts[:0])
+        kept = self.ids <= steps[-1]
+        step = steps[np.searchsorted(steps, self.ids[kept], side="left")].astype(np.int64)
+        codes, where = np.unique((step << 32) | self.keys[kept].astype(np.int64), return_inverse=True)
+        summed = np.bincount(where, weights=self.counts[kept], minlength=len(codes)).astype(np.int32)
+        return Postings(codes >> 32, (codes & 0xFFFFFFFF).astype(np.int32), summed)
+
+    def shared(self) -> Postings:
+        """Only the postings of buckets two or more articles hold. A bucket held by one weighs
+        nothing however far the arrivals are replayed (``Frequencies.weigh``: document frequency
+        under 2), counted or not, so it need not travel."""
+        keys, counts = np.unique(self.keys, return_counts=True)
+        return self.keeping(keys[counts >= 2])
 
 
 @dataclass(frozen=True)
@@ -67,18 +91,15 @@ class EarlyArrivals:
         return int(self.ids[-1]) if len(self.ids) else 0
 
     def for_window(self, members: Sequence[int]) -> EarlyArrivals:
-        """What a window with these article ids needs: the postings of the buckets its early members hold."""
+        """What a window with these article ids needs: the postings of the buckets its early members
+        hold, summed between one of its early members and the next (``Postings.by_step``)."""
         early = np.asarray(sorted(i for i in members if i <= self.horizon), dtype=np.int64)
 
-        def vocabulary(postings: Postings) -> np.ndarray:
-            return np.unique(postings.keys[np.isin(postings.ids, early)])
+        def needed(postings: Postings) -> Postings:
+            vocabulary = np.unique(postings.keys[np.isin(postings.ids, early)])
+            return postings.keeping(vocabulary).by_step(early)
 
-        return EarlyArrivals(
-            self.ids,
-            self.names.keeping(vocabulary(self.names)),
-            self.terms.keeping(vocabulary(self.terms)),
-            self.leads.keeping(vocabulary(self.leads)),
-        )
+        return EarlyArrivals(self.ids, needed(self.names), needed(self.terms), needed(self.leads))
 
 
 def early_postings(
@@ -87,15 +108,17 @@ def early_postings(
     """The early arrivals' postings, from their bags in arrival order."""
     return EarlyArrivals(
         np.asarray(ids, dtype=np.int64),
-        Postings.of(ids, names),
-        Postings.of(ids, terms),
-        Postings.of(ids, leads),
+        Postings.of(ids, names).shared(),
+        Postings.of(ids, terms).shared(),
+        Postings.of(ids, leads).shared(),
     )
 
 
 class ArrivalFrequencies(FixedFrequencies):
     """Frequencies that ``advance`` to those the in-process path has when an article arrives:
-    counted from the early postings up to it, or the whole corpus's past the early arrivals."""
+    counted from the early postings up to it, or the whole corpus's past the early arrivals.
+    With a window's postings (``EarlyArrivals.for_window``), ``article_id`` must be one of the
+    window's articles: the postings are summed up to those only."""
 
     def __init__(self, arrived: np.ndarray, postings: Postings, whole: DocumentCounts) -> None:
         super().__init__(DocumentCounts(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), 0))
@@ -114,7 +137,9 @@ class ArrivalFrequencies(FixedFrequencies):
             return
         stop = int(np.searchsorted(self.postings.ids, article_id, side="right"))
         if stop > self.counted:
-            np.add.at(self.df, self.postings.keys[self.counted : stop], 1)
+            np.add.at(
+                self.df, self.postings.keys[self.counted : stop], self.postings.counts[self.counted : stop]
+            )
             self.counted = stop
         self.docs = int(np.searchsorted(self.arrived, article_id, side="right"))
 
