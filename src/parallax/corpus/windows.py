@@ -11,9 +11,13 @@ run on one thread. ``cluster_by_windows`` does it in four steps:
    ``StoryClusterer`` over a scratch SQLite store (``cluster_window``), with the
    lead vectors computed beforehand (nothing is embedded again) and the document
    frequencies of names and terms counted beforehand over the whole corpus
-   (``corpus_counts``), so that every window weighs a word as the whole corpus does. The windows are
-   independent, so the caller may run them anywhere (``map_windows``: Ray tasks
-   in ``parallax.engine.ray_engine``, a plain loop by default);
+   (``corpus_counts``). The in-process path weighs each article by the articles
+   that arrived before it; a window replays that for the corpus's first
+   ``WindowPlan.exact`` arrivals (``parallax.corpus.arrival``: early pairs joined on
+   thin frequencies are joined in the window too) and weighs the later ones as the
+   whole corpus does. The windows are independent, so the caller may run them
+   anywhere (``map_windows``: Ray tasks in ``parallax.engine.ray_engine``, a plain
+   loop by default);
 3. **reconcile** (``reconcile``): an article in an overlap belongs to a story in
    each of its two windows. Two such stories merge (union-find) when the
    articles they share are at least half of the overlap members of either
@@ -41,12 +45,13 @@ import itertools
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from parallax.corpus.arrival import ArrivalFrequencies, EarlyArrivals, early_postings
 from parallax.corpus.bags import Bag, DocumentCounts, FixedFrequencies, Frequencies
 from parallax.corpus.features import lead_text
 from parallax.corpus.pairs import ClusterSettings, date_number, names_bag
@@ -67,10 +72,12 @@ Node = tuple[int, int]  # (window number, story id inside that window)
 
 @dataclass(frozen=True)
 class WindowPlan:
-    """How to cut a corpus into windows: ``days`` long, each overlapping the next by ``overlap`` days."""
+    """How to cut a corpus into windows: ``days`` long, each overlapping the next by ``overlap`` days;
+    the first ``exact`` arrivals are weighed as the in-process path weighs them (``arrival``)."""
 
     days: int = 14
     overlap: int = 7
+    exact: int = 5000
 
     def __post_init__(self) -> None:
         if self.overlap < 0 or self.days <= self.overlap:
@@ -91,18 +98,21 @@ class CorpusCounts:
     names: DocumentCounts
     terms: DocumentCounts
     leads: DocumentCounts
+    early: EarlyArrivals | None = None  # the first arrivals' buckets, replayed in each window
 
 
 @dataclass
 class Window:
     """One window's articles (in arrival order) and their lead vectors; ``start``: its first day;
-    ``counts``: the corpus-wide document frequencies its clusterer weighs words by (None: its own)."""
+    ``counts``: the corpus-wide document frequencies its clusterer weighs words by (None: its own);
+    ``early``: the postings that replay the first arrivals' frequencies (None: the corpus-wide ones only)."""
 
     number: int
     start: int
     articles: list[StoredArticle]
     vectors: np.ndarray
     counts: CorpusCounts | None = None
+    early: EarlyArrivals | None = None
 
 
 @dataclass
@@ -176,20 +186,68 @@ def known_vectors(leads: Sequence[str], vectors: np.ndarray) -> Embedder:
     return embed
 
 
-def corpus_counts(articles: Sequence[StoredArticle], settings: ClusterSettings) -> CorpusCounts:
-    """Count every article's names, terms and lead terms once, on the driver, before the windows run.
+def corpus_counts(
+    articles: Sequence[StoredArticle], settings: ClusterSettings, exact: int = 0
+) -> CorpusCounts:
+    """Count every article's names, terms and lead terms once, on the driver, before the windows run;
+    keep the buckets of the first ``exact`` arrivals (``arrival.early_postings``).
 
     A window that counted only its own articles would weigh words by a few
     hundred documents, and differently in every window; the in-process path
     weighs them by everything that arrived before, and its settling pass by the
-    whole corpus. Each window weighs them by the whole corpus."""
+    whole corpus. Each window weighs them by everything that arrived before for
+    the first ``exact`` arrivals, and by the whole corpus after them."""
     names, terms, leads = Frequencies(), Frequencies(), Frequencies()
-    for article in articles:
+    early: tuple[list[int], list[Bag], list[Bag], list[Bag]] = ([], [], [], [])
+    for article in sorted(articles, key=lambda a: a.id):
         article_names, term_counts, lead_counts = article_features(article, settings)
-        names.add(names_bag(article_names))
-        terms.add(Bag.from_counts(term_counts))
-        leads.add(Bag.from_counts(lead_counts))
-    return CorpusCounts(names.counts(), terms.counts(), leads.counts())
+        bags = (names_bag(article_names), Bag.from_counts(term_counts), Bag.from_counts(lead_counts))
+        for counts, bag in zip((names, terms, leads), bags, strict=True):
+            counts.add(bag)
+        if len(early[0]) < exact:
+            early[0].append(article.id)
+            for kept, bag in zip(early[1:], bags, strict=True):
+                kept.append(bag)
+    return CorpusCounts(
+        names.counts(), terms.counts(), leads.counts(), early_postings(*early) if exact else None
+    )
+
+
+class WindowClusterer(StoryClusterer):
+    """The in-process clusterer over a window's scratch store, weighing words by ``ArrivalFrequencies``
+    advanced to each article as it arrives (``arrival_of``: scratch id -> corpus id)."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: ClusterSettings,
+        embed: Embedder,
+        counts: CorpusCounts,
+        early: EarlyArrivals,
+        arrival_of: dict[int, int],
+    ) -> None:
+        self.arrival_of = arrival_of
+        self.arrivals = (
+            ArrivalFrequencies(early.ids, early.names, counts.names),
+            ArrivalFrequencies(early.ids, early.terms, counts.terms),
+            ArrivalFrequencies(early.ids, early.leads, counts.leads),
+        )
+        super().__init__(store, settings, embed)  # a scratch store: nothing to load
+        self.name_freq, self.term_freq, self.lead_freq = self.arrivals
+
+    def keep_features(
+        self, article_id: int, names: list[str], term_counts: dict[int, int], lead_counts: dict[int, int]
+    ) -> None:
+        arrival = self.arrival_of.get(article_id)
+        if arrival is not None:
+            for frequencies in self.arrivals:
+                frequencies.advance(arrival)
+        super().keep_features(article_id, names, term_counts, lead_counts)
+
+    def settle(self, stories: set[int], summary: ClusterSummary) -> ClusterBatch:
+        for frequencies in self.arrivals:  # the in-process settling pass weighs by the whole corpus
+            frequencies.finish()
+        return super().settle(stories, summary)
 
 
 def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
@@ -207,8 +265,13 @@ def cluster_window(window: Window, settings: ClusterSettings) -> WindowResult:
         if len(added) != len(window.articles):
             raise ValueError(f"window {window.number}: articles with the same content hash")
         global_id = {local: a.id for local, a in zip(added, window.articles, strict=True)}
-        clusterer = StoryClusterer(scratch, settings, known_vectors(leads, window.vectors))
-        if window.counts is not None:
+        embed = known_vectors(leads, window.vectors)
+        clusterer = (
+            WindowClusterer(scratch, settings, embed, window.counts, window.early, global_id)
+            if window.counts is not None and window.early is not None
+            else StoryClusterer(scratch, settings, embed)
+        )
+        if window.counts is not None and window.early is None:
             clusterer.name_freq = FixedFrequencies(window.counts.names)
             clusterer.term_freq = FixedFrequencies(window.counts.terms)
             clusterer.lead_freq = FixedFrequencies(window.counts.leads)
@@ -314,14 +377,16 @@ def make_windows(
     vectors = embed(leads) if leads else np.zeros((0, 0), dtype=np.float32)
     row = {article_id: n for n, article_id in enumerate(ordered)}
     first = min((d for a in articles if (d := date_number(a.published)) is not None), default=0)
-    counts = corpus_counts(articles, settings)
+    counts = corpus_counts(articles, settings, plan.exact)
+    shared = replace(counts, early=None)  # each window gets only the early postings it needs
     windows = [
         Window(
             number,
             first + number * plan.step,
             [by_id[i] for i in ids],
             vectors[[row[i] for i in ids]],
-            counts,
+            shared,
+            None if counts.early is None else counts.early.for_window(ids),
         )
         for number, ids in numbers.items()
     ]
