@@ -86,7 +86,7 @@ def test_summary_prefers_the_lead_at_equal_support() -> None:
     articles beats one from the bottom."""
     specs = [
         ("The bridge carries about 30,000 cars a day on its four lanes.", ["a1", "a2"], 9),
-        ("The river burst its banks on Monday and flooded the old town.", ["a1", "a2"], 0),
+        ("The river burst its banks on Monday and reached the old town.", ["a1", "a2"], 0),
     ]
     report = make_report(specs)
     for article in report.articles:  # eight more sentences between the two claims
@@ -154,8 +154,9 @@ def test_summary_skips_same_topic_near_repeats_without_citing_them() -> None:
     }
     summary = write_summary(report, 4, JUDGED, vectors)
     cited = [cid for s in summary for cid in s.claims]
-    assert "c3" not in cited and len(summary) == 4  # a fifth claim fills the place
-    assert {"c1", "c2", "c4", "c5"} == set(cited)
+    assert len(summary) == 4  # a fifth claim fills the place
+    assert ("c2" in cited) != ("c3" in cited)  # one of the two Velmar claims, the other not cited
+    assert {"c1", "c4", "c5"} <= set(cited)
 
 
 def test_summary_never_uses_captions_or_quotes_without_a_speaker() -> None:
@@ -172,9 +173,9 @@ def test_summary_never_uses_captions_or_quotes_without_a_speaker() -> None:
     assert texts == ["The river burst its banks on Monday and flooded the old town."]
 
 
-def test_summary_counts_echoes_in_other_words() -> None:
-    """Of two claims two sources state, the one two more sources state in other words (sharing
-    a detail: the weekday) wins."""
+def test_summary_counts_sources_that_state_a_claim_in_other_words() -> None:
+    """Of two claims two sources state, the one whose words two more sources use (stating it
+    in other words) wins."""
     report = make_report(
         [
             ("Officials said the ferry service would resume in the spring.", ["a1", "a2"], 0),
@@ -189,8 +190,7 @@ def test_summary_counts_echoes_in_other_words() -> None:
         "c3": np.array([0.1, 0.99]),
         "c4": np.array([0.2, 0.98]),
     }
-    sentence_vectors = {m.sentence: vectors[c.id] for c in report.claims for m in c.mentions}
-    (only,) = write_summary(report, 1, JUDGED, vectors, sentence_vectors=sentence_vectors)
+    (only,) = write_summary(report, 1, JUDGED, vectors)
     assert only.claims[0] == "c2"
 
 
@@ -203,6 +203,5 @@ def test_summary_falls_back_to_centrality_without_shared_claims() -> None:
         ]
     )
     vectors = {"c1": np.array([1.0, 0.0]), "c2": np.array([0.0, 1.0]), "c3": np.array([0.1, 0.99])}
-    sentence_vectors = {m.sentence: vectors[c.id] for c in report.claims for m in c.mentions}
-    summary = write_summary(report, 1, JUDGED, vectors, sentence_vectors=sentence_vectors)
+    summary = write_summary(report, 1, JUDGED, vectors)
     assert summary[0].claims[0] in {"c2", "c3"}  # central, though the bakery is at the top
