@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from parallax.analysis.claims.summary import is_quotation, measure_support, write_summary
+from parallax.analysis.claims.summary import is_quotation, is_unusable_quote, measure_support, write_summary
 from parallax.model import Article, Claim, Mention, Report, Sentence
 from parallax.options import Options
 from parallax.resources import Resources
@@ -205,3 +205,26 @@ def test_summary_falls_back_to_centrality_without_shared_claims() -> None:
     vectors = {"c1": np.array([1.0, 0.0]), "c2": np.array([0.0, 1.0]), "c3": np.array([0.1, 0.99])}
     summary = write_summary(report, 1, JUDGED, vectors)
     assert summary[0].claims[0] in {"c2", "c3"}  # central, though the bakery is at the top
+
+
+def test_quoted_phrases_in_a_report_are_usable_but_bare_quotations_are_not() -> None:
+    assert not is_unusable_quote("The president called the inquiry a \u201cwitch hunt\u201d on Monday.")
+    assert is_unusable_quote("\u201cWe lost everything in one night and nobody came to help us.\u201d")
+    assert is_unusable_quote("\u201cWe lost everything in one night,")  # a piece of a quotation
+    assert not is_unusable_quote("\u201cWe lost everything in one night,\u201d the mayor said.")
+
+
+def test_summary_keeps_long_sentences_whose_parse_is_a_fragment_but_not_short_ones() -> None:
+    long_text = (
+        "Another 1.9 million people filed for benefits last week, "
+        "bringing the total since March to 40 million."
+    )
+    report = make_report(
+        [
+            ("Rescuers near the flooded bridge on Monday.", ["a1", "a2"], 0),
+            (long_text, ["a1", "a2"], 1),
+        ]
+    )
+    fragments = frozenset(m.sentence for c in report.claims for m in c.mentions)
+    texts = [s.text for s in write_summary(report, 2, JUDGED, fragments=fragments)]
+    assert texts == [long_text]
