@@ -9,9 +9,10 @@ its own length (``measure_gain``). Words already covered add nothing, so a sente
 repeats the chosen ones gains nothing (maximal marginal relevance over the words); one that
 says the same thing in other words (close claim vectors) only adds its citations to the
 sentence shown, and a different fact on a topic already covered (close vectors, a shared
-name the story seldom mentions) is left out. A claim's gain grows with its independent
-sources and when it stands first in one of its articles (the lead); quotations and loaded
-words shrink it, so the plainest of a claim's wordings tends to be shown.
+name the story seldom mentions) is left out. A claim stated by copies counts its independent
+sources only, one that stands first in its article (the lead) gains a little, and quotations,
+loaded words and scare quotes shrink the gain; a claim competes only with its plainest
+wordings.
 
 Only usable wordings compete (``restate_claim``): captions (``candidates.is_caption``), pieces
 of quotations, quotations without their speaker and datelines are never summary sentences.
@@ -29,7 +30,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from parallax.analysis.claims.candidates import has_speaker, is_caption, is_fragment, strip_dateline
-from parallax.analysis.claims.grouping import QUOTE_MARKS, describe_sentence, has_unbalanced_quotes
+from parallax.analysis.claims.grouping import (
+    QUOTE_MARKS,
+    describe_sentence,
+    has_unbalanced_quotes,
+    measure_plainness,
+)
 from parallax.analysis.claims.independence import UnionFind
 from parallax.analysis.wording.markers import quotation_spans
 from parallax.lexicons import tokenize_words
@@ -47,11 +53,16 @@ _NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|^[A-Z][a-z]+(?=\W)")
 # A reuse pair scoring this much makes one article a copy of the other (Options.reuse_link_score's default).
 COPY_SCORE = 0.5
 # The gain of a claim: shared words per word of length to this power (0: long sentences win,
-# 1: short ones do); each independent source beyond the first adds SUPPORT_WEIGHT, a lead
-# sentence LEAD_WEIGHT (as shares of the gain).
+# 1: short ones do); a lead sentence adds LEAD_WEIGHT (a share of the gain) when some claim
+# is shared.
 LENGTH_POWER = 0.5
-SUPPORT_WEIGHT = 0.0
 LEAD_WEIGHT = 0.1
+# A claim's wordings compete when they are at most this much less plain (``measure_plainness``:
+# 1.5 is one loaded word) than its plainest; a scare quote costs as much as a loaded word.
+PLAINNESS_MARGIN = 1.5
+SCARE_QUOTE_COST = 1.5
+# A scare quote: a short capitalised phrase in single quote marks ("the ‘Israeli’-occupied territories").
+SCARE_QUOTE = re.compile(r"(?:‘|(?<![\w])')[A-Z][\w .-]{0,30}(?:’|'(?!\w))")
 # A quotation's gain is multiplied by QUOTATION_FACTOR; each loaded word divides it by 1 + LOADED_COST.
 QUOTATION_FACTOR = 0.5
 LOADED_COST = 0.5
@@ -220,8 +231,13 @@ def list_candidates(
             continue
         claim, wordings = restated
         lead = any(index.get(m.sentence, 1) == 0 for m in claim.mentions)
+        scare = {w: len(SCARE_QUOTE.findall(w)) for w in wordings}
+        plainness = {w: measure_plainness(w, judged) + SCARE_QUOTE_COST * scare[w] for w in wordings}
+        plainest = min(plainness.values())
         for text in wordings:
-            loaded = sum(1 for w in tokenize_words(text) if w in judged)
+            if plainness[text] > plainest + PLAINNESS_MARGIN:
+                continue
+            loaded = sum(1 for w in tokenize_words(text) if w in judged) + scare[text]
             cost = (QUOTATION_FACTOR if is_quotation(text) else 1.0) / (1.0 + LOADED_COST * loaded)
             found.append(Candidate(claim, text, content_words(text), max(1, len(text.split())), lead, cost))
     return found
@@ -229,13 +245,14 @@ def list_candidates(
 
 def measure_gain(candidate: Candidate, sources: dict[str, int], covered: set[str], shared: bool) -> float:
     """The shared content a candidate adds (the sources of its new words that two independent
-    articles or more use), per word of its length (to the power LENGTH_POWER), more for claims
-    with more independent sources and for the lead, less for quotations and loaded words."""
+    articles or more use), per word of its length (to the power LENGTH_POWER); scaled by the
+    claim's share of independent articles (three copies of one wire story count as one
+    source), more for a lead sentence, less for quotations and loaded words."""
     new = sum(sources[w] for w in candidate.words - covered if sources.get(w, 0) >= 2)
-    bonus = 1.0
-    if shared:
-        bonus += SUPPORT_WEIGHT * (measure_support(candidate.claim) - 1) + LEAD_WEIGHT * candidate.lead
-    return new * bonus * candidate.cost / candidate.length**LENGTH_POWER
+    claim = candidate.claim
+    independence = min(1.0, measure_support(claim) / max(1, len(claim.articles)))
+    lead = 1.0 + (LEAD_WEIGHT if shared and candidate.lead else 0.0)
+    return new * independence * lead * candidate.cost / candidate.length**LENGTH_POWER
 
 
 def pick_candidates(
@@ -275,10 +292,10 @@ def pick_candidates(
 
 def restate_claim(
     claim: Claim, report: Report, fragments: frozenset[str] | None
-) -> tuple[Claim, list[str]] | None:
+) -> tuple[Claim, dict[str, str]] | None:
     """The claim as the summary may use it: without its caption mentions, and the wordings of
-    its mentions that may be a summary sentence (no piece of a quotation, no quotation without
-    its speaker, no dateline); None when there is none. Only short fragments
+    its mentions that may be a summary sentence, each with its sentence id (no piece of a
+    quotation, no quotation without its speaker, no dateline); None when there is none. Only short fragments
     (FRAGMENT_WORDS words at most) count as captions: a long sentence whose parse has no finite
     clause is more often a parse that missed one."""
     by_id = {s.id: s for a in report.articles for s in a.sentences}
@@ -290,8 +307,11 @@ def restate_claim(
         for m in claim.mentions
         if m.sentence not in by_id or not is_caption(by_id[m.sentence], report.article(m.article), short)
     ]
-    wordings = list(dict.fromkeys(" ".join(strip_dateline(m.text).split()) for m in supporting))
-    wordings = [w for w in wordings if w and not is_unusable_quote(w)]
+    wordings: dict[str, str] = {}
+    for mention in supporting:
+        text = " ".join(strip_dateline(mention.text).split())
+        if text and not is_unusable_quote(text):
+            wordings.setdefault(text, mention.sentence)
     if not wordings:
         return None
     if len(supporting) == len(claim.mentions):
@@ -403,12 +423,13 @@ def gather_inputs(ctx: Context) -> SummaryInputs:
     requires=(
         "article.sentences",
         "article.captions",
+        "article.title",
         "report.claims",
-        "claim.score",
         "claim.independent_sources",
-        "ctx.vectors",
         "ctx.claim_vectors",
         "report.story_groups",
+        "report.reuse",
+        "report.duplicates",
     ),
     provides=("report.summary", "report.notes"),
 )
