@@ -224,9 +224,10 @@ def list_candidates(
     """Every usable wording of every claim (``restate_claim``), each claim restricted to the
     mentions that are not captions."""
     index = {s.id: s.index for a in report.articles for s in a.sentences}
+    captions = find_captions(report, claims, fragments)
     found: list[Candidate] = []
     for original in claims:
-        restated = restate_claim(original, report, fragments)
+        restated = restate_claim(original, report, captions)
         if restated is None:
             continue
         claim, wordings = restated
@@ -290,28 +291,26 @@ def pick_candidates(
     return chosen
 
 
-def restate_claim(
-    claim: Claim, report: Report, fragments: frozenset[str] | None
-) -> tuple[Claim, dict[str, str]] | None:
-    """The claim as the summary may use it: without its caption mentions, and the wordings of
-    its mentions that may be a summary sentence, each with its sentence id (no piece of a
-    quotation, no quotation without its speaker, no dateline); None when there is none. Only short fragments
-    (FRAGMENT_WORDS words at most) count as captions: a long sentence whose parse has no finite
+def find_captions(report: Report, claims: list[Claim], fragments: frozenset[str] | None) -> frozenset[str]:
+    """Ids of the claims' sentences that are captions (``candidates.is_caption``). Only short
+    fragments (FRAGMENT_WORDS words at most) count: a long sentence whose parse has no finite
     clause is more often a parse that missed one."""
     by_id = {s.id: s for a in report.articles for s in a.sentences}
     short = frozenset(
         f for f in fragments or () if f in by_id and len(by_id[f].text.split()) <= FRAGMENT_WORDS
     )
-    supporting = [
-        m
-        for m in claim.mentions
-        if m.sentence not in by_id or not is_caption(by_id[m.sentence], report.article(m.article), short)
-    ]
-    wordings: dict[str, str] = {}
-    for mention in supporting:
-        text = " ".join(strip_dateline(mention.text).split())
-        if text and not is_unusable_quote(text):
-            wordings.setdefault(text, mention.sentence)
+    mentioned = {(m.sentence, m.article) for c in claims for m in c.mentions if m.sentence in by_id}
+    return frozenset(sid for sid, aid in mentioned if is_caption(by_id[sid], report.article(aid), short))
+
+
+def restate_claim(claim: Claim, report: Report, captions: frozenset[str]) -> tuple[Claim, list[str]] | None:
+    """The claim as the summary may use it: without its mentions in ``captions``
+    (``find_captions``), and the wordings of its mentions that may be a summary sentence (no
+    piece of a quotation, no quotation without its speaker, no dateline); None when there is
+    none."""
+    supporting = [m for m in claim.mentions if m.sentence not in captions]
+    texts = dict.fromkeys(" ".join(strip_dateline(m.text).split()) for m in supporting)
+    wordings = [t for t in texts if t and not is_unusable_quote(t)]
     if not wordings:
         return None
     if len(supporting) == len(claim.mentions):
