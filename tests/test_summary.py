@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from parallax.analysis.claims.summary import is_quotation, measure_support, write_summary
+from parallax.analysis.claims.summary import is_quotation, is_unusable_quote, measure_support, write_summary
 from parallax.model import Article, Claim, Mention, Report, Sentence
 from parallax.options import Options
 from parallax.resources import Resources
@@ -86,7 +88,7 @@ def test_summary_prefers_the_lead_at_equal_support() -> None:
     articles beats one from the bottom."""
     specs = [
         ("The bridge carries about 30,000 cars a day on its four lanes.", ["a1", "a2"], 9),
-        ("The river burst its banks on Monday and flooded the old town.", ["a1", "a2"], 0),
+        ("The river burst its banks on Monday and reached the old town.", ["a1", "a2"], 0),
     ]
     report = make_report(specs)
     for article in report.articles:  # eight more sentences between the two claims
@@ -131,7 +133,8 @@ def test_summary_seeds(seed_report: Report) -> None:
     texts = [s.text for s in summary]
     assert len(set(texts)) == len(texts)
     assert any("postpone" in t or "delay" in t for t in texts)
-    assert any("American" in t and "released" in t for t in texts)  # the widely reported release
+    # the widely reported release of two Americans ("... released", "The release of two Americans")
+    assert any("American" in t and re.search(r"\brelease[sd]?\b", t) for t in texts)
     assert not any(t.startswith(("Portraits", "Photo", "Picture")) for t in texts)  # no caption
 
 
@@ -154,8 +157,9 @@ def test_summary_skips_same_topic_near_repeats_without_citing_them() -> None:
     }
     summary = write_summary(report, 4, JUDGED, vectors)
     cited = [cid for s in summary for cid in s.claims]
-    assert "c3" not in cited and len(summary) == 4  # a fifth claim fills the place
-    assert {"c1", "c2", "c4", "c5"} == set(cited)
+    assert len(summary) == 4  # a fifth claim fills the place
+    assert ("c2" in cited) != ("c3" in cited)  # one of the two Velmar claims, the other not cited
+    assert {"c1", "c4", "c5"} <= set(cited)
 
 
 def test_summary_never_uses_captions_or_quotes_without_a_speaker() -> None:
@@ -172,9 +176,9 @@ def test_summary_never_uses_captions_or_quotes_without_a_speaker() -> None:
     assert texts == ["The river burst its banks on Monday and flooded the old town."]
 
 
-def test_summary_counts_echoes_in_other_words() -> None:
-    """Of two claims two sources state, the one two more sources state in other words (sharing
-    a detail: the weekday) wins."""
+def test_summary_counts_sources_that_state_a_claim_in_other_words() -> None:
+    """Of two claims two sources state, the one whose words two more sources use (stating it
+    in other words) wins."""
     report = make_report(
         [
             ("Officials said the ferry service would resume in the spring.", ["a1", "a2"], 0),
@@ -189,8 +193,7 @@ def test_summary_counts_echoes_in_other_words() -> None:
         "c3": np.array([0.1, 0.99]),
         "c4": np.array([0.2, 0.98]),
     }
-    sentence_vectors = {m.sentence: vectors[c.id] for c in report.claims for m in c.mentions}
-    (only,) = write_summary(report, 1, JUDGED, vectors, sentence_vectors=sentence_vectors)
+    (only,) = write_summary(report, 1, JUDGED, vectors)
     assert only.claims[0] == "c2"
 
 
@@ -203,6 +206,28 @@ def test_summary_falls_back_to_centrality_without_shared_claims() -> None:
         ]
     )
     vectors = {"c1": np.array([1.0, 0.0]), "c2": np.array([0.0, 1.0]), "c3": np.array([0.1, 0.99])}
-    sentence_vectors = {m.sentence: vectors[c.id] for c in report.claims for m in c.mentions}
-    summary = write_summary(report, 1, JUDGED, vectors, sentence_vectors=sentence_vectors)
+    summary = write_summary(report, 1, JUDGED, vectors)
     assert summary[0].claims[0] in {"c2", "c3"}  # central, though the bakery is at the top
+
+
+def test_quoted_phrases_in_a_report_are_usable_but_bare_quotations_are_not() -> None:
+    assert not is_unusable_quote("The president called the inquiry a \u201cwitch hunt\u201d on Monday.")
+    assert is_unusable_quote("\u201cWe lost everything in one night and nobody came to help us.\u201d")
+    assert is_unusable_quote("\u201cWe lost everything in one night,")  # a piece of a quotation
+    assert not is_unusable_quote("\u201cWe lost everything in one night,\u201d the mayor said.")
+
+
+def test_summary_keeps_long_sentences_whose_parse_is_a_fragment_but_not_short_ones() -> None:
+    long_text = (
+        "Another 1.9 million people filed for benefits last week, "
+        "bringing the total since March to 40 million."
+    )
+    report = make_report(
+        [
+            ("Rescuers near the flooded bridge on Monday.", ["a1", "a2"], 0),
+            (long_text, ["a1", "a2"], 1),
+        ]
+    )
+    fragments = frozenset(m.sentence for c in report.claims for m in c.mentions)
+    texts = [s.text for s in write_summary(report, 2, JUDGED, fragments=fragments)]
+    assert texts == [long_text]

@@ -1,37 +1,44 @@
-"""A neutral summary built from the best-supported claims, each sentence citing its sources.
+"""A neutral summary built from the most widely shared content, each sentence citing its sources.
 
-Each claim's relevance adds up (``weigh_claim``):
+What the outlets share is what a neutral summary says. Each content word of the story counts
+the independent articles (copies count once, ``join_copies``) that use it in their title or
+body; a word only one article uses adds nothing. The summary is chosen greedily, one claim
+at a time (``pick_candidates``): the next sentence is the usable wording of a claim that adds
+the most shared words not yet covered (each weighed by its number of sources), per word of
+its own length (``measure_gain``). Words already covered add nothing, so a sentence that
+repeats the chosen ones gains nothing (maximal marginal relevance over the words); one that
+says the same thing in other words (close claim vectors) only adds its citations to the
+sentence shown, and a different fact on a topic already covered (close vectors, a shared
+name the story seldom mentions) is left out. A claim stated by copies counts its independent
+sources only, one that stands first in its article (the lead) gains a little, and quotations,
+loaded words and scare quotes shrink the gain; a claim competes only with its plainest
+wordings.
 
-* support: its independent sources (``Claim.independent_sources``, else its outlets), plus
-  the independent outlets that state it in other words, below the claim threshold (a
-  sentence of theirs within ``ECHO_COSINE`` of the claim: "echoes");
-* a little credit for copies, for sitting near the top of its articles (the lead), and for
-  centrality (how close the claim is to the rest of every other article);
-* less plain wording (loaded words, quote marks) counts against it.
-
-Only claims with a usable wording compete: captions, quotes without their speaker and
-datelines are never summary sentences (``parallax.analysis.claims.candidates``), and the
-plainest usable mention gives the claim's summary wording. The sentences are then chosen by
-maximal marginal relevance: each next one is the most relevant claim less a penalty for
-its closeness to those already chosen. A claim that says the same thing as one already
-chosen adds its citations to that sentence instead of repeating it; one that states a
-different fact on a topic already covered (close vectors, a shared name the story seldom
-mentions) is left out. When no claim is stated by two outlets, the summary says so and
-ranks by centrality alone, not by position. The chosen sentences are put in story order
-(where their mentions sit in the articles, on average).
+Only usable wordings compete (``restate_claim``): captions (``candidates.is_caption``), pieces
+of quotations, quotations without their speaker and datelines are never summary sentences.
+The summary stops at ``count`` sentences, at about WORDS_PER_SENTENCE words a sentence, or
+when nothing adds shared content. When no claim is stated by two outlets, the summary says
+so and ranks by shared words alone (a lexical centrality), not by position. The chosen
+sentences are put in story order (where their mentions sit in the articles, on average).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from parallax.analysis.claims.candidates import is_fragment, sort_mentions
-from parallax.analysis.claims.echoes import StoryVectors, find_echoes
-from parallax.analysis.claims.grouping import QUOTE_MARKS, choose_text, describe_sentence, measure_plainness
+from parallax.analysis.claims.candidates import has_speaker, is_caption, is_fragment, strip_dateline
+from parallax.analysis.claims.grouping import (
+    QUOTE_MARKS,
+    describe_sentence,
+    has_unbalanced_quotes,
+    measure_plainness,
+)
 from parallax.analysis.claims.independence import UnionFind
+from parallax.analysis.wording.markers import quotation_spans
+from parallax.lexicons import tokenize_words
 from parallax.model import Claim, Report, Sentence, SummarySentence
 from parallax.stage import Context, stage
 
@@ -43,28 +50,32 @@ REDUNDANT_WORDS = 0.6
 SAME_TOPIC_COSINE = 0.68
 BACKGROUND_SHARE = 0.2
 _NAME = re.compile(r"(?<=[\w,;:]\s)[A-Z][a-z]+|^[A-Z][a-z]+(?=\W)")
-# How much the agreement among a claim's mentions (Claim.score) counts against plain wording.
-COHESION_WEIGHT = 5.0
-# Credit for outlets beyond the independent sources (copies still show the claim travelled),
-# and for where the claim sits: news puts its main facts first (the lead), so a claim stated
-# at the top of its articles earns up to LEAD_WEIGHT extra.
-EXTRA_OUTLET_WEIGHT = 0.25
-LEAD_WEIGHT = 1.5
-# Each independent article that echoes a claim (``echoes``) counts ECHO_WEIGHT of support.
-ECHO_WEIGHT = 0.5
-# Centrality (mean over the other articles of the claim's best cosine with their sentences).
-CENTRALITY_WEIGHT = 2.0
-# How much less plain wording (rank_wording) costs, and a quotation's extra cost.
-WORDING_WEIGHT = 0.1
-QUOTATION_COST = 2.0
 # A reuse pair scoring this much makes one article a copy of the other (Options.reuse_link_score's default).
 COPY_SCORE = 0.5
-# Maximal marginal relevance: the cost of a candidate's closeness to a chosen sentence.
-MMR_WEIGHT = 1.0
+# The gain of a claim: shared words per word of length to this power (0: long sentences win,
+# 1: short ones do); a lead sentence adds LEAD_WEIGHT (a share of the gain) when some claim
+# is shared.
+LENGTH_POWER = 0.5
+LEAD_WEIGHT = 0.1
+# A claim's wordings compete when they are at most this much less plain (``measure_plainness``:
+# 1.5 is one loaded word) than its plainest; a scare quote costs as much as a loaded word.
+PLAINNESS_MARGIN = 1.5
+SCARE_QUOTE_COST = 1.5
+# A scare quote: a short capitalised phrase in single quote marks ("the ‘Israeli’-occupied territories").
+SCARE_QUOTE = re.compile(r"(?:‘|(?<![\w])')[A-Z][\w .-]{0,30}(?:’|'(?!\w))")
+# A quotation's gain is multiplied by QUOTATION_FACTOR; each loaded word divides it by 1 + LOADED_COST.
+QUOTATION_FACTOR = 0.5
+LOADED_COST = 0.5
+# The summary's length: about this many words a sentence, all sentences together.
+WORDS_PER_SENTENCE = 35
+# A wording with this share of its words inside quote marks is a quotation (it needs its speaker).
+QUOTED_SHARE = 0.5
+# A fragment (a parse without a finite clause) this short is a caption.
+FRAGMENT_WORDS = 12
 # Said when no claim has two outlets.
 NO_SHARED_CLAIM = (
-    "summary: no claim is stated by two outlets; the summary takes the sentences closest to all "
-    "the articles (centrality), not the first ones"
+    "summary: no claim is stated by two outlets; the summary takes the sentences that share the "
+    "most words with the other articles (centrality), not the first ones"
 )
 
 
@@ -131,13 +142,6 @@ def is_same_topic(a: Claim, b: Claim, vectors: dict[str, np.ndarray], rare: set[
     return close and bool(find_names(a.text) & find_names(b.text) & rare)
 
 
-def rank_wording(claim: Claim, judged: frozenset[str]) -> float:
-    """Lower is better: plain wording, and mentions that agree closely (a loosely grouped
-    claim is a riskier summary sentence than a tight one)."""
-    cohesion = min(claim.score, 1.0) if len(claim.mentions) > 1 else 0.0
-    return measure_plainness(claim.text, judged) - COHESION_WEIGHT * cohesion
-
-
 def main_story_claims(report: Report) -> list[Claim]:
     """The claims of the largest story group (``Report.story_groups``); all claims when there is one."""
     if len(report.story_groups) < 2:
@@ -151,36 +155,9 @@ def has_shared_claim(claims: list[Claim]) -> bool:
     return any(len(c.outlets) > 1 for c in claims)
 
 
-def restate_claim(
-    claim: Claim, report: Report, judged: frozenset[str], fragments: frozenset[str] | None
-) -> Claim | None:
-    """The claim as the summary may use it: without its caption mentions, in the plainest
-    wording that may be a summary sentence; None when there is none
-    (``candidates.sort_mentions``)."""
-    supporting, wordings = sort_mentions(claim, report, fragments)
-    if not wordings:
-        return None
-    keep = claim.text in {m.text for m in wordings}  # grouping chose it among the same wordings
-    text = claim.text if keep else choose_text(wordings, judged)
-    if len(supporting) == len(claim.mentions):
-        return replace(claim, text=text)
-    articles = list(dict.fromkeys(m.article for m in supporting))
-    outlets = list(dict.fromkeys(report.article(a).label for a in articles))
-    groups = [g for g in ([a for a in g if a in articles] for g in claim.independent_groups) if g]
-    return replace(
-        claim,
-        text=text,
-        articles=articles,
-        outlets=outlets,
-        mentions=supporting,
-        independent_sources=len(groups) if claim.independent_sources else 0,
-        independent_groups=groups,
-    )
-
-
 def join_copies(report: Report, articles: list[str]) -> UnionFind:
     """The articles, joined where one copied the other (a reuse pair scoring COPY_SCORE or more,
-    near-duplicates): echoes from copies count once."""
+    near-duplicates): the words of copies count once."""
     found = UnionFind(articles)
     present = set(articles)
     for pair in report.reuse:
@@ -193,79 +170,163 @@ def join_copies(report: Report, articles: list[str]) -> UnionFind:
     return found
 
 
-def measure_centrality(claim: Claim, report: Report, articles: list[str], vectors: StoryVectors) -> float:
-    """The mean over the articles of the claim's best cosine with their sentences (1 for those
-    that state it; 0 without vectors)."""
-    vector = vectors.claims.get(claim.id)
-    if vector is None:
-        return 0.0
-    best: list[float] = []
-    for aid in articles:
-        rows = [vectors.sentences[s.id] for s in report.article(aid).sentences if s.id in vectors.sentences]
-        if rows:
-            best.append(1.0 if aid in claim.articles else float(np.max(np.stack(rows) @ vector)))
-    return float(np.mean(best)) if best else 0.0
+def content_words(text: str) -> frozenset[str]:
+    """The stemmed content words of ``text`` (as ``grouping.describe_sentence`` finds them)."""
+    return describe_sentence(Sentence("", "", 0, text, 0, len(text), text)).words
 
 
-def weigh_claim(
-    report: Report,
-    claim: Claim,
-    judged: frozenset[str],
-    vectors: StoryVectors,
-    copies: UnionFind,
-    shared: bool,
-) -> float:
-    """Higher is better: support (with echoes), credit for copies, the lead and centrality, less
-    wording cost. Without any ``shared`` claim, centrality and wording alone."""
-    articles = list(copies.parent)
-    centrality = measure_centrality(claim, report, articles, vectors)
-    wording = WORDING_WEIGHT * rank_wording(claim, judged) + QUOTATION_COST * is_quotation(claim.text)
-    if not shared:
-        return CENTRALITY_WEIGHT * centrality - wording
-    support = measure_support(claim)
-    sources = {copies.find(a) for a in claim.articles}
-    echoes = {copies.find(a) for a in find_echoes(claim, report, articles, vectors)} - sources
-    extra = max(0, len(claim.outlets) - support)
-    position = LEAD_WEIGHT * (1.0 - locate_in_story(report, claim))
-    return (
-        support
-        + ECHO_WEIGHT * len(echoes)
-        + EXTRA_OUTLET_WEIGHT * extra
-        + position
-        + CENTRALITY_WEIGHT * centrality
-        - wording
-    )
+def count_sources(report: Report, copies: UnionFind) -> dict[str, int]:
+    """Per content word: how many independent articles (copies count once) use it in their
+    title or body."""
+    found: dict[str, set[str]] = {}
+    for aid in copies.parent:
+        article = report.article(aid)
+        words = set(content_words(article.title or ""))
+        for sentence in article.sentences:
+            words |= content_words(sentence.text)
+        for word in words:
+            found.setdefault(word, set()).add(copies.find(aid))
+    return {w: len(groups) for w, groups in found.items()}
 
 
-def pick_claims(
-    claims: list[Claim],
-    weight: dict[str, float],
+def quoted_share(text: str) -> float:
+    """The share of the text's words that stand inside quote marks."""
+    inside = sum(len(tokenize_words(text[a:b])) for a, b in quotation_spans(text))
+    return inside / max(1, len(tokenize_words(text)))
+
+
+def is_unusable_quote(text: str) -> bool:
+    """Whether the text is a piece of a quotation (unbalanced quote marks) or mostly a
+    quotation (QUOTED_SHARE of its words or more) without its speaker; a report that quotes a
+    phrase ("calling it a “witch hunt”") is usable."""
+    if not any(q in text for q in QUOTE_MARKS if q not in "’'"):
+        return False
+    if has_unbalanced_quotes(text):
+        return True
+    return quoted_share(text) >= QUOTED_SHARE and not has_speaker(text)
+
+
+@dataclass
+class Candidate:
+    """One wording a claim may take in the summary."""
+
+    claim: Claim
+    text: str
+    words: frozenset[str]
+    length: int
+    lead: bool  # stated in the first sentence of one of its articles
+    cost: float  # wording factor: 1 for plain reporting, less for quotations and loaded words
+
+
+def list_candidates(
+    report: Report, claims: list[Claim], judged: frozenset[str], fragments: frozenset[str]
+) -> list[Candidate]:
+    """Every usable wording of every claim (``restate_claim``), each claim restricted to the
+    mentions that are not captions."""
+    index = {s.id: s.index for a in report.articles for s in a.sentences}
+    captions = find_captions(report, claims, fragments)
+    found: list[Candidate] = []
+    for original in claims:
+        restated = restate_claim(original, report, captions)
+        if restated is None:
+            continue
+        claim, wordings = restated
+        lead = any(index.get(m.sentence, 1) == 0 for m in claim.mentions)
+        scare = {w: len(SCARE_QUOTE.findall(w)) for w in wordings}
+        plainness = {w: measure_plainness(w, judged) + SCARE_QUOTE_COST * scare[w] for w in wordings}
+        plainest = min(plainness.values())
+        for text in wordings:
+            if plainness[text] > plainest + PLAINNESS_MARGIN:
+                continue
+            loaded = sum(1 for w in tokenize_words(text) if w in judged) + scare[text]
+            cost = (QUOTATION_FACTOR if is_quotation(text) else 1.0) / (1.0 + LOADED_COST * loaded)
+            found.append(Candidate(claim, text, content_words(text), max(1, len(text.split())), lead, cost))
+    return found
+
+
+def measure_gain(candidate: Candidate, sources: dict[str, int], covered: set[str], shared: bool) -> float:
+    """The shared content a candidate adds (the sources of its new words that two independent
+    articles or more use), per word of its length (to the power LENGTH_POWER); scaled by the
+    claim's share of independent articles (three copies of one wire story count as one
+    source), more for a lead sentence, less for quotations and loaded words."""
+    new = sum(sources[w] for w in candidate.words - covered if sources.get(w, 0) >= 2)
+    claim = candidate.claim
+    independence = min(1.0, measure_support(claim) / max(1, len(claim.articles)))
+    lead = 1.0 + (LEAD_WEIGHT if shared and candidate.lead else 0.0)
+    return new * independence * lead * candidate.cost / candidate.length**LENGTH_POWER
+
+
+def pick_candidates(
+    candidates: list[Candidate],
+    sources: dict[str, int],
     count: int,
     vectors: dict[str, np.ndarray],
-    first: set[str] | None = None,
-) -> list[tuple[Claim, list[Claim]]]:
-    """Up to ``count`` (claim shown, claims it cites) by maximal marginal relevance; claims whose
-    ids are in ``first`` go before all others."""
-    rare = find_rare_names(claims)
-    preferred = first or set()
-    left = list(claims)
-    chosen: list[tuple[Claim, list[Claim]]] = []
-
-    def gain(claim: Claim) -> tuple[bool, float]:
-        closest = max((measure_closeness(claim, entry[0], vectors) for entry in chosen), default=0.0)
-        return claim.id in preferred, weight[claim.id] - MMR_WEIGHT * max(0.0, closest)
-
+    shared: bool,
+    first: set[str],
+) -> list[Candidate]:
+    """Up to ``count`` candidates of distinct claims within ``count * WORDS_PER_SENTENCE`` words,
+    greedily by ``measure_gain`` (claims in ``first`` before the others); a claim on a topic
+    already covered (``is_same_topic``) is left out, and the choice stops when nothing adds
+    shared content."""
+    rare = find_rare_names([c.claim for c in candidates])
+    budget = count * WORDS_PER_SENTENCE
+    covered: set[str] = set()
+    chosen: list[Candidate] = []
+    left = list(candidates)
     while left and len(chosen) < count:
-        claim = max(left, key=gain)
-        left.remove(claim)
-        twin = next((entry for entry in chosen if is_redundant(entry[0], claim, vectors)), None)
-        if twin is not None:
-            twin[1].append(claim)  # the same fact: its sources support the sentence shown
+        used = sum(c.length for c in chosen)
+        fits = [c for c in left if not chosen or used + c.length <= budget]
+        if not fits:
+            break
+        best = max(fits, key=lambda c: (c.claim.id in first, measure_gain(c, sources, covered, shared)))
+        if chosen and measure_gain(best, sources, covered, shared) <= 0:
+            break
+        left = [c for c in left if c.claim.id != best.claim.id]
+        if any(is_redundant(c.claim, best.claim, vectors) for c in chosen):
             continue
-        if any(is_same_topic(entry[0], claim, vectors, rare) for entry in chosen):
-            continue  # a different fact on a topic already covered: left out, not cited
-        chosen.append((claim, [claim]))
+        if any(is_same_topic(c.claim, best.claim, vectors, rare) for c in chosen):
+            continue
+        chosen.append(best)
+        covered |= best.words
     return chosen
+
+
+def find_captions(report: Report, claims: list[Claim], fragments: frozenset[str] | None) -> frozenset[str]:
+    """Ids of the claims' sentences that are captions (``candidates.is_caption``). Only short
+    fragments (FRAGMENT_WORDS words at most) count: a long sentence whose parse has no finite
+    clause is more often a parse that missed one."""
+    by_id = {s.id: s for a in report.articles for s in a.sentences}
+    short = frozenset(
+        f for f in fragments or () if f in by_id and len(by_id[f].text.split()) <= FRAGMENT_WORDS
+    )
+    mentioned = {(m.sentence, m.article) for c in claims for m in c.mentions if m.sentence in by_id}
+    return frozenset(sid for sid, aid in mentioned if is_caption(by_id[sid], report.article(aid), short))
+
+
+def restate_claim(claim: Claim, report: Report, captions: frozenset[str]) -> tuple[Claim, list[str]] | None:
+    """The claim as the summary may use it: without its mentions in ``captions``
+    (``find_captions``), and the wordings of its mentions that may be a summary sentence (no
+    piece of a quotation, no quotation without its speaker, no dateline); None when there is
+    none."""
+    supporting = [m for m in claim.mentions if m.sentence not in captions]
+    texts = dict.fromkeys(" ".join(strip_dateline(m.text).split()) for m in supporting)
+    wordings = [t for t in texts if t and not is_unusable_quote(t)]
+    if not wordings:
+        return None
+    if len(supporting) == len(claim.mentions):
+        return claim, wordings
+    articles = list(dict.fromkeys(m.article for m in supporting))
+    outlets = list(dict.fromkeys(report.article(a).label for a in articles))
+    groups = [g for g in ([a for a in g if a in articles] for g in claim.independent_groups) if g]
+    restated = replace(
+        claim,
+        articles=articles,
+        outlets=outlets,
+        mentions=supporting,
+        independent_sources=len(groups) if claim.independent_sources else 0,
+        independent_groups=groups,
+    )
+    return restated, wordings
 
 
 def write_summary(
@@ -274,37 +335,43 @@ def write_summary(
     judged: frozenset[str],
     vectors: dict[str, np.ndarray] | None = None,
     *,
-    sentence_vectors: dict[str, np.ndarray] | None = None,
     fragments: frozenset[str] | None = None,
 ) -> list[SummarySentence]:
     """Up to ``count`` summary sentences from the report's claims, in story order; when the inputs
     form several stories, from the claims of the largest (``main_story_claims``).
 
     ``judged`` are the words that make a wording less plain (``Resources.judgement_words``);
-    ``vectors`` the claim vectors, ``sentence_vectors`` the sentence vectors by sentence id
-    (for echoes and centrality); ``fragments`` the ids of sentences whose parse is a fragment
-    (never a summary sentence).
+    ``vectors`` the claim vectors; ``fragments`` the ids of sentences whose parse is a fragment
+    (a short one is never a summary sentence).
     """
-    by_id = {s.id: s for a in report.articles for s in a.sentences}
-    story = StoryVectors(vectors or {}, sentence_vectors or {}, by_id)
     original = main_story_claims(report)
     shared = has_shared_claim(original)
-    claims = [c for c in (restate_claim(c, report, judged, fragments) for c in original) if c is not None]
     members = list(dict.fromkeys(a for c in original for a in c.articles))
-    copies = join_copies(report, members)
-    weight = {c.id: weigh_claim(report, c, judged, story, copies, shared) for c in claims}
+    sources = count_sources(report, join_copies(report, members))
+    candidates = list_candidates(report, original, judged, fragments or frozenset())
     first: set[str] = set()
     if shared:
         # Plain claims several outlets state go first when there are enough of them.
-        plain = {c.id for c in claims if len(c.outlets) > 1 and not is_quotation(c.text)}
+        plain = {c.claim.id for c in candidates if len(c.claim.outlets) > 1 and not is_quotation(c.text)}
         first = plain if len(plain) >= count else set()
-    chosen = pick_claims(claims, weight, count, story.claims, first)
-    chosen.sort(key=lambda entry: locate_in_story(report, entry[0]))
+    chosen = pick_candidates(candidates, sources, count, vectors or {}, shared, first)
+    chosen.sort(key=lambda c: locate_in_story(report, c.claim))
+    # A claim that says the same thing as a chosen one adds its sources to that sentence.
+    cited: dict[str, list[Claim]] = {c.claim.id: [c.claim] for c in chosen}
+    taken = set(cited)
+    for candidate in candidates:
+        if candidate.claim.id in taken:
+            continue
+        twin = next((c for c in chosen if is_redundant(c.claim, candidate.claim, vectors or {})), None)
+        if twin is not None:
+            cited[twin.claim.id].append(candidate.claim)
+            taken.add(candidate.claim.id)
     order = {a.id: n for n, a in enumerate(report.articles)}
     summary: list[SummarySentence] = []
-    for shown, cited in chosen:
-        article_ids = sorted({a for c in cited for a in c.articles}, key=order.__getitem__)
-        summary.append(SummarySentence(text=shown.text, claims=[c.id for c in cited], articles=article_ids))
+    for shown in chosen:
+        claims = cited[shown.claim.id]
+        article_ids = sorted({a for c in claims for a in c.articles}, key=order.__getitem__)
+        summary.append(SummarySentence(text=shown.text, claims=[c.id for c in claims], articles=article_ids))
     return summary
 
 
@@ -323,33 +390,52 @@ def find_fragments(ctx: Context) -> frozenset[str]:
     return frozenset(s.id for s, flag in zip(sentences, flags, strict=True) if flag)
 
 
+@dataclass
+class SummaryInputs:
+    """What ``write_summary`` reads besides the report, gathered once from an analysis so that
+    summaries can be written again from it (``bench/summary.py`` keeps it per story)."""
+
+    report: Report
+    judged: frozenset[str]
+    claim_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    fragments: frozenset[str] = frozenset()
+
+    def write(self, count: int) -> list[SummarySentence]:
+        """Up to ``count`` summary sentences (``write_summary``)."""
+        return write_summary(
+            self.report,
+            count,
+            self.judged,
+            self.claim_vectors,
+            fragments=self.fragments,
+        )
+
+
+def gather_inputs(ctx: Context) -> SummaryInputs:
+    """The summary's inputs from an analysis that has grouped its claims."""
+    return SummaryInputs(
+        ctx.report, ctx.resources.judgement_words, ctx.claim_vectors or {}, find_fragments(ctx)
+    )
+
+
 @stage(
     requires=(
         "article.sentences",
         "article.captions",
+        "article.title",
         "report.claims",
-        "claim.score",
         "claim.independent_sources",
-        "ctx.vectors",
         "ctx.claim_vectors",
         "report.story_groups",
+        "report.reuse",
+        "report.duplicates",
     ),
     provides=("report.summary", "report.notes"),
 )
 def summarise(ctx: Context) -> None:
     """A neutral summary of ``Options.summary_sentences`` sentences from the best-supported claims
     (of the largest story when the inputs tell several)."""
-    sentences = ctx.sentences()
-    rows = ctx.vectors if ctx.vectors is not None and len(ctx.vectors) == len(sentences) else None
-    by_id = {s.id: rows[n] for n, s in enumerate(sentences)} if rows is not None else {}
     report = ctx.report
-    report.summary = write_summary(
-        report,
-        ctx.options.summary_sentences,
-        ctx.resources.judgement_words,
-        ctx.claim_vectors,
-        sentence_vectors=by_id,
-        fragments=find_fragments(ctx),
-    )
+    report.summary = gather_inputs(ctx).write(ctx.options.summary_sentences)
     if report.summary and not has_shared_claim(main_story_claims(report)):
         report.notes.append(NO_SHARED_CLAIM)
