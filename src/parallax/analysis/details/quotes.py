@@ -27,9 +27,11 @@ marks).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 from typing import Any, cast
 
 from scipy.cluster.hierarchy import DisjointSet
@@ -429,6 +431,32 @@ def _context_words(report: Report, quote: Quote) -> set[str]:
     return set()
 
 
+def candidate_pairs(words: list[list[str]], content: list[set[str]]) -> list[tuple[int, int]]:
+    """The pairs (i, j), i < j, of wordings ``compare_quotes`` can match, in order: the same words,
+    one of three or more words inside the other (which then holds its first two words in a row),
+    or two content words shared (as a reworded pair must). Every other pair is skipped."""
+    same: dict[tuple[str, ...], list[int]] = {}  # the whole wording -> wordings equal to it
+    starting: dict[tuple[str, str], list[int]] = {}  # first two words -> wordings of 3+ words
+    holding: dict[str, list[int]] = {}  # content word -> wordings that hold it
+    for n, (w, c) in enumerate(zip(words, content, strict=True)):
+        if not w:
+            continue
+        same.setdefault(tuple(w), []).append(n)
+        if len(w) >= 3:
+            starting.setdefault((w[0], w[1]), []).append(n)
+        for word in c:
+            holding.setdefault(word, []).append(n)
+    found: set[tuple[int, int]] = set()
+    for members in same.values():
+        found.update((i, j) for i in members for j in members if i < j)
+    for n, w in enumerate(words):
+        for bigram in set(pairwise(w)):
+            found.update((min(n, m), max(n, m)) for m in starting.get(bigram, ()) if m != n)
+        shared = Counter(m for word in content[n] for m in holding[word] if m > n)
+        found.update((n, m) for m, count in shared.items() if count >= 2)
+    return sorted(found)
+
+
 def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: float = 0.6) -> list[QuoteMatch]:
     """Match quotes across articles: verbatim, reworded (with a word diff), paraphrase."""
     labels = {a.id: a.label for a in report.articles}
@@ -438,20 +466,20 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
     same: DisjointSet[str] = DisjointSet(q.id for q in quotes)
 
     reworded: list[tuple[Quote, Quote, float]] = []
-    for i, a in enumerate(quotes):
-        for b in quotes[i + 1 :]:
-            if a.article == b.article or not words[a.id] or not words[b.id]:
-                continue
-            wa, wb = words[a.id], words[b.id]
-            short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-            if short == long or (len(short) >= 3 and _contains(long, short)):
-                if len(short) < 3 and not (_context_words(report, a) & _context_words(report, b)):
-                    continue  # "Yes." in two unrelated sentences is not the same quote
-                same.merge(a.id, b.id)
-            elif len(short) >= 4 and len(content[a.id] & content[b.id]) >= 2:
-                score = overlap(wa, wb)
-                if score >= reworded_at:
-                    reworded.append((a, b, score))
+    for i, j in candidate_pairs([words[q.id] for q in quotes], [content[q.id] for q in quotes]):
+        a, b = quotes[i], quotes[j]
+        if a.article == b.article:
+            continue
+        wa, wb = words[a.id], words[b.id]
+        short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        if short == long or (len(short) >= 3 and _contains(long, short)):
+            if len(short) < 3 and not (_context_words(report, a) & _context_words(report, b)):
+                continue  # "Yes." in two unrelated sentences is not the same quote
+            same.merge(a.id, b.id)
+        elif len(short) >= 4 and len(content[a.id] & content[b.id]) >= 2:
+            score = overlap(wa, wb)
+            if score >= reworded_at:
+                reworded.append((a, b, score))
     matches: list[QuoteMatch] = []
     clusters: dict[str, list[Quote]] = {}
     for q in quotes:
@@ -526,23 +554,29 @@ def find_paraphrases(
             for w in _content(swords):
                 index.setdefault(w, []).append(len(rows))
             rows.append((s, swords))
+    everywhere: dict[str, list[tuple[str, list[int]]]] = {}  # content word -> (article, rows) holding it
+    for article_id, index in holding.items():
+        for w, where in index.items():
+            everywhere.setdefault(w, []).append((article_id, where))
     for q in report.quotes:
         qwords = words[q.id]
         qcontent = _content(qwords)
         if len(qwords) < 5 or len(qcontent) < 3:
             continue
         needed_run = min(4, max(2, int(0.6 * len(qwords))))
+        counts: dict[str, dict[int, int]] = {}  # article -> row -> content words shared
+        for w in qcontent:
+            for article_id, where in everywhere.get(w, ()):
+                tally = counts.setdefault(article_id, {})
+                for row in where:
+                    tally[row] = tally.get(row, 0) + 1
         for article in report.articles:
-            if article.id == q.article:
-                continue
+            if article.id == q.article or article.id not in counts:
+                continue  # no sentence of it shares a content word: nothing to find
             key = ((group or {}).get(q.id, q.id), article.id)
             if key in done:
                 continue
-            shared: dict[int, int] = {}
-            index = holding[article.id]
-            for w in qcontent:
-                for row in index.get(w, ()):
-                    shared[row] = shared.get(row, 0) + 1
+            shared = counts[article.id]
             best: tuple[float, Sentence | None] = (0.0, None)
             for row in sorted(n for n, count in shared.items() if count / len(qcontent) >= threshold):
                 s, swords = plain[article.id][row]

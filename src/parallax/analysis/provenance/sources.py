@@ -396,20 +396,25 @@ def share_by_claims(report: Report) -> list[SourcingShare]:
     """Per article: the share of the claims it states that it attributes to named, anonymous or no sources."""
     cited = by_sentence(report.sources)
     rank = {"named": 2, "anonymous": 1, "unattributed": 0}
-    shares = []
-    for article in report.articles:
-        labels: list[str] = []
-        for claim in report.claims:
-            mine = [m for m in claim.mentions if m.article == article.id]
-            if mine:
-                labels.append(max((classify(cited.get(m.sentence, [])) for m in mine), key=rank.__getitem__))
-        shares.append(_share(article.id, "claims", labels))
-    return shares
+    labels: dict[str, list[str]] = {a.id: [] for a in report.articles}
+    for claim in report.claims:  # each claim's mentions read once, grouped by article
+        best: dict[str, str] = {}
+        for m in claim.mentions:
+            label = classify(cited.get(m.sentence, []))
+            if m.article not in best or rank[label] > rank[best[m.article]]:
+                best[m.article] = label
+        for article_id, label in best.items():
+            if article_id in labels:
+                labels[article_id].append(label)
+    return [_share(article.id, "claims", labels[article.id]) for article in report.articles]
 
 
-def claim_origins(claim: Claim, report: Report) -> dict[str, set[str]]:
-    """Per supporting article: the outlets it cites in the sentences that state the claim."""
-    cited = by_sentence(report.sources)
+def claim_origins(
+    claim: Claim, report: Report, cited: dict[str, list[CitedSource]] | None = None
+) -> dict[str, set[str]]:
+    """Per supporting article: the outlets it cites in the sentences that state the claim
+    (``cited`` is ``by_sentence(report.sources)`` when the caller has it)."""
+    cited = by_sentence(report.sources) if cited is None else cited
     origins: dict[str, set[str]] = {}
     for m in claim.mentions:
         names = {bare_name(s.name) for s in cited.get(m.sentence, []) if s.kind == "outlet"}

@@ -19,6 +19,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
@@ -52,8 +53,13 @@ class _Cluster:
     items: list[tuple[Article, Mention, str]] = field(default_factory=list)  # article, mention, surface name
 
     @property
-    def tokens(self) -> list[str]:
-        return self.key.split()
+    def tokens(self) -> tuple[str, ...]:
+        return _split_key(self.key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_key(key: str) -> tuple[str, ...]:
+    return tuple(key.split())
 
 
 def fold(text: str) -> str:
@@ -143,7 +149,7 @@ def is_inflection(a: str, b: str) -> bool:
     return long in (short + "s", short + "es", short + "'s")
 
 
-def is_part_of(short: list[str], long: list[str]) -> bool:
+def is_part_of(short: Sequence[str], long: Sequence[str]) -> bool:
     """True when a person's shorter name is part of a longer one (surname, first names)."""
     if len(short) >= len(long) or not short:
         return False
@@ -152,7 +158,7 @@ def is_part_of(short: list[str], long: list[str]) -> bool:
     return set(short) <= set(long)
 
 
-def are_spelling_variants(a: list[str], b: list[str]) -> bool:
+def are_spelling_variants(a: Sequence[str], b: Sequence[str]) -> bool:
     """Two names of the same length whose words match, one or more only fuzzily."""
     if len(a) != len(b) or a == b:
         return False
@@ -165,21 +171,36 @@ def are_spelling_variants(a: list[str], b: list[str]) -> bool:
 def link_clusters(clusters: list[_Cluster]) -> list[list[_Cluster]]:
     """Union clusters that name the same referent; ambiguous short names stay apart."""
     same: DisjointSet[int] = DisjointSet(range(len(clusters)))
-
+    # Only clusters that could pass a test are compared: spelling variants have as many words
+    # (and one family), an acronym equals the other name's initials, and a short person name
+    # shares the longer one's last word or its first word.
+    sized: dict[tuple[str, int], list[int]] = defaultdict(list)
+    compact: dict[tuple[str, str], list[int]] = defaultdict(list)
+    acronyms: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_end: dict[str, list[int]] = defaultdict(list)
+    for j, b in enumerate(clusters):
+        sized[(b.family, len(b.tokens))].append(j)
+        compact[(b.family, b.key.replace(" ", ""))].append(j)
+        if initials(b.key):
+            acronyms[(b.family, initials(b.key))].append(j)
+        if b.family == "person" and b.tokens:
+            by_end[b.tokens[-1]].append(j)
+            by_end[" " + b.tokens[0]].append(j)
     for i, a in enumerate(clusters):
-        for j in range(i + 1, len(clusters)):
+        candidates = set(sized[(a.family, len(a.tokens))])
+        if a.family != "person":
+            candidates.update(compact.get((a.family, initials(a.key)), ()))
+            candidates.update(acronyms.get((a.family, a.key.replace(" ", "")), ()))
+        for j in sorted(j for j in candidates if j > i):
             b = clusters[j]
-            if a.family != b.family:
-                continue
             spelled = are_spelling_variants(a.tokens, b.tokens)
             if spelled or (a.family != "person" and is_acronym_pair(a.key, b.key)):
                 same.merge(i, j)
     for i, a in enumerate(clusters):  # short person names: merge only when one longer name fits
-        if a.family != "person":
+        if a.family != "person" or not a.tokens:
             continue
-        longer = {
-            same[j] for j, b in enumerate(clusters) if b.family == "person" and is_part_of(a.tokens, b.tokens)
-        }
+        near = set(by_end.get(a.tokens[-1], ())) | set(by_end.get(" " + a.tokens[0], ()))
+        longer = {same[j] for j in near if is_part_of(a.tokens, clusters[j].tokens)}
         if len(longer) == 1:
             same.merge(i, longer.pop())
     groups: dict[int, list[_Cluster]] = defaultdict(list)
