@@ -48,8 +48,8 @@ from parallax.model import (
     Report,
     Sentence,
 )
-from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
-from parallax.nlp.cache import parse_kind
+from parallax.nlp.article_cache import article_key, code_digest, digest, reuse_per_article, reuse_values
+from parallax.nlp.cache import AnalysisCache, parse_kind
 from parallax.stage import Context, stage
 from parallax.text.languages import LOCALISED
 from parallax.text.words import fact_stop_words
@@ -457,15 +457,21 @@ def candidate_pairs(words: list[list[str]], content: list[set[str]]) -> list[tup
     return sorted(found)
 
 
-def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: float = 0.6) -> list[QuoteMatch]:
-    """Match quotes across articles: verbatim, reworded (with a word diff), paraphrase."""
+def compare_quotes(
+    report: Report,
+    reworded_at: float = 0.5,
+    paraphrase_at: float = 0.6,
+    cache: AnalysisCache | None = None,
+) -> list[QuoteMatch]:
+    """Match quotes across articles: verbatim, reworded (with a word diff), paraphrase.
+    The word overlap of each pair of wordings is kept in ``cache``, when given, for the next run."""
     labels = {a.id: a.label for a in report.articles}
     quotes = report.quotes
     words = {q.id: normalise_words(q.text) for q in quotes}
     content = {qid: _content(w) for qid, w in words.items()}
     same: DisjointSet[str] = DisjointSet(q.id for q in quotes)
 
-    reworded: list[tuple[Quote, Quote, float]] = []
+    scored: list[tuple[Quote, Quote]] = []  # pairs whose word overlap decides whether they are reworded
     for i, j in candidate_pairs([words[q.id] for q in quotes], [content[q.id] for q in quotes]):
         a, b = quotes[i], quotes[j]
         if a.article == b.article:
@@ -477,9 +483,16 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
                 continue  # "Yes." in two unrelated sentences is not the same quote
             same.merge(a.id, b.id)
         elif len(short) >= 4 and len(content[a.id] & content[b.id]) >= 2:
-            score = overlap(wa, wb)
-            if score >= reworded_at:
-                reworded.append((a, b, score))
+            scored.append((a, b))
+    scores = reuse_values(
+        cache,
+        f"quote-overlap:{code_digest()}",
+        [digest(words[a.id], words[b.id]) for a, b in scored],
+        lambda wanted: [overlap(words[scored[n][0].id], words[scored[n][1].id]) for n in wanted],
+        float,
+        (lambda score: repr(score).encode("ascii"), lambda data: float(data)),
+    )
+    reworded = [(a, b, score) for (a, b), score in zip(scored, scores, strict=True) if score >= reworded_at]
     matches: list[QuoteMatch] = []
     clusters: dict[str, list[Quote]] = {}
     for q in quotes:
@@ -554,22 +567,31 @@ def find_paraphrases(
             for w in _content(swords):
                 index.setdefault(w, []).append(len(rows))
             rows.append((s, swords))
-    everywhere: dict[str, list[tuple[str, list[int]]]] = {}  # content word -> (article, rows) holding it
+    everywhere: dict[str, list[tuple[str, int]]] = {}  # content word -> (article, row) holding it
+    row_content: dict[tuple[str, int], set[str]] = {}
     for article_id, index in holding.items():
         for w, where in index.items():
-            everywhere.setdefault(w, []).append((article_id, where))
+            for row in where:
+                everywhere.setdefault(w, []).append((article_id, row))
+                row_content.setdefault((article_id, row), set()).add(w)
     for q in report.quotes:
         qwords = words[q.id]
         qcontent = _content(qwords)
         if len(qwords) < 5 or len(qcontent) < 3:
             continue
         needed_run = min(4, max(2, int(0.6 * len(qwords))))
+        # A sentence holding ``least`` of the quote's content words holds one of its
+        # ``len - least + 1`` rarest (pigeonhole): only their sentences are counted.
+        least = next((k for k in range(len(qcontent) + 1) if k / len(qcontent) >= threshold), None)
+        if least is None:
+            continue
+        rarest = sorted(qcontent, key=lambda w: (len(everywhere.get(w, ())), w))[: len(qcontent) - least + 1]
         counts: dict[str, dict[int, int]] = {}  # article -> row -> content words shared
-        for w in qcontent:
-            for article_id, where in everywhere.get(w, ()):
+        for w in rarest:
+            for article_id, row in everywhere.get(w, ()):
                 tally = counts.setdefault(article_id, {})
-                for row in where:
-                    tally[row] = tally.get(row, 0) + 1
+                if row not in tally:
+                    tally[row] = len(qcontent & row_content[(article_id, row)])
         for article in report.articles:
             if article.id == q.article or article.id not in counts:
                 continue  # no sentence of it shares a content word: nothing to find
@@ -628,4 +650,4 @@ def compare_quote_wording(ctx: Context) -> None:
         for quote in found:  # numbered across the story, as if extracted in one pass
             quote.id = f"q{len(report.quotes) + 1}"
             report.quotes.append(quote)
-    report.quote_matches = compare_quotes(report)
+    report.quote_matches = compare_quotes(report, cache=ctx.resources.cache)

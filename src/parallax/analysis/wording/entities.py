@@ -99,6 +99,7 @@ def normalise_name(text: str, label: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Comparison key: folded case, no dots or quote marks, single spaces."""
     key = fold(name).replace(".", "").replace("’", "'")

@@ -145,9 +145,12 @@ def count_term(
     if pattern is None or not article.sentences:
         return 0, 0, None, (0, 0)
     folded = FoldedArticle.of(article) if folded is None else folded
-    first_word = term_key(term).split()[0]
-    if first_word.isascii() and first_word.lower() not in folded.text:
-        # The folded text is lower case: an ASCII word the pattern matches appears in it as written.
+    if "ı" not in folded.text and any(
+        w.isascii() and w.lower() not in folded.text for w in term_key(term).split()
+    ):
+        # Folded text is lower case, and the dotless i is the only character left in it that the
+        # pattern's IGNORECASE matches to an ASCII letter other than itself: without it, an ASCII
+        # word the pattern matches appears in the text as written.
         return 0, 0, None, (0, 0)
     plain = quoted = 0
     first: Sentence | None = None
