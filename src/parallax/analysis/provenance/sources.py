@@ -428,6 +428,22 @@ def claim_origins(
 )
 def find_cited_sources(ctx: Context) -> None:
     """Who each article cites (outlets, named people, institutions, anonymous sources)."""
+    from parallax.analysis.reading.parsing import shared_parser
+    from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
+    from parallax.nlp.cache import parse_kind
+
     report = ctx.report
-    report.sources = find_sources(report.articles)
+    articles = report.articles
+    # Per article (its sentences and their entities), kept for the next run where there is a cache.
+    parser = shared_parser(ctx) if ctx.resources.cache is not None else None
+    kind = f"sources:{parse_kind(parser.nlp)}:{code_digest()}" if parser is not None else ""
+    keys = [article_key(article, parser, article.language, article.outlet) for article in articles]
+    found = reuse_per_article(
+        ctx.resources.cache,
+        kind,
+        keys,
+        lambda wanted: [find_sources([articles[n]]) for n in wanted],
+        CitedSource,
+    )
+    report.sources = [source for sources in found for source in sources]
     report.sourcing = share_by_sentences(report.articles, report.sources)

@@ -21,7 +21,7 @@ import json
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -136,6 +136,18 @@ class FoldedArticle:
         return cls("\x00".join(folded), starts, folded)
 
 
+def _matches_from(pattern: re.Pattern[str], text: str, first: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only match where ``first`` starts."""
+    at = text.find(first)
+    while at != -1:
+        m = pattern.match(text, at)
+        if m is not None:
+            yield m
+            at = text.find(first, max(m.end(), at + 1))
+        else:
+            at = text.find(first, at + 1)
+
+
 def count_term(
     article: Article, term: str, folded: FoldedArticle | None = None
 ) -> tuple[int, int, Sentence | None, tuple[int, int]]:
@@ -145,17 +157,22 @@ def count_term(
     if pattern is None or not article.sentences:
         return 0, 0, None, (0, 0)
     folded = FoldedArticle.of(article) if folded is None else folded
-    if "ı" not in folded.text and any(
-        w.isascii() and w.lower() not in folded.text for w in term_key(term).split()
-    ):
-        # Folded text is lower case, and the dotless i is the only character left in it that the
-        # pattern's IGNORECASE matches to an ASCII letter other than itself: without it, an ASCII
-        # word the pattern matches appears in the text as written.
+    words = term_key(term).split()
+    # Folded text is lower case, and the dotless i is the only character left in it that the
+    # pattern's IGNORECASE matches to an ASCII letter other than itself: without it, an ASCII
+    # word the pattern matches appears in the text as written, so the pattern need only be
+    # tried where its first word does (the matches ``finditer`` would find, found faster).
+    literal = "ı" not in folded.text
+    if literal and any(w.isascii() and w.lower() not in folded.text for w in words):
         return 0, 0, None, (0, 0)
     plain = quoted = 0
     first: Sentence | None = None
     where = (0, 0)
-    for m in pattern.finditer(folded.text):
+    literal = literal and words[0].isascii()
+    found = (
+        _matches_from(pattern, folded.text, words[0].lower()) if literal else pattern.finditer(folded.text)
+    )
+    for m in found:
         k = bisect_right(folded.starts, m.start()) - 1
         norm, start, end = folded.folded[k], m.start() - folded.starts[k], m.end() - folded.starts[k]
         before = norm[start - 1] if start else ""
