@@ -574,6 +574,8 @@ def find_paraphrases(
             for row in where:
                 everywhere.setdefault(w, []).append((article_id, row))
                 row_content.setdefault((article_id, row), set()).add(w)
+    by_id = {a.id: a for a in report.articles}
+    order = {a.id: n for n, a in enumerate(report.articles)}
     for q in report.quotes:
         qwords = words[q.id]
         qcontent = _content(qwords)
@@ -592,9 +594,9 @@ def find_paraphrases(
                 tally = counts.setdefault(article_id, {})
                 if row not in tally:
                     tally[row] = len(qcontent & row_content[(article_id, row)])
-        for article in report.articles:
-            if article.id == q.article or article.id not in counts:
-                continue  # no sentence of it shares a content word: nothing to find
+        for article in sorted((by_id[a] for a in counts), key=lambda a: order[a.id]):
+            if article.id == q.article:
+                continue  # (an article with no sentence sharing a content word has nothing to find)
             key = ((group or {}).get(q.id, q.id), article.id)
             if key in done:
                 continue

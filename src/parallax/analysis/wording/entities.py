@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_marks(text: str) -> str:
     """A name without surrounding quote marks, possessive ending or a leading 'the'."""
     name = " ".join(text.split()).strip(QUOTES + " ,;:.-–—()[]")
@@ -91,6 +93,7 @@ def strip_title(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str, label: str) -> str:
     """The name used for comparison: marks stripped, and titles for people."""
     name = strip_marks(text)
@@ -169,6 +172,14 @@ def are_spelling_variants(a: Sequence[str], b: Sequence[str]) -> bool:
     return all(x == y or fuzz.ratio(x, y) >= FUZZY_TOKEN for x, y in zip(a, b, strict=True))
 
 
+def _near_in_length(size: int) -> tuple[float, float]:
+    """The lengths a name can have to be within ``FUZZY_NAME`` of a name of ``size`` characters:
+    the ratio is at most 100 * (1 - |a - b| / (a + b)) (an edit per character of difference),
+    widened by a point so that rounding never leaves a variant out."""
+    keep = (FUZZY_NAME - 1) / 100
+    return size * keep / (2 - keep), size * (2 - keep) / keep
+
+
 def link_clusters(clusters: list[_Cluster]) -> list[list[_Cluster]]:
     """Union clusters that name the same referent; ambiguous short names stay apart."""
     same: DisjointSet[int] = DisjointSet(range(len(clusters)))
@@ -187,8 +198,13 @@ def link_clusters(clusters: list[_Cluster]) -> list[list[_Cluster]]:
         if b.family == "person" and b.tokens:
             by_end[b.tokens[-1]].append(j)
             by_end[" " + b.tokens[0]].append(j)
+    for block in sized.values():  # by the length of the name: see _near_in_length
+        block.sort(key=lambda j: (len(" ".join(clusters[j].tokens)), j))
+    lengths = {key: [len(" ".join(clusters[j].tokens)) for j in block] for key, block in sized.items()}
     for i, a in enumerate(clusters):
-        candidates = set(sized[(a.family, len(a.tokens))])
+        block, sizes = sized[(a.family, len(a.tokens))], lengths[(a.family, len(a.tokens))]
+        lo, hi = _near_in_length(len(" ".join(a.tokens)))
+        candidates = set(block[bisect_left(sizes, lo) : bisect_right(sizes, hi)])
         if a.family != "person":
             candidates.update(compact.get((a.family, initials(a.key)), ()))
             candidates.update(acronyms.get((a.family, a.key.replace(" ", "")), ()))
