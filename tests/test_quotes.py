@@ -219,7 +219,22 @@ def test_quotes_candidate_pairs_hold_every_pair_that_can_match() -> None:
     from parallax.analysis.details.quotes import _contains, _content, candidate_pairs
 
     rng = random.Random(7)
-    vocabulary = "the minister said we will not give up on the hostages talks today ceasefire".split()
+    vocabulary = [
+        "the",
+        "minister",
+        "said",
+        "we",
+        "will",
+        "not",
+        "give",
+        "up",
+        "on",
+        "the",
+        "hostages",
+        "talks",
+        "today",
+        "ceasefire",
+    ]
     words = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 7))] for _ in range(120)]
     words += [list(w) for w in words[:20]]  # some wordings appear twice
     content = [_content(w) for w in words]
