@@ -160,3 +160,51 @@ def test_entities_seeds_merge_across_outlets(seed_report) -> None:  # type: igno
         for m in entity.mentions:  # offsets point at the name in the original text
             original = seed_report.article(m.article).original
             assert original[m.start : m.end] == m.text
+
+
+def test_entities_link_clusters_equals_comparing_every_pair() -> None:
+    import random
+    from collections import Counter
+
+    from scipy.cluster.hierarchy import DisjointSet
+
+    from parallax.analysis.wording.entities import (
+        _Cluster,
+        are_spelling_variants,
+        is_acronym_pair,
+        is_part_of,
+        link_clusters,
+    )
+
+    def every_pair(clusters: list[_Cluster]) -> list[list[str]]:
+        same: DisjointSet[int] = DisjointSet(range(len(clusters)))
+        for i, a in enumerate(clusters):
+            for j in range(i + 1, len(clusters)):
+                b = clusters[j]
+                if a.family == b.family and (
+                    are_spelling_variants(a.tokens, b.tokens)
+                    or (a.family != "person" and is_acronym_pair(a.key, b.key))
+                ):
+                    same.merge(i, j)
+        for i, a in enumerate(clusters):
+            if a.family == "person":
+                longer = {
+                    same[j]
+                    for j, b in enumerate(clusters)
+                    if b.family == "person" and is_part_of(a.tokens, b.tokens)
+                }
+                if len(longer) == 1:
+                    same.merge(i, longer.pop())
+        groups: dict[int, list[str]] = {}
+        for i, c in enumerate(clusters):
+            groups.setdefault(same[i], []).append(c.key)
+        return list(groups.values())
+
+    rng = random.Random(5)
+    words = ["hamas", "hammas", "european", "union", "eu", "netanyahu", "benjamin", "netanyahou", "un"]
+    words += ["united", "nations", "joe", "biden", "bidden", "jo", "of", "the", "nato", "north"]
+    for _ in range(30):
+        keys = {" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(40)}
+        clusters = [_Cluster(key=k, family=rng.choice(["person", "group"]), labels=Counter()) for k in keys]
+        got = [[c.key for c in group] for group in link_clusters(clusters)]
+        assert got == every_pair(clusters)

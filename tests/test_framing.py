@@ -279,3 +279,51 @@ def test_framing_bench_scores_a_row_of_different_actions_as_wrong() -> None:
     assert good["recall"] == 1.0 and good["row_precision"] == 1.0
     bad = bench.score_story(Stub([{"a.txt": ["taken"], "b.txt": ["believed"]}]), gold)
     assert bad["recall"] == 0.0 and bad["row_precision"] == 0.0 and bad["forbidden_rows"] == 1
+
+
+def test_framing_count_term_equals_a_pattern_search_of_each_sentence() -> None:
+    import random
+
+    from parallax.analysis.claims.alignment import QUOTE_CHARS
+    from parallax.analysis.wording.framing import _folded, _term_pattern
+
+    def by_sentence(article: Article, term: str) -> tuple[int, int, object, tuple[int, int]]:
+        pattern = _term_pattern(term)
+        plain = quoted = 0
+        first, where = None, (0, 0)
+        for sentence in article.sentences if pattern is not None else []:
+            norm = _folded(sentence.text)
+            for m in pattern.finditer(norm):  # type: ignore[union-attr]
+                before = norm[m.start() - 1] if m.start() else ""
+                after = norm[m.end()] if m.end() < len(norm) else ""
+                if before and before in QUOTE_CHARS and after in QUOTE_CHARS + "'":
+                    quoted += 1
+                else:
+                    plain += 1
+                if first is None:
+                    first, where = sentence, (sentence.start + m.start(), sentence.start + m.end())
+        return plain, quoted, first, where
+
+    rng = random.Random(3)
+    words = [
+        "hamas",
+        "the",
+        "militant",
+        "group",
+        "harbour",
+        "o'brien",
+        "u.s",
+        "led",
+        "ıstanbul",
+        "istanbul",
+        "k",
+        "said",
+        "ſ",
+    ]
+    marks = ["“", "”", "'", "-", "Hamas-led", "K", "İ"]
+    for _ in range(400):
+        texts = [" ".join(rng.choice(words + marks) for _ in range(rng.randint(1, 10))) for _ in range(3)]
+        article = build_article("a1", texts)
+        term = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+        term = f"“{term}”" if rng.random() < 0.3 else term
+        assert count_term(article, term) == by_sentence(article, term), (term, texts)

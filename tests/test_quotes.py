@@ -211,3 +211,69 @@ def test_quotes_sections_escape_article_text(parse: Any) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<ins>" in html or "<del>" in html  # the word diff is shown
     assert "\\*bold\\*" in section.markdown(report)
+
+
+def test_quotes_candidate_pairs_hold_every_pair_that_can_match() -> None:
+    import random
+
+    from parallax.analysis.details.quotes import _contains, _content, candidate_pairs
+
+    rng = random.Random(7)
+    vocabulary = [
+        "the",
+        "minister",
+        "said",
+        "we",
+        "will",
+        "not",
+        "give",
+        "up",
+        "on",
+        "the",
+        "hostages",
+        "talks",
+        "today",
+        "ceasefire",
+    ]
+    words = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 7))] for _ in range(120)]
+    words += [list(w) for w in words[:20]]  # some wordings appear twice
+    content = [_content(w) for w in words]
+    found = set(candidate_pairs(words, content))
+    for i in range(len(words)):
+        for j in range(i + 1, len(words)):
+            wa, wb = words[i], words[j]
+            if not wa or not wb:
+                assert (i, j) not in found
+                continue
+            short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+            can_match = (
+                short == long
+                or (len(short) >= 3 and _contains(long, short))
+                or (len(short) >= 4 and len(content[i] & content[j]) >= 2)
+            )
+            if can_match:
+                assert (i, j) in found, (wa, wb)
+    assert len(found) < len(words) * (len(words) - 1) // 2  # and the others are skipped
+
+
+def test_quotes_matches_equal_with_overlaps_read_back(parse: Any) -> None:
+    from dataclasses import asdict
+
+    from parallax.nlp.cache import MemoryCache
+
+    texts = [
+        ['"We will not give up on the talks," the minister said on Monday.'],
+        ['"We will never give up on these talks," the minister told reporters.'],
+        ['"We will not give up on the talks today," said the minister.'],
+    ]
+    articles = [make_article(f"a{n}", t) for n, t in enumerate(texts, start=1)]
+    report = Report(articles=articles)
+    report.quotes = [q for a in articles for q in extract_quotes(a, parse, len(report.quotes) + 1)]
+    for n, q in enumerate(report.quotes, start=1):
+        q.id = f"q{n}"
+    cache = MemoryCache()
+    plain = [asdict(m) for m in compare_quotes(report)]
+    assert any(m["kind"] == "reworded" for m in plain)
+    assert [asdict(m) for m in compare_quotes(report, cache=cache)] == plain
+    assert [asdict(m) for m in compare_quotes(report, cache=cache)] == plain
+    assert cache.stats.found("quote-overlap") > 0 and cache.stats.computed("quote-overlap") > 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parallax.analysis.provenance.reuse import compare_pair, find_reuse, tokenize_article
-from parallax.model import Article
+from parallax.model import Article, ReusePair
 
 # A fictional story written for these tests.
 ORIGINAL = (
@@ -140,3 +140,48 @@ def test_reuse_find_runs_same_with_prebuilt_indexes() -> None:
     built = find_runs(a, b, a_index=index_grams(a), b_index=index_grams(b))
     assert built == find_runs(a, b)
     assert (built[0].a0, built[0].a1, built[0].b0, built[0].b1) == (0, 6, 1, 7)
+
+
+def test_reuse_pairs_read_back_from_the_cache_when_one_article_joins() -> None:
+    from dataclasses import asdict
+
+    from parallax.nlp.cache import MemoryCache
+
+    def story(*texts: tuple[str, str, str | None]) -> list[Article]:
+        return [make(article_id, text, date) for article_id, text, date in texts]
+
+    first = story(("a1", ORIGINAL, "2024-05-01"), ("a2", REWRITE, "2024-05-02"), ("a3", INDEPENDENT, None))
+    joined = [*first, make("a4", ORIGINAL.replace("Tuesday", "Wednesday"), "2024-05-03")]
+    cache = MemoryCache()
+    find_reuse(first, cache=cache)
+    assert cache.stats.misses["reuse-pair:" + kind_digest()] == 3
+    warm = find_reuse(joined, cache=cache)
+    pairs = "reuse-pair:" + kind_digest()
+    assert (cache.stats.hits[pairs], cache.stats.misses[pairs]) == (3, 3 + 3)  # only a4's pairs aligned
+    cold = find_reuse(joined)
+
+    def dump(pairs: list[ReusePair]) -> list[dict[str, object]]:
+        return [asdict(p) for p in pairs]
+
+    assert dump(warm) == dump(cold)
+    assert any(p.a == "a1" and p.b == "a4" for p in warm)  # the joined article's pairs are there
+    # A changed article is a different key: its pairs are aligned again, not read back.
+    edited = [*first[:2], make("a3", INDEPENDENT + " The ferry reopens in June.", None), joined[3]]
+    before = cache.stats.misses[pairs]
+    assert dump(find_reuse(edited, cache=cache)) == dump(find_reuse(edited))
+    assert cache.stats.misses[pairs] - before == 3  # the pairs holding a3
+
+
+def kind_digest() -> str:
+    from parallax.nlp.article_cache import code_digest
+
+    return code_digest()
+
+
+def test_reuse_tokens_survive_their_compact_encoding() -> None:
+    from parallax.analysis.provenance.reuse_cache import decode_tokens, encode_tokens
+
+    article = make("a1", "L’Oréal’s chief said: “naïve” — 12 of 3,000 ÉTÉ workers.\n\nThen\tmore")
+    tokens = tokenize_article(article)
+    assert tokens and decode_tokens(encode_tokens(tokens)) == tokens
+    assert decode_tokens(encode_tokens([])) == []

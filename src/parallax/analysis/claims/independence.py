@@ -16,10 +16,11 @@ recomputed over claims here, now that claims exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
-from parallax.analysis.provenance.sources import bare_name, claim_origins, share_by_claims
-from parallax.model import Claim, CopiedSpan, Mention, Report, ReusePair
+from parallax.analysis.provenance.sources import bare_name, by_sentence, claim_origins, share_by_claims
+from parallax.model import CitedSource, Claim, CopiedSpan, Mention, Report, ReusePair
 from parallax.stage import Context, stage
 
 
@@ -61,16 +62,37 @@ def _mentions_copied(pair: ReusePair, a_mentions: list[Mention], b_mentions: lis
     return False
 
 
-def group_sources(claim: Claim, report: Report, link_score: float = 0.5) -> list[list[str]]:
-    """The claim's supporting articles, grouped so that each group is one independent source."""
+@dataclass
+class StoryLinks:
+    """What every claim's grouping reads from the report, indexed once per story."""
+
+    pairs: dict[tuple[str, str], ReusePair]
+    cited: dict[str, list[CitedSource]]
+    outlet_of: dict[str, str]
+
+    @classmethod
+    def of(cls, report: Report) -> StoryLinks:
+        return cls(
+            {(p.a, p.b): p for p in report.reuse},
+            by_sentence(report.sources),
+            {a.id: bare_name(a.outlet) for a in report.articles if a.outlet},
+        )
+
+
+def group_sources(
+    claim: Claim, report: Report, link_score: float = 0.5, links: StoryLinks | None = None
+) -> list[list[str]]:
+    """The claim's supporting articles, grouped so that each group is one independent source.
+    ``links`` is ``StoryLinks.of(report)`` when the caller groups many claims."""
     ids = list(dict.fromkeys(claim.articles))
     uf = UnionFind(ids)
-    pairs = {(p.a, p.b): p for p in report.reuse}
+    links = StoryLinks.of(report) if links is None else links
+    pairs = links.pairs
     mentions: dict[str, list[Mention]] = {}
     for m in claim.mentions:
         mentions.setdefault(m.article, []).append(m)
-    origins = claim_origins(claim, report)
-    outlet_of = {a.id: bare_name(a.outlet) for a in report.articles if a.outlet}
+    origins = claim_origins(claim, report, links.cited)
+    outlet_of = links.outlet_of
     for a, b in combinations(ids, 2):
         pair = pairs.get((a, b))
         if pair is None and (b, a) in pairs:
@@ -96,8 +118,9 @@ def group_sources(claim: Claim, report: Report, link_score: float = 0.5) -> list
 
 def count_independent(report: Report, link_score: float = 0.5) -> None:
     """Set independent_sources and independent_groups on every claim."""
+    links = StoryLinks.of(report)
     for claim in report.claims:
-        claim.independent_groups = group_sources(claim, report, link_score)
+        claim.independent_groups = group_sources(claim, report, link_score, links)
         claim.independent_sources = len(claim.independent_groups)
 
 

@@ -27,42 +27,51 @@ marks).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Any, cast
 
-from scipy.cluster.hierarchy import DisjointSet
-
-from parallax.analysis.details.speakers import find_speaker_by_rule
+from parallax.analysis.details.quote_matching import (
+    _contains,
+    _content,
+    candidate_pairs,
+    compare_quotes,
+    find_paraphrases,
+    longest_run,
+    normalise_words,
+    overlap,
+    word_diff,
+)
+from parallax.analysis.details.speakers import SPEECH_VERBS, find_speaker_by_rule
 from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import (
     Article,
     ArticleWarning,
     AttributionMethod,
-    DiffPiece,
     Quote,
-    QuoteMatch,
-    Report,
     Sentence,
 )
 from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
 from parallax.nlp.cache import parse_kind
 from parallax.stage import Context, stage
 from parallax.text.languages import LOCALISED
-from parallax.text.words import fact_stop_words
 
-SPEECH_VERBS = {
-    "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds", "added", "claim",
-    "claims", "claimed", "insist", "insists", "insisted", "state", "states", "stated", "explain",
-    "explained", "note", "noted", "write", "wrote", "writes", "warn", "warned", "warns", "argue",
-    "argued", "assert", "asserted", "admit", "admitted", "acknowledged", "reply", "replied",
-    "respond", "responded", "declare", "declared", "stress", "stressed", "confirm", "confirmed",
-    "announce", "announced", "tweeted", "posted", "commented", "continued", "concluded", "asked",
-    "urged", "called", "described", "recalled", "suggested", "according", "quoted", "emphasised",
-    "emphasized", "maintained", "conceded", "alleged", "boasted", "vowed", "promised",
-    "clarified", "reported", "indicated", "denied", "rejected", "demanded", "predicted", "shouted",
-}  # fmt: skip
+__all__ = [
+    "_contains",
+    "_content",
+    "candidate_pairs",
+    "compare_quote_wording",
+    "compare_quotes",
+    "extract_quotes",
+    "find_paraphrases",
+    "is_scare_quote",
+    "longest_run",
+    "normalise_words",
+    "overlap",
+    "scan_marks",
+    "spacy_parser",
+    "word_diff",
+]
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Marks: opener -> the closers that end it.
@@ -374,196 +383,6 @@ def _previous_speaker(article: Article, sentence: Sentence | None, parse: Callab
     return ""
 
 
-_NOT_WORD = re.compile(r"[^\w'\s]")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-
-
-def normalise_words(text: str) -> list[str]:
-    """Lower-case words with punctuation and apostrophe variants removed."""
-    # One substitution over the whole text, then a split: the same words as cleaning
-    # each whitespace-separated token on its own, at a fraction of the cost.
-    cleaned = _NOT_WORD.sub("", text.translate(_APOSTROPHES))
-    return [w for w in (t.strip("'").lower() for t in cleaned.split()) if w]
-
-
-def word_diff(first: str, second: str) -> list[DiffPiece]:
-    """A word-level diff of two wordings (comparison ignores case and punctuation)."""
-    a, b = first.split(), second.split()
-    ka = [" ".join(normalise_words(w)) for w in a]
-    kb = [" ".join(normalise_words(w)) for w in b]
-    pieces: list[DiffPiece] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
-        if op == "equal":
-            pieces.append(DiffPiece("=", " ".join(b[j1:j2])))
-            continue
-        if i2 > i1:
-            pieces.append(DiffPiece("-", " ".join(a[i1:i2])))
-        if j2 > j1:
-            pieces.append(DiffPiece("+", " ".join(b[j1:j2])))
-    return pieces
-
-
-def overlap(a: list[str], b: list[str]) -> float:
-    """Share of the shorter wording's words found, in order, in the other."""
-    if not a or not b:
-        return 0.0
-    matched = sum(block.size for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-    return matched / min(len(a), len(b))
-
-
-def _contains(long: list[str], short: list[str]) -> bool:
-    n = len(short)
-    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
-
-
-def _content(words: Iterable[str]) -> set[str]:
-    stops = fact_stop_words()
-    return {w for w in words if w not in stops and len(w) > 2}
-
-
-def _context_words(report: Report, quote: Quote) -> set[str]:
-    article = report.article(quote.article)
-    for s in article.sentences:
-        if s.id == quote.sentence:
-            return _content(normalise_words(s.text)) - set(normalise_words(quote.text)) - SPEECH_VERBS
-    return set()
-
-
-def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: float = 0.6) -> list[QuoteMatch]:
-    """Match quotes across articles: verbatim, reworded (with a word diff), paraphrase."""
-    labels = {a.id: a.label for a in report.articles}
-    quotes = report.quotes
-    words = {q.id: normalise_words(q.text) for q in quotes}
-    content = {qid: _content(w) for qid, w in words.items()}
-    same: DisjointSet[str] = DisjointSet(q.id for q in quotes)
-
-    reworded: list[tuple[Quote, Quote, float]] = []
-    for i, a in enumerate(quotes):
-        for b in quotes[i + 1 :]:
-            if a.article == b.article or not words[a.id] or not words[b.id]:
-                continue
-            wa, wb = words[a.id], words[b.id]
-            short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-            if short == long or (len(short) >= 3 and _contains(long, short)):
-                if len(short) < 3 and not (_context_words(report, a) & _context_words(report, b)):
-                    continue  # "Yes." in two unrelated sentences is not the same quote
-                same.merge(a.id, b.id)
-            elif len(short) >= 4 and len(content[a.id] & content[b.id]) >= 2:
-                score = overlap(wa, wb)
-                if score >= reworded_at:
-                    reworded.append((a, b, score))
-    matches: list[QuoteMatch] = []
-    clusters: dict[str, list[Quote]] = {}
-    for q in quotes:
-        clusters.setdefault(same[q.id], []).append(q)
-    for members in clusters.values():
-        if len({q.article for q in members}) > 1:
-            matches.append(
-                QuoteMatch(
-                    kind="verbatim", quotes=[q.id for q in members],
-                    articles=list(dict.fromkeys(q.article for q in members)),
-                    outlets=list(dict.fromkeys(labels[q.article] for q in members)), similarity=1.0,
-                )
-            )  # fmt: skip
-    seen_pairs: set[tuple[str, str]] = set()
-    for a, b, score in sorted(reworded, key=lambda x: -x[2]):
-        pair = tuple(sorted((same[a.id], same[b.id])))
-        if pair in seen_pairs or pair[0] == pair[1]:
-            continue
-        seen_pairs.add(pair)
-        matches.append(
-            QuoteMatch(
-                kind="reworded", quotes=[a.id, b.id], articles=[a.article, b.article],
-                outlets=list(dict.fromkeys([labels[a.article], labels[b.article]])),
-                similarity=round(score, 3), diff=word_diff(a.text, b.text),
-            )
-        )  # fmt: skip
-    matches += find_paraphrases(report, words, paraphrase_at, {q.id: same[q.id] for q in quotes})
-    return matches
-
-
-def _quoted_ranges(report: Report) -> dict[str, list[tuple[int, int]]]:
-    out: dict[str, list[tuple[int, int]]] = {}
-    for q in report.quotes:
-        out.setdefault(q.article, []).append((q.start, q.end))
-    return out
-
-
-def longest_run(a: list[str], b: list[str]) -> int:
-    """Length of the longest run of words the two wordings share."""
-    if not a or not b:
-        return 0
-    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
-
-
-def find_paraphrases(
-    report: Report, words: dict[str, list[str]], threshold: float, group: dict[str, str] | None = None
-) -> list[QuoteMatch]:
-    """Quotes whose words another article states as its own, without quote marks.
-
-    A sentence qualifies when it holds ``threshold`` of the quote's content words and
-    shares a run of at least four words (or most of a short quote) with it. ``group``
-    maps each quote to its verbatim group, so one group is reported once per article.
-    """
-    labels = {a.id: a.label for a in report.articles}
-    quoted = _quoted_ranges(report)
-    out: list[QuoteMatch] = []
-    done: set[tuple[str, str]] = set()
-    # Each sentence outside quote marks is read once: its words, and an index from content
-    # word to the sentences holding it, so a quote is scored only against sentences that
-    # share enough of its content words to reach ``threshold`` (the best sentence among
-    # them is the same one a scan of every sentence would pick).
-    plain: dict[str, list[tuple[Sentence, list[str]]]] = {}
-    holding: dict[str, dict[str, list[int]]] = {}  # article -> content word -> sentence positions
-    for article in report.articles:
-        ranges = quoted.get(article.id, [])
-        rows = plain.setdefault(article.id, [])
-        index = holding.setdefault(article.id, {})
-        for s in article.sentences:
-            if any(a < s.end and s.start < b for a, b in ranges):
-                continue  # the other article quotes it too (or something else here)
-            swords = normalise_words(s.text)
-            for w in _content(swords):
-                index.setdefault(w, []).append(len(rows))
-            rows.append((s, swords))
-    for q in report.quotes:
-        qwords = words[q.id]
-        qcontent = _content(qwords)
-        if len(qwords) < 5 or len(qcontent) < 3:
-            continue
-        needed_run = min(4, max(2, int(0.6 * len(qwords))))
-        for article in report.articles:
-            if article.id == q.article:
-                continue
-            key = ((group or {}).get(q.id, q.id), article.id)
-            if key in done:
-                continue
-            shared: dict[int, int] = {}
-            index = holding[article.id]
-            for w in qcontent:
-                for row in index.get(w, ()):
-                    shared[row] = shared.get(row, 0) + 1
-            best: tuple[float, Sentence | None] = (0.0, None)
-            for row in sorted(n for n, count in shared.items() if count / len(qcontent) >= threshold):
-                s, swords = plain[article.id][row]
-                score = shared[row] / len(qcontent)
-                if score > best[0] and longest_run(qwords, swords) >= needed_run:
-                    best = (score, s)
-            score, sentence = best
-            if sentence is None or score < threshold:
-                continue
-            done.add(key)
-            out.append(
-                QuoteMatch(
-                    kind="paraphrase", quotes=[q.id], articles=[q.article, article.id],
-                    outlets=list(dict.fromkeys([labels[q.article], labels[article.id]])),
-                    similarity=round(score, 3), diff=word_diff(q.text, sentence.text),
-                    sentence=sentence.id, text=sentence.text,
-                )
-            )  # fmt: skip
-    return out
-
-
 def spacy_parser(name: str) -> Callable[[str], Any]:
     from parallax.nlp.pretrained import load_spacy
 
@@ -594,4 +413,4 @@ def compare_quote_wording(ctx: Context) -> None:
         for quote in found:  # numbered across the story, as if extracted in one pass
             quote.id = f"q{len(report.quotes) + 1}"
             report.quotes.append(quote)
-    report.quote_matches = compare_quotes(report)
+    report.quote_matches = compare_quotes(report, cache=ctx.resources.cache)

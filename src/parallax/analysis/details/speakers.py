@@ -1,9 +1,23 @@
 """Quote speakers by rule, for the languages the English parse cannot read (French, German,
-Spanish): the subject next to one of the language's speech verbs beside the quote marks."""
+Spanish): the subject next to one of the language's speech verbs beside the quote marks; and the
+English speech verbs that the parse-based speaker search and quote matching read."""
 
 from __future__ import annotations
 
 import re
+
+# English speech verbs: a quote's speaker is the subject of the nearest one (quotes.find_speaker).
+SPEECH_VERBS = {
+    "say", "says", "said", "saying", "tell", "tells", "told", "add", "adds", "added", "claim",
+    "claims", "claimed", "insist", "insists", "insisted", "state", "states", "stated", "explain",
+    "explained", "note", "noted", "write", "wrote", "writes", "warn", "warned", "warns", "argue",
+    "argued", "assert", "asserted", "admit", "admitted", "acknowledged", "reply", "replied",
+    "respond", "responded", "declare", "declared", "stress", "stressed", "confirm", "confirmed",
+    "announce", "announced", "tweeted", "posted", "commented", "continued", "concluded", "asked",
+    "urged", "called", "described", "recalled", "suggested", "according", "quoted", "emphasised",
+    "emphasized", "maintained", "conceded", "alleged", "boasted", "vowed", "promised",
+    "clarified", "reported", "indicated", "denied", "rejected", "demanded", "predicted", "shouted",
+}  # fmt: skip
 
 # Speech verbs of the languages read by rule, as they stand next to a quote ("», a déclaré X",
 # "“, sagte X", "», dijo X"; "X sagte: „").

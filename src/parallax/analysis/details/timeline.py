@@ -26,6 +26,7 @@ become one timeline entry, listing the outlets that report it.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -106,6 +107,33 @@ def collect_mentions(article: Article) -> list[TimeMention]:
     for c in article.captions:
         out += find_time_mentions(article.id, "", c.text, c.start, article.language)
     return out
+
+
+def read_mentions(articles: list[Article], ctx: Context) -> list[list[TimeMention]]:
+    """``collect_mentions`` of each article, kept per article in the run's analysis cache (keyed
+    by the article, its sentences, captions and language) where there is one."""
+    from parallax.nlp.article_cache import article_key, code_digest, reuse_values
+
+    def encode(found: list[TimeMention]) -> bytes:
+        return json.dumps([dataclasses.asdict(m) for m in found], ensure_ascii=False).encode("utf-8")
+
+    def decode(data: bytes) -> list[TimeMention]:
+        return [TimeMention(**fields) for fields in json.loads(data)]
+
+    keys = [
+        article_key(
+            a, None, a.language, [s.text for s in a.sentences], [(c.text, c.start) for c in a.captions]
+        )
+        for a in articles
+    ]
+    return reuse_values(
+        ctx.resources.cache,
+        f"time-mentions:{code_digest()}",
+        keys,
+        lambda wanted: [collect_mentions(articles[n]) for n in wanted],
+        list[TimeMention],
+        (encode, decode),
+    )
 
 
 def _is_dateline(m: TimeMention, published: str | None) -> bool:
@@ -335,6 +363,6 @@ def build_timeline(report: Report, mentions: dict[str, list[TimeMention]]) -> li
 def build_dated_timeline(ctx: Context) -> None:
     """Dated events from explicit, weekday and relative dates; infer missing publication dates."""
     report = ctx.report
-    mentions = {a.id: collect_mentions(a) for a in report.articles}
+    mentions = dict(zip((a.id for a in report.articles), read_mentions(report.articles, ctx), strict=True))
     infer_missing_dates(report, mentions)
     report.timeline = build_timeline(report, mentions)

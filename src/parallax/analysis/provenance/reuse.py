@@ -29,10 +29,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from parallax.model import Article, CopiedSpan, ReuseKind, ReusePair, Span, Substitution
+from parallax.analysis.provenance.direction import judge_direction, vocabulary
+from parallax.analysis.provenance.reuse_cache import PairCache, PairResult, Token, tokenize_article
+from parallax.model import Article, CopiedSpan, ReuseKind, ReusePair, Substitution
 from parallax.stage import Context, stage
-from parallax.text.words import WORD, normalise_word, stop_words
+from parallax.text.words import stop_words
+
+if TYPE_CHECKING:
+    from parallax.nlp.cache import AnalysisCache
 
 SEED = 3  # words in a seed n-gram
 MAX_GAP = 12  # words an edit may span on either side inside one passage
@@ -40,13 +46,7 @@ MIN_PASSAGE_WORDS = 10  # matched words a passage needs
 MIN_DENSITY = 0.5  # matched words / words in the longer side of a passage
 MAX_SWAP_WORDS = 4  # longest word group counted as a swap
 STOPWORDS = stop_words()  # spaCy's English function words
-
-
-@dataclass
-class Token:
-    norm: str
-    start: int
-    end: int
+__all__ = ["compare_pair", "detect_reuse", "find_reuse", "judge_direction", "tokenize_article"]
 
 
 @dataclass
@@ -68,17 +68,6 @@ class Chain:
     @property
     def b_end(self) -> int:
         return max(r.b1 for r in self.runs)
-
-
-def tokenize_article(article: Article) -> list[Token]:
-    """The normalised words of an article's kept text, with offsets into its original."""
-    spans = article.kept or ([Span(0, len(article.original), article.original)] if article.original else [])
-    tokens: list[Token] = []
-    for span in spans:
-        piece = article.original[span.start : span.end]
-        for m in WORD.finditer(piece):
-            tokens.append(Token(normalise_word(m.group(0)), span.start + m.start(), span.start + m.end()))
-    return tokens
 
 
 GramIndex = dict[tuple[str, ...], list[int]]  # seed n-gram -> where it starts, in order
@@ -395,114 +384,53 @@ def compare_pair(
     return pair, swaps
 
 
-def _vocabulary(tokens: list[Token]) -> str:
-    return " " + " ".join(t.norm for t in tokens) + " "
+def find_reuse(
+    articles: list[Article], *, min_words: int = MIN_PASSAGE_WORDS, cache: AnalysisCache | None = None
+) -> list[ReusePair]:
+    """Every pair of articles that shares passages, most reused first.
 
+    Through ``cache`` (``parallax.nlp.cache``), each article's words and each pair's passages
+    and swaps are kept (``PairCache``): when one article joins a story, only its own words are
+    read and only its pairs aligned. The direction is judged afresh every time: it reads the
+    other articles' words, which change when one joins."""
+    store = PairCache(articles, min_words, cache)
+    tokens: dict[str, list[Token]] = {}
+    indexes: dict[str, GramIndex] = {}
 
-def judge_direction(
-    pair: ReusePair,
-    a_doc: Article,
-    b_doc: Article,
-    swaps: list[Swap],
-    others: list[str],
-) -> None:
-    """Set pair.source/copy/confidence/evidence from dates, containment and the swap pattern.
+    def words_of(doc: Article) -> list[Token]:
+        if doc.id not in tokens:
+            tokens.update(store.tokens([d for d in articles if d.id not in tokens]))
+        return tokens[doc.id]
 
-    ``others`` holds the vocabularies (see ``_vocabulary``) of the story's other articles.
-    Each piece of evidence votes for "a is the original" (+) or "b is" (-) with a weight.
-    """
-    votes: list[tuple[float, str]] = []  # (signed weight, explanation); + means a is the original
-    weight_seen = 0.0
-    if a_doc.published and b_doc.published and a_doc.published != b_doc.published:
-        earlier, later = (a_doc, b_doc) if a_doc.published < b_doc.published else (b_doc, a_doc)
-        sign = 1.0 if earlier is a_doc else -1.0
-        weight = 0.6 if (a_doc.published_inferred or b_doc.published_inferred) else 1.2
-        votes.append(
-            (
-                sign * weight,
-                f"{earlier.label} was published earlier ({earlier.published} vs {later.published})",
-            )
+    def index_of(doc: Article) -> GramIndex:
+        if doc.id not in indexes:
+            indexes[doc.id] = index_grams(words_of(doc))
+        return indexes[doc.id]
+
+    def compare(a_doc: Article, b_doc: Article) -> PairResult:
+        shared = index_of(a_doc).keys() & index_of(b_doc).keys()
+        if len(shared) < min_words // SEED:
+            return None, []  # cannot hold a passage: skip the alignment
+        pair, swaps = compare_pair(
+            a_doc,
+            b_doc,
+            words_of(a_doc),
+            words_of(b_doc),
+            min_words=min_words,
+            indexes=(index_of(a_doc), index_of(b_doc)),
         )
-        weight_seen += weight
-    gap = pair.a_coverage - pair.b_coverage
-    if abs(gap) >= 0.15:
-        contained, container = (a_doc, b_doc) if gap > 0 else (b_doc, a_doc)
-        share = max(pair.a_coverage, pair.b_coverage)
-        votes.append(
-            (
-                (-0.5 if contained is a_doc else 0.5),
-                f"{share:.0%} of {contained.label} lies inside {container.label}: "
-                "the more completely contained text is more likely the (trimmed) copy",
-            )
-        )
-        weight_seen += 0.5
-    picked = swaps  # the systematic ones (compare_pair returns only those)
-    if picked and others:
-        a_common = sum(sum(f" {s.a_norm} " in v for v in others) for s in picked)
-        b_common = sum(sum(f" {s.b_norm} " in v for v in others) for s in picked)
-        if a_common != b_common:
-            a_side = a_common > b_common
-            plain, own = (a_doc, b_doc) if a_side else (b_doc, a_doc)
-            strength = abs(a_common - b_common) / max(a_common + b_common, 1)
-            weight = 1.5 * strength + 0.5
-            examples = ", ".join(
-                f'"{s.a_words}" -> "{s.b_words}"' if a_side else f'"{s.b_words}" -> "{s.a_words}"'
-                for s in pair.substitutions[:3]
-            )
-            votes.append(
-                (
-                    (weight if a_side else -weight),
-                    f"the other articles use {plain.label}'s words, so {own.label} "
-                    f"swapped in its own ({examples})",
-                )
-            )
-            weight_seen += weight
-    if pair.substitutions:
-        a_kinds = {s.a_words.lower() for s in pair.substitutions}
-        b_kinds = {s.b_words.lower() for s in pair.substitutions}
-        if len(a_kinds) != len(b_kinds):
-            narrower = b_doc if len(b_kinds) < len(a_kinds) else a_doc
-            sign = 1.0 if narrower is b_doc else -1.0
-            votes.append(
-                (sign * 0.4, f"{narrower.label} maps several words onto one term, as a rewrite does")
-            )
-            weight_seen += 0.4
-    total = sum(v for v, _ in votes)
-    if not votes or abs(total) < 1e-9:
-        pair.evidence = [text for _, text in votes] or ["no evidence of direction"]
-        return
-    source, copy = (a_doc, b_doc) if total > 0 else (b_doc, a_doc)
-    pair.source, pair.copy = source.id, copy.id
-    pair.confidence = round(min(0.95, abs(total) / (weight_seen + 0.5)), 2)
-    pair.evidence = [text for v, text in votes if (v > 0) == (total > 0)] + [
-        f"against: {text}" for v, text in votes if (v > 0) != (total > 0)
-    ]
+        return pair, [(s.a_norm, s.b_norm) for s in swaps] if pair is not None else []
 
-
-def find_reuse(articles: list[Article], *, min_words: int = MIN_PASSAGE_WORDS) -> list[ReusePair]:
-    """Every pair of articles that shares passages, most reused first."""
-    tokens = {doc.id: tokenize_article(doc) for doc in articles}
-    vocab = {doc.id: _vocabulary(tokens[doc.id]) for doc in articles}
-    indexes = {doc.id: index_grams(tokens[doc.id]) for doc in articles}
-    grams = {doc.id: indexes[doc.id].keys() for doc in articles}
     pairs: list[ReusePair] = []
-    for i, a_doc in enumerate(articles):
-        for b_doc in articles[i + 1 :]:
-            if len(grams[a_doc.id] & grams[b_doc.id]) < min_words // SEED:
-                continue  # cannot hold a passage: skip the alignment
-            pair, swaps = compare_pair(
-                a_doc,
-                b_doc,
-                tokens[a_doc.id],
-                tokens[b_doc.id],
-                min_words=min_words,
-                indexes=(indexes[a_doc.id], indexes[b_doc.id]),
-            )
-            if pair is None:
-                continue
-            others = [vocab[d.id] for d in articles if d.id not in (a_doc.id, b_doc.id)]
-            judge_direction(pair, a_doc, b_doc, swaps, others)
-            pairs.append(pair)
+    vocab: dict[str, str] = {}
+    for (a_doc, b_doc), (pair, swaps) in store.compare_all(compare):
+        if pair is None:
+            continue
+        if swaps and not vocab:
+            vocab = {d.id: vocabulary(t.norm for t in words_of(d)) for d in articles}
+        others = [vocab[d.id] for d in articles if d.id not in (a_doc.id, b_doc.id)] if swaps else []
+        judge_direction(pair, a_doc, b_doc, swaps, others)
+        pairs.append(pair)
     pairs.sort(key=lambda p: (-p.score, p.a, p.b))
     return pairs
 
@@ -513,4 +441,6 @@ def find_reuse(articles: list[Article], *, min_words: int = MIN_PASSAGE_WORDS) -
 )
 def detect_reuse(ctx: Context) -> None:
     """Shared passages between every pair of articles (the copy graph's edges)."""
-    ctx.report.reuse = find_reuse(ctx.report.articles, min_words=ctx.options.reuse_min_words)
+    ctx.report.reuse = find_reuse(
+        ctx.report.articles, min_words=ctx.options.reuse_min_words, cache=ctx.resources.cache
+    )

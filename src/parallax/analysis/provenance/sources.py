@@ -396,20 +396,25 @@ def share_by_claims(report: Report) -> list[SourcingShare]:
     """Per article: the share of the claims it states that it attributes to named, anonymous or no sources."""
     cited = by_sentence(report.sources)
     rank = {"named": 2, "anonymous": 1, "unattributed": 0}
-    shares = []
-    for article in report.articles:
-        labels: list[str] = []
-        for claim in report.claims:
-            mine = [m for m in claim.mentions if m.article == article.id]
-            if mine:
-                labels.append(max((classify(cited.get(m.sentence, [])) for m in mine), key=rank.__getitem__))
-        shares.append(_share(article.id, "claims", labels))
-    return shares
+    labels: dict[str, list[str]] = {a.id: [] for a in report.articles}
+    for claim in report.claims:  # each claim's mentions read once, grouped by article
+        best: dict[str, str] = {}
+        for m in claim.mentions:
+            label = classify(cited.get(m.sentence, []))
+            if m.article not in best or rank[label] > rank[best[m.article]]:
+                best[m.article] = label
+        for article_id, label in best.items():
+            if article_id in labels:
+                labels[article_id].append(label)
+    return [_share(article.id, "claims", labels[article.id]) for article in report.articles]
 
 
-def claim_origins(claim: Claim, report: Report) -> dict[str, set[str]]:
-    """Per supporting article: the outlets it cites in the sentences that state the claim."""
-    cited = by_sentence(report.sources)
+def claim_origins(
+    claim: Claim, report: Report, cited: dict[str, list[CitedSource]] | None = None
+) -> dict[str, set[str]]:
+    """Per supporting article: the outlets it cites in the sentences that state the claim
+    (``cited`` is ``by_sentence(report.sources)`` when the caller has it)."""
+    cited = by_sentence(report.sources) if cited is None else cited
     origins: dict[str, set[str]] = {}
     for m in claim.mentions:
         names = {bare_name(s.name) for s in cited.get(m.sentence, []) if s.kind == "outlet"}
@@ -423,6 +428,22 @@ def claim_origins(claim: Claim, report: Report) -> dict[str, set[str]]:
 )
 def find_cited_sources(ctx: Context) -> None:
     """Who each article cites (outlets, named people, institutions, anonymous sources)."""
+    from parallax.analysis.reading.parsing import shared_parser
+    from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
+    from parallax.nlp.cache import parse_kind
+
     report = ctx.report
-    report.sources = find_sources(report.articles)
+    articles = report.articles
+    # Per article (its sentences and their entities), kept for the next run where there is a cache.
+    parser = shared_parser(ctx) if ctx.resources.cache is not None else None
+    kind = f"sources:{parse_kind(parser.nlp)}:{code_digest()}" if parser is not None else ""
+    keys = [article_key(article, parser, article.language, article.outlet) for article in articles]
+    found = reuse_per_article(
+        ctx.resources.cache,
+        kind,
+        keys,
+        lambda wanted: [find_sources([articles[n]]) for n in wanted],
+        CitedSource,
+    )
+    report.sources = [source for sources in found for source in sources]
     report.sourcing = share_by_sentences(report.articles, report.sources)

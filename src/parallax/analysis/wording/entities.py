@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
@@ -52,8 +54,13 @@ class _Cluster:
     items: list[tuple[Article, Mention, str]] = field(default_factory=list)  # article, mention, surface name
 
     @property
-    def tokens(self) -> list[str]:
-        return self.key.split()
+    def tokens(self) -> tuple[str, ...]:
+        return _split_key(self.key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_key(key: str) -> tuple[str, ...]:
+    return tuple(key.split())
 
 
 def fold(text: str) -> str:
@@ -62,6 +69,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_marks(text: str) -> str:
     """A name without surrounding quote marks, possessive ending or a leading 'the'."""
     name = " ".join(text.split()).strip(QUOTES + " ,;:.-–—()[]")
@@ -85,6 +93,7 @@ def strip_title(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str, label: str) -> str:
     """The name used for comparison: marks stripped, and titles for people."""
     name = strip_marks(text)
@@ -93,6 +102,7 @@ def normalise_name(text: str, label: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Comparison key: folded case, no dots or quote marks, single spaces."""
     key = fold(name).replace(".", "").replace("’", "'")
@@ -143,7 +153,7 @@ def is_inflection(a: str, b: str) -> bool:
     return long in (short + "s", short + "es", short + "'s")
 
 
-def is_part_of(short: list[str], long: list[str]) -> bool:
+def is_part_of(short: Sequence[str], long: Sequence[str]) -> bool:
     """True when a person's shorter name is part of a longer one (surname, first names)."""
     if len(short) >= len(long) or not short:
         return False
@@ -152,7 +162,7 @@ def is_part_of(short: list[str], long: list[str]) -> bool:
     return set(short) <= set(long)
 
 
-def are_spelling_variants(a: list[str], b: list[str]) -> bool:
+def are_spelling_variants(a: Sequence[str], b: Sequence[str]) -> bool:
     """Two names of the same length whose words match, one or more only fuzzily."""
     if len(a) != len(b) or a == b:
         return False
@@ -162,24 +172,52 @@ def are_spelling_variants(a: list[str], b: list[str]) -> bool:
     return all(x == y or fuzz.ratio(x, y) >= FUZZY_TOKEN for x, y in zip(a, b, strict=True))
 
 
+def _near_in_length(size: int) -> tuple[float, float]:
+    """The lengths a name can have to be within ``FUZZY_NAME`` of a name of ``size`` characters:
+    the ratio is at most 100 * (1 - |a - b| / (a + b)) (an edit per character of difference),
+    widened by a point so that rounding never leaves a variant out."""
+    keep = (FUZZY_NAME - 1) / 100
+    return size * keep / (2 - keep), size * (2 - keep) / keep
+
+
 def link_clusters(clusters: list[_Cluster]) -> list[list[_Cluster]]:
     """Union clusters that name the same referent; ambiguous short names stay apart."""
     same: DisjointSet[int] = DisjointSet(range(len(clusters)))
-
+    # Only clusters that could pass a test are compared: spelling variants have as many words
+    # (and one family), an acronym equals the other name's initials, and a short person name
+    # shares the longer one's last word or its first word.
+    sized: dict[tuple[str, int], list[int]] = defaultdict(list)
+    compact: dict[tuple[str, str], list[int]] = defaultdict(list)
+    acronyms: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_end: dict[str, list[int]] = defaultdict(list)
+    for j, b in enumerate(clusters):
+        sized[(b.family, len(b.tokens))].append(j)
+        compact[(b.family, b.key.replace(" ", ""))].append(j)
+        if initials(b.key):
+            acronyms[(b.family, initials(b.key))].append(j)
+        if b.family == "person" and b.tokens:
+            by_end[b.tokens[-1]].append(j)
+            by_end[" " + b.tokens[0]].append(j)
+    for block in sized.values():  # by the length of the name: see _near_in_length
+        block.sort(key=lambda j: (len(" ".join(clusters[j].tokens)), j))
+    lengths = {key: [len(" ".join(clusters[j].tokens)) for j in block] for key, block in sized.items()}
     for i, a in enumerate(clusters):
-        for j in range(i + 1, len(clusters)):
+        block, sizes = sized[(a.family, len(a.tokens))], lengths[(a.family, len(a.tokens))]
+        lo, hi = _near_in_length(len(" ".join(a.tokens)))
+        candidates = set(block[bisect_left(sizes, lo) : bisect_right(sizes, hi)])
+        if a.family != "person":
+            candidates.update(compact.get((a.family, initials(a.key)), ()))
+            candidates.update(acronyms.get((a.family, a.key.replace(" ", "")), ()))
+        for j in sorted(j for j in candidates if j > i):
             b = clusters[j]
-            if a.family != b.family:
-                continue
             spelled = are_spelling_variants(a.tokens, b.tokens)
             if spelled or (a.family != "person" and is_acronym_pair(a.key, b.key)):
                 same.merge(i, j)
     for i, a in enumerate(clusters):  # short person names: merge only when one longer name fits
-        if a.family != "person":
+        if a.family != "person" or not a.tokens:
             continue
-        longer = {
-            same[j] for j, b in enumerate(clusters) if b.family == "person" and is_part_of(a.tokens, b.tokens)
-        }
+        near = set(by_end.get(a.tokens[-1], ())) | set(by_end.get(" " + a.tokens[0], ()))
+        longer = {same[j] for j in near if is_part_of(a.tokens, clusters[j].tokens)}
         if len(longer) == 1:
             same.merge(i, longer.pop())
     groups: dict[int, list[_Cluster]] = defaultdict(list)

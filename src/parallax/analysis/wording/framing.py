@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
@@ -115,25 +117,73 @@ def _term_pattern(term: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w])" + r"[\s\-]+".join(words) + r"(?![\w])", re.I)
 
 
-def count_term(article: Article, term: str) -> tuple[int, int, Sentence | None, tuple[int, int]]:
-    """Plain and quote-marked occurrences of a term in an article, with its first sentence."""
+@dataclass
+class FoldedArticle:
+    """An article's sentences folded as terms are searched in them, joined by a character no
+    term pattern matches or counts as part of a word, so one search covers every sentence."""
+
+    text: str
+    starts: list[int]  # where each sentence's folded text starts in ``text``
+    folded: list[str]
+
+    @classmethod
+    def of(cls, article: Article) -> FoldedArticle:
+        folded = [_folded(s.text) for s in article.sentences]
+        starts, at = [], 0
+        for text in folded:
+            starts.append(at)
+            at += len(text) + 1
+        return cls("\x00".join(folded), starts, folded)
+
+
+def _matches_from(pattern: re.Pattern[str], text: str, first: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only match where ``first`` starts."""
+    at = text.find(first)
+    while at != -1:
+        m = pattern.match(text, at)
+        if m is not None:
+            yield m
+            at = text.find(first, max(m.end(), at + 1))
+        else:
+            at = text.find(first, at + 1)
+
+
+def count_term(
+    article: Article, term: str, folded: FoldedArticle | None = None
+) -> tuple[int, int, Sentence | None, tuple[int, int]]:
+    """Plain and quote-marked occurrences of a term in an article, with its first sentence.
+    ``folded`` is ``FoldedArticle.of(article)`` when the caller counts many terms."""
     pattern = _term_pattern(term)
-    if pattern is None:
+    if pattern is None or not article.sentences:
+        return 0, 0, None, (0, 0)
+    folded = FoldedArticle.of(article) if folded is None else folded
+    words = term_key(term).split()
+    # Folded text is lower case, and the dotless i is the only character left in it that the
+    # pattern's IGNORECASE matches to an ASCII letter other than itself: without it, an ASCII
+    # word the pattern matches appears in the text as written, so the pattern need only be
+    # tried where its first word does (the matches ``finditer`` would find, found faster).
+    literal = "ı" not in folded.text
+    if literal and any(w.isascii() and w.lower() not in folded.text for w in words):
         return 0, 0, None, (0, 0)
     plain = quoted = 0
     first: Sentence | None = None
     where = (0, 0)
-    for sentence in article.sentences:
-        norm = _folded(sentence.text)
-        for m in pattern.finditer(norm):
-            before = norm[m.start() - 1] if m.start() else ""
-            after = norm[m.end()] if m.end() < len(norm) else ""
-            if before and before in QUOTE_CHARS and after in QUOTE_CHARS + "'":
-                quoted += 1
-            else:
-                plain += 1
-            if first is None:
-                first, where = sentence, (sentence.start + m.start(), sentence.start + m.end())
+    literal = literal and words[0].isascii()
+    found = (
+        _matches_from(pattern, folded.text, words[0].lower()) if literal else pattern.finditer(folded.text)
+    )
+    for m in found:
+        k = bisect_right(folded.starts, m.start()) - 1
+        norm, start, end = folded.folded[k], m.start() - folded.starts[k], m.end() - folded.starts[k]
+        before = norm[start - 1] if start else ""
+        after = norm[end] if end < len(norm) else ""
+        if before and before in QUOTE_CHARS and after in QUOTE_CHARS + "'":
+            quoted += 1
+        else:
+            plain += 1
+        if first is None:
+            sentence = article.sentences[k]
+            first, where = sentence, (sentence.start + start, sentence.start + end)
     return plain, quoted, first, where
 
 
@@ -161,11 +211,15 @@ def build_framing(
     articles: Sequence[Article],
     entities: Sequence[MergedEntity],
     claims_of: dict[str, list[str]],
+    folded: dict[str, FoldedArticle] | None = None,
 ) -> Framing | None:
-    """One referent's row: each outlet's terms with counts and an example; None when outlets agree."""
+    """One referent's row: each outlet's terms with counts and an example; None when outlets agree.
+    ``folded`` holds ``FoldedArticle.of`` each article, by id, when the caller has them."""
     seen_in: dict[str, Term] = {}  # term key -> first term seen (as written in its sentence)
+    first_in: dict[tuple[str, str], Term] = {}  # (term key, article) -> the first such term there
     for term in terms:
         seen_in.setdefault(term_key(term.text), term)
+        first_in.setdefault((term_key(term.text), term.article), term)
     if len(seen_in) < 2 or len(seen_in) > MAX_TERMS:
         return None
     by_article: list[FramingOutlet] = []
@@ -175,8 +229,10 @@ def build_framing(
     for article in articles:
         row: list[FramingTerm] = []
         for key, sample in seen_in.items():
-            plain, quoted, first, (start, end) = count_term(article, sample.text)
-            example = next((t for t in terms if term_key(t.text) == key and t.article == article.id), None)
+            plain, quoted, first, (start, end) = count_term(
+                article, sample.text, folded.get(article.id) if folded else None
+            )
+            example = first_in.get((key, article.id))
             sentence = first
             if example is not None:
                 sentence = next((s for s in article.sentences if s.id == example.sentence), first)
@@ -328,8 +384,9 @@ def compare_framing(
             pairs.append((term, name))
         pairs.extend(find_epithets(entity, articles, words))
     pairs.extend(counted_pairs(articles, quantities, comparisons, words))
+    folded = {a.id: FoldedArticle.of(a) for a in articles}
     framings = [
-        f for group in link_terms(pairs) if (f := build_framing(group, articles, entities, claims_of))
+        f for group in link_terms(pairs) if (f := build_framing(group, articles, entities, claims_of, folded))
     ]
     framings.sort(key=lambda f: (-len(f.outlets), f.referent))
     merged: dict[str, Framing] = {}
