@@ -58,6 +58,7 @@ FEATURES = (
     "cross_lead_cosine",
 )
 CROSS_FEATURE = FEATURES.index("cross_lead_cosine")
+UNDATED_FEATURE = FEATURES.index("either_undated")
 
 
 def logit(probability: float) -> float:
@@ -106,19 +107,31 @@ class StoryScorer:
     coef: np.ndarray
     intercept: float
     threshold: float  # the probability at which two articles count as one story
+    # The bar for a pair with a date missing, when it differs from ``threshold`` (None: the same).
+    undated_threshold: float | None = None
+
+    @property
+    def undated_shift(self) -> float:
+        """What an undated pair's log-odds gain so that ``threshold`` stands for ``undated_threshold``
+        (0 when they are the same): one bar then serves joins, merges and splits, dated or not."""
+        if self.undated_threshold is None:
+            return 0.0
+        return logit(self.threshold) - logit(self.undated_threshold)
 
     def log_odds(self, row: np.ndarray) -> float:
-        """The model's log-odds; the cross-language term is added apart, so that a pair in one
-        language (``cross_lead_cosine`` 0) scores bit for bit as the same-language terms alone."""
+        """The model's log-odds, shifted for undated pairs (``undated_shift``); the cross-language
+        term is added apart, so that a pair in one language (``cross_lead_cosine`` 0) scores bit
+        for bit as the same-language terms alone."""
         standard = (row - self.mean) / self.scale
         same = float(standard[:CROSS_FEATURE] @ self.coef[:CROSS_FEATURE])
-        return same + float(standard[CROSS_FEATURE] * self.coef[CROSS_FEATURE]) + self.intercept
+        shift = self.undated_shift * float(row[UNDATED_FEATURE])
+        return same + float(standard[CROSS_FEATURE] * self.coef[CROSS_FEATURE]) + self.intercept + shift
 
     def probability(self, row: np.ndarray) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.log_odds(row)))))
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "features": list(FEATURES),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
@@ -126,6 +139,9 @@ class StoryScorer:
             "intercept": self.intercept,
             "threshold": self.threshold,
         }
+        if self.undated_threshold is not None:
+            data["undated_threshold"] = self.undated_threshold
+        return data
 
 
 def read_scorer(data: dict[str, object], source: str) -> StoryScorer:
@@ -145,7 +161,17 @@ def read_scorer(data: dict[str, object], source: str) -> StoryScorer:
     intercept, threshold = data.get("intercept"), data.get("threshold")
     if not isinstance(intercept, int | float) or not isinstance(threshold, int | float):
         raise ParallaxError(f"the story scorer '{source}' lacks a numeric intercept or threshold")
-    return StoryScorer(vector("mean"), vector("scale"), vector("coef"), float(intercept), float(threshold))
+    undated = data.get("undated_threshold")
+    if undated is not None and not (isinstance(undated, int | float) and 0.0 < undated < 1.0):
+        raise ParallaxError(f"the story scorer '{source}' has an undated_threshold outside (0, 1)")
+    return StoryScorer(
+        vector("mean"),
+        vector("scale"),
+        vector("coef"),
+        float(intercept),
+        float(threshold),
+        None if undated is None else float(undated),
+    )
 
 
 @cache
