@@ -14,7 +14,12 @@ story rather than starting one, two stories merge, and a story's groups part.
 Dates on purpose: when both articles are dated, ``gap_decay`` (1 on the same day,
 falling with the days apart) carries time; when either is undated, ``either_undated``
 and its products with the content features let the model ask more of the content
-alone (the fitted coefficients make that bar stricter).
+alone (the fitted coefficients make that bar stricter). A coefficient file may also carry
+``undated_threshold``, a bar of its own for pairs with a date missing (fitted by clustering
+the undated sources, ``fit_story_scorer.py --undated-only``); it is applied as a shift of
+those pairs' log-odds, so one bar still serves every decision. The shipped file has none:
+once an article joins by its best link (``ClusterSettings.top_links`` 1), a lower undated bar
+no longer raised F1 on the NeuS train draws.
 
 Articles in different languages (``parallax.corpus.crosslingual``): the MiniLM lead
 vectors cannot match a lead with its translation and whole-text terms hardly overlap, so
