@@ -6,6 +6,7 @@
     python scripts/fit_story_scorer.py --held-out neus   # validate without that source only (faster)
     python scripts/fit_story_scorer.py --show-allsides 150  # print AllSides candidate pairs to label by hand
     python scripts/fit_story_scorer.py --cross-only      # refit the cross-language coefficient alone
+    python scripts/fit_story_scorer.py --undated-only    # refit the bar for undated pairs alone
 
 Sources (read from ../shared; labels only from tests/data):
 
@@ -18,8 +19,10 @@ Pairs are drawn the way the clusterer meets them: each article's ``neighbours`` 
 by lead-vector cosine (at least ``min_similarity``, within ``window_days`` when both are
 dated). Names and terms are weighed by document frequencies over the source. The model is
 scikit-learn's LogisticRegression over standardised ``scorer.FEATURES``, each source
-weighing the same in total; the threshold is the probability with the best mean pair F1
-over the training sources. Cross-source validation fits on all sources but one and
+weighing the same in total. The threshold is the probability with the best BCubed F1 of the
+real clusterer on the dated training sources (ECB+), and ``undated_threshold`` the one with the
+best F1 on the undated ones (the NeuS draws), so each kind of input gets the bar its data asks
+for (``fit``). Cross-source validation fits on all sources but one and
 scores the pairs of the one held out. Deterministic: the same data gives the same file.
 
 The sources above are English, so ``cross_lead_cosine`` (the multilingual lead cosine of a
@@ -75,6 +78,7 @@ ECB_DATE = "2020-01-15"
 ALLSIDES_MONTHS = ("2020-05", "2020-06")
 NEUS_STORIES = 921  # three val-sized draws of NeuS train (embedding all 7,356 leads costs long on a CPU)
 GRID = [round(0.05 * n, 2) for n in range(3, 11)]  # thresholds tried: 0.15 .. 0.5
+UNDATED_GRID = [round(0.05 * n, 2) for n in range(1, 9)]  # for undated pairs: 0.05 .. 0.4
 MULTILINGUAL = ROOT / "tests" / "data" / "multilingual_facts.json"
 MULTILINGUAL_DATE = "2026-11-20"  # as bench/multilingual.py dates its articles
 LANGUAGES = ("en", "fr", "de", "es")
@@ -268,27 +272,54 @@ def fit_coefficients(sources: Sequence[Pairs]) -> StoryScorer:
 
 
 def fit(sources: Sequence[Pairs], clusterings: Sequence[Sequence[Clustering]] = ()) -> StoryScorer:
-    """Coefficients from ``sources``; the threshold with the best BCubed F1 when ``clusterings``
-    (per source, draws with gold stories, clustered through the real store) are given, averaged
-    over draws and then over sources (each source counts once), else by mean pair F1."""
+    """Coefficients from ``sources``, then the decision bars. With ``clusterings`` (per source, draws
+    with gold stories, clustered through the real store): ``threshold`` is the one with the best
+    BCubed F1 on the dated sources (averaged over draws, then over sources, each counting once),
+    and ``undated_threshold`` the one with the best F1 on the undated sources (their pairs are all
+    undated, so it alone moves them); a kind of source absent from the training leaves its bar to
+    the other (``undated_threshold`` None). Without ``clusterings``: one threshold, by mean pair F1."""
     scorer = fit_coefficients(sources)
-    scores: dict[float, float] = {}
-    for t in GRID:
-        if clusterings:
-            per_source = [
-                np.mean([cluster_f1(c, replace(scorer, threshold=t))[2] for c in g]) for g in clusterings
-            ]
-        else:
-            per_source = [
-                pair_f1(np.array([scorer.probability(r) for r in s.rows]), s.labels, t) for s in sources
-            ]
-        scores[t] = float(np.mean(per_source))
-    if clusterings:
-        print(
-            json.dumps({"threshold_grid_bcubed_f1": {t: round(f, 4) for t, f in scores.items()}}),
-            file=sys.stderr,
+    if not clusterings:
+        scores = {
+            t: float(
+                np.mean(
+                    [pair_f1(np.array([scorer.probability(r) for r in s.rows]), s.labels, t) for s in sources]
+                )
+            )
+            for t in GRID
+        }
+        return replace(scorer, threshold=best(scores))
+    dated = [g for g in clusterings if all(d.date for c in g for d in c.docs)]
+    undated = [g for g in clusterings if not all(d.date for c in g for d in c.docs)]
+    scores = grid_f1(scorer, dated or undated, GRID, "threshold")
+    scorer = replace(scorer, threshold=best(scores))
+    if dated and undated:
+        scores = grid_f1(scorer, undated, UNDATED_GRID, "undated_threshold")
+        scorer = replace(scorer, undated_threshold=best(scores))
+    return scorer
+
+
+def grid_f1(
+    scorer: StoryScorer, clusterings: Sequence[Sequence[Clustering]], grid: Sequence[float], field: str
+) -> dict[float, float]:
+    """Mean BCubed F1 (over draws, then over sources) of ``scorer`` with ``field`` set to each of ``grid``."""
+    scores = {
+        t: float(
+            np.mean(
+                [np.mean([cluster_f1(c, replace(scorer, **{field: t}))[2] for c in g]) for g in clusterings]
+            )
         )
-    return replace(scorer, threshold=max(GRID, key=lambda t: (scores[t], -abs(t - 0.5))))
+        for t in grid
+    }
+    print(
+        json.dumps({f"{field}_grid_bcubed_f1": {t: round(f, 4) for t, f in scores.items()}}), file=sys.stderr
+    )
+    return scores
+
+
+def best(scores: dict[float, float]) -> float:
+    """The grid value with the best score (ties: the one nearer 0.5)."""
+    return max(scores, key=lambda t: (scores[t], -abs(t - 0.5)))
 
 
 def cluster_f1(clustering: Clustering, scorer: StoryScorer) -> tuple[float, float, float]:
@@ -467,6 +498,11 @@ def main() -> None:
         action="store_true",
         help="refit only the cross-language coefficient of the scorer in --output (needs no ../shared)",
     )
+    parser.add_argument(
+        "--undated-only",
+        action="store_true",
+        help="keep the coefficients and the dated threshold of --output; refit only undated_threshold",
+    )
     args = parser.parse_args()
     if args.cross_only:
         data = json.loads(args.output.read_text(encoding="utf-8"))
@@ -478,6 +514,15 @@ def main() -> None:
     embed = Embedder(args.cache)
     if args.show_allsides:
         show_allsides(args.show_allsides, embed)
+        return
+    if args.undated_only:
+        held = read_scorer(json.loads(args.output.read_text(encoding="utf-8")), str(args.output))
+        neus_docs = load_neus()
+        leads = [lead_text(d.title, d.text, ClusterSettings().lead_chars) for d in neus_docs]
+        draws = neus_draws(neus_docs, embed("neus", leads))
+        scores = grid_f1(held, [draws], UNDATED_GRID, "undated_threshold")
+        write_scorer(replace(held, undated_threshold=best(scores)), args.output)
+        print(f"wrote {args.output}", file=sys.stderr)
         return
     ecb_pairs, ecb_vectors = gold_pairs("ecbplus", load_ecb(), embed)
     neus_docs = load_neus()

@@ -138,3 +138,24 @@ def test_scorer_stories_record_missing_dates(tmp_path: Path) -> None:
             1 for i in dated_story["article_ids"] if i != "a"
         )
         assert json.loads(json.dumps(listed))[0]["dates_missing"] >= 0
+
+
+def test_scorer_undated_threshold_moves_undated_pairs_only() -> None:
+    """``undated_threshold`` is the bar for a pair with a date missing: its log-odds gain
+    logit(threshold) - logit(undated_threshold), so one bar serves joins, merges and splits;
+    dated pairs score as before, and the value survives the JSON form."""
+    from dataclasses import replace
+
+    base = replace(load_scorer(), undated_threshold=None)
+    shifted = replace(base, undated_threshold=base.threshold / 2)
+    a, b = profiles({1: 2, 2: 1, 3: 1}, {1: 1, 2: 1, 4: 1})
+    for gap in (0, 4):
+        row = pair_features(0.6, a, b, gap)
+        assert shifted.log_odds(row) == base.log_odds(row)
+    row = pair_features(0.6, a, b, None)
+    gain = logit(base.threshold) - logit(base.threshold / 2)
+    assert gain > 0 and shifted.log_odds(row) == pytest.approx(base.log_odds(row) + gain)
+    assert read_scorer(shifted.to_dict(), "s.json").undated_threshold == shifted.undated_threshold
+    assert "undated_threshold" not in base.to_dict() and read_scorer(base.to_dict(), "b").undated_shift == 0
+    with pytest.raises(ParallaxError, match="undated_threshold outside"):
+        read_scorer({**base.to_dict(), "undated_threshold": 1.5}, "bad.json")

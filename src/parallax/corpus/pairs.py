@@ -49,7 +49,10 @@ class ClusterSettings:
     neighbours: int = 16  # ANN candidates per article
     min_similarity: float = 0.3  # candidates less similar than this are ignored
     scorer: str = ""  # the pair scorer's coefficient file ("": the shipped parallax/data/story_scorer.json)
-    top_links: int = 3  # a story's score: mean of its best pair scores
+    # A story's score for an arriving article: mean of its best pair scores with the story's members.
+    # 1 (best link): a story's members need not all resemble the newcomer (one outlet leads with a
+    # quote, another with a reaction); the average-linkage split check guards against chaining.
+    top_links: int = 1
     # The three decisions below are probabilities; None (the default) is the scorer's fitted one.
     join_threshold: float | None = None  # a story's score at which it takes the article
     merge_threshold: float | None = None  # mean pair score between two stories at which they merge

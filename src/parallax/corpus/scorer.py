@@ -14,7 +14,12 @@ story rather than starting one, two stories merge, and a story's groups part.
 Dates on purpose: when both articles are dated, ``gap_decay`` (1 on the same day,
 falling with the days apart) carries time; when either is undated, ``either_undated``
 and its products with the content features let the model ask more of the content
-alone (the fitted coefficients make that bar stricter).
+alone (the fitted coefficients make that bar stricter). A coefficient file may also carry
+``undated_threshold``, a bar of its own for pairs with a date missing (fitted by clustering
+the undated sources, ``fit_story_scorer.py --undated-only``); it is applied as a shift of
+those pairs' log-odds, so one bar still serves every decision. The shipped file has none:
+once an article joins by its best link (``ClusterSettings.top_links`` 1), a lower undated bar
+no longer raised F1 on the NeuS train draws.
 
 Articles in different languages (``parallax.corpus.crosslingual``): the MiniLM lead
 vectors cannot match a lead with its translation and whole-text terms hardly overlap, so
@@ -58,6 +63,7 @@ FEATURES = (
     "cross_lead_cosine",
 )
 CROSS_FEATURE = FEATURES.index("cross_lead_cosine")
+UNDATED_FEATURE = FEATURES.index("either_undated")
 
 
 def logit(probability: float) -> float:
@@ -106,19 +112,31 @@ class StoryScorer:
     coef: np.ndarray
     intercept: float
     threshold: float  # the probability at which two articles count as one story
+    # The bar for a pair with a date missing, when it differs from ``threshold`` (None: the same).
+    undated_threshold: float | None = None
+
+    @property
+    def undated_shift(self) -> float:
+        """What an undated pair's log-odds gain so that ``threshold`` stands for ``undated_threshold``
+        (0 when they are the same): one bar then serves joins, merges and splits, dated or not."""
+        if self.undated_threshold is None:
+            return 0.0
+        return logit(self.threshold) - logit(self.undated_threshold)
 
     def log_odds(self, row: np.ndarray) -> float:
-        """The model's log-odds; the cross-language term is added apart, so that a pair in one
-        language (``cross_lead_cosine`` 0) scores bit for bit as the same-language terms alone."""
+        """The model's log-odds, shifted for undated pairs (``undated_shift``); the cross-language
+        term is added apart, so that a pair in one language (``cross_lead_cosine`` 0) scores bit
+        for bit as the same-language terms alone."""
         standard = (row - self.mean) / self.scale
         same = float(standard[:CROSS_FEATURE] @ self.coef[:CROSS_FEATURE])
-        return same + float(standard[CROSS_FEATURE] * self.coef[CROSS_FEATURE]) + self.intercept
+        shift = self.undated_shift * float(row[UNDATED_FEATURE])
+        return same + float(standard[CROSS_FEATURE] * self.coef[CROSS_FEATURE]) + self.intercept + shift
 
     def probability(self, row: np.ndarray) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.log_odds(row)))))
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "features": list(FEATURES),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
@@ -126,6 +144,9 @@ class StoryScorer:
             "intercept": self.intercept,
             "threshold": self.threshold,
         }
+        if self.undated_threshold is not None:
+            data["undated_threshold"] = self.undated_threshold
+        return data
 
 
 def read_scorer(data: dict[str, object], source: str) -> StoryScorer:
@@ -145,7 +166,17 @@ def read_scorer(data: dict[str, object], source: str) -> StoryScorer:
     intercept, threshold = data.get("intercept"), data.get("threshold")
     if not isinstance(intercept, int | float) or not isinstance(threshold, int | float):
         raise ParallaxError(f"the story scorer '{source}' lacks a numeric intercept or threshold")
-    return StoryScorer(vector("mean"), vector("scale"), vector("coef"), float(intercept), float(threshold))
+    undated = data.get("undated_threshold")
+    if undated is not None and not (isinstance(undated, int | float) and 0.0 < undated < 1.0):
+        raise ParallaxError(f"the story scorer '{source}' has an undated_threshold outside (0, 1)")
+    return StoryScorer(
+        vector("mean"),
+        vector("scale"),
+        vector("coef"),
+        float(intercept),
+        float(threshold),
+        None if undated is None else float(undated),
+    )
 
 
 @cache

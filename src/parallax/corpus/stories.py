@@ -20,7 +20,8 @@ For every new article, in arrival order:
    the multilingual lead cosine (``crosslingual``; the scorer's ``cross_lead_cosine``),
    and an article in another language than English also gets its nearest articles
    in other languages as candidates; a story's score is the mean of its best
-   ``top_links`` pair scores;
+   ``top_links`` pair scores (by default the best one: single link to join, average
+   linkage to split, step 5);
 4. the best story at or above the scorer's fitted threshold takes the article, else
    it starts a new story; when the article links two stories that also link each
    other (mean pair score of sampled members at the threshold or above), they
