@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from parallax.corpus.bags import Bag, Frequencies
 from parallax.corpus.features import extract_names, extract_terms, lead_text, term_bucket
@@ -115,6 +113,11 @@ def cut_groups(scores: np.ndarray, threshold: float) -> list[int]:
     size = scores.shape[0]
     if size < 2:
         return [1] * size
+    # Imported here: scipy.cluster costs about 0.3 s of CPU, and an analysis of one story
+    # often cuts nothing (``parallax analyze`` imports this module for every run).
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     top = float(scores.max())
     distances = squareform(top - scores, checks=False)
     labels = fcluster(linkage(distances, "average"), top - threshold, "distance")

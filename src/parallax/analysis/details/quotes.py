@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, cast
 
-from scipy.cluster.hierarchy import DisjointSet
-
 from parallax.analysis.details.speakers import find_speaker_by_rule
 from parallax.analysis.reading.parsing import shared_parser
 from parallax.model import (
@@ -49,6 +47,7 @@ from parallax.model import (
 from parallax.nlp.article_cache import article_key, code_digest, reuse_per_article
 from parallax.nlp.cache import parse_kind
 from parallax.stage import Context, stage
+from parallax.text.disjoint import DisjointSet
 from parallax.text.languages import LOCALISED
 from parallax.text.words import fact_stop_words
 
@@ -467,7 +466,8 @@ def compare_quotes(report: Report, reworded_at: float = 0.5, paraphrase_at: floa
             )  # fmt: skip
     seen_pairs: set[tuple[str, str]] = set()
     for a, b, score in sorted(reworded, key=lambda x: -x[2]):
-        pair = tuple(sorted((same[a.id], same[b.id])))
+        first, second = sorted((same[a.id], same[b.id]))
+        pair = (first, second)
         if pair in seen_pairs or pair[0] == pair[1]:
             continue
         seen_pairs.add(pair)

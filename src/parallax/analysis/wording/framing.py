@@ -24,8 +24,6 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
-from scipy.cluster.hierarchy import DisjointSet
-
 from parallax.analysis.claims.alignment import (
     QUOTE_CHARS,
     Term,
@@ -53,6 +51,7 @@ from parallax.model import (
 )
 from parallax.nlp.article_cache import derive_per_sentence
 from parallax.stage import Context, stage
+from parallax.text.disjoint import DisjointSet
 
 MAX_TERMS = 8  # a referent with more terms than this is a chain of poor alignments: dropped
 KIND_OF_FAMILY = {"person": "person", "group": "group", "place": "place", "event": "event"}
