@@ -41,6 +41,26 @@ def test_cut_groups_parts_where_linkage_falls_below_threshold() -> None:
     assert len(set(cut_groups(scores, -1.0))) == 1  # a bar below every score keeps one group
 
 
+def test_cut_groups_matches_scipys_average_linkage() -> None:
+    """The labels are scipy's fcluster labels over average linkage, also when every pair is above
+    the bar (one group without scipy) and when the bar equals a score."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(5)
+    for trial in range(200):
+        size = int(rng.integers(2, 9))
+        upper = np.triu(rng.normal(1.0 if trial % 2 else 0.0, 1.5, (size, size)), 1)
+        scores = upper + upper.T
+        pairs = scores[np.triu_indices(size, 1)]
+        threshold = float(rng.choice([pairs.min(), pairs.min() - 0.01, float(np.median(pairs)), 0.3]))
+        top = float(scores.max())
+        expected = fcluster(
+            linkage(squareform(top - scores, checks=False), "average"), top - threshold, "distance"
+        )
+        assert cut_groups(scores, threshold) == [int(x) for x in expected]
+
+
 def test_group_articles_orders_largest_first() -> None:
     leads = [
         Lead("Storm floods harbour town", "Heavy rain flooded the harbour of Veldan on Monday.", None),
