@@ -10,17 +10,21 @@
    batched parse of every article, and what later stages parse again (quote windows,
    sentences the sentence stage could not hand over).
 3. ``commands``: wall time of ``parallax --help`` and ``parallax analyze ../shared/seeds``
-   in new processes (``--runs`` each), with the load average before each run; the analysis
-   alternates between the embedders (``PARALLAX_EMBEDDER=onnx`` then ``torch``, interleaved,
-   so both see the same load) when the ONNX export is built.
+   in new processes (``--runs`` each), wall and CPU seconds, with the load average before each
+   run; the analysis alternates between the embedders (``PARALLAX_EMBEDDER=onnx`` then
+   ``torch``, interleaved, so both see the same load) when the ONNX export is built, unless
+   ``--embedder`` names one. ``--baseline OTHER/src`` times another checkout's code in the
+   same rounds (before and after a change, under the same load).
 
     python bench/startup.py [--part load|parses|commands|all] [--runs 3] [--allsides]
+        [--baseline OTHER/src] [--embedder onnx|torch]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -189,30 +193,44 @@ def measure_parses(allsides: bool) -> None:
             )
 
 
-def time_command(args: list[str], runs: int, embedders: tuple[str, ...] = ("",)) -> None:
-    """Run ``parallax args`` ``runs`` times per embedder, the embedders interleaved in each round."""
+def time_command(
+    args: list[str], runs: int, embedders: tuple[str, ...] = ("",), sources: tuple[str, ...] = ("",)
+) -> None:
+    """Run ``parallax args`` ``runs`` times per embedder and per source tree (``--baseline``), all
+    interleaved in each round; prints wall and CPU seconds (user + system of the child)."""
     for run in range(runs):
-        for embedder in embedders:
-            load = os.getloadavg()[0]
-            began = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "parallax", *args],
-                env=environment(PARALLAX_EMBEDDER=embedder) if embedder else environment(),
-                capture_output=True,
-                check=True,
-            )
-            label = f" {embedder:5s}" if embedder else ""
-            print(f"  run {run + 1}{label}: {time.perf_counter() - began:6.2f} s (load average {load:.1f})")
+        for source in sources:
+            for embedder in embedders:
+                extra = {"PARALLAX_EMBEDDER": embedder} if embedder else {}
+                if source:
+                    extra["PYTHONPATH"] = source
+                load = os.getloadavg()[0]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                began = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "parallax", *args],
+                    env=environment(**extra),
+                    capture_output=True,
+                    check=True,
+                )
+                wall = time.perf_counter() - began
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                label = f" {embedder:5s}" if embedder else ""
+                label += f" {'baseline' if source != sources[0] else 'this':8s}" if len(sources) > 1 else ""
+                timed = f"{wall:6.2f} s wall, {cpu:5.2f} s CPU"
+                print(f"  run {run + 1}{label}: {timed} (load average {load:.1f})")
 
 
-def measure_commands(runs: int) -> None:
+def measure_commands(runs: int, baseline: str = "", embedder: str = "") -> None:
+    sources = ("", baseline) if baseline else ("",)
     print("parallax --help, new process:")
-    time_command(["--help"], runs)
-    embedders = ("onnx", "torch") if onnx_built() else ("",)
+    time_command(["--help"], runs, sources=sources)
+    embedders = (embedder,) if embedder else ("onnx", "torch") if onnx_built() else ("",)
     with tempfile.TemporaryDirectory() as folder:
         print("parallax analyze ../shared/seeds -o report.json, new process:")
         report = str(Path(folder) / "report.json")
-        time_command(["analyze", str(SHARED / "seeds"), "-o", report], runs, embedders)
+        time_command(["analyze", str(SHARED / "seeds"), "-o", report], runs, embedders, sources)
 
 
 def main() -> int:
@@ -220,13 +238,17 @@ def main() -> int:
     parser.add_argument("--part", choices=("load", "parses", "commands", "all"), default="all")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--allsides", action="store_true", help="also count parses on the 50-article story")
+    parser.add_argument(
+        "--baseline", default="", help="another checkout's src folder, timed interleaved with this one"
+    )
+    parser.add_argument("--embedder", choices=("onnx", "torch"), help="time the commands with this one only")
     args = parser.parse_args()
     if args.part in ("load", "all"):
         measure_load()
     if args.part in ("parses", "all"):
         measure_parses(args.allsides)
     if args.part in ("commands", "all"):
-        measure_commands(args.runs)
+        measure_commands(args.runs, args.baseline, args.embedder or "")
     return 0
 
 
