@@ -245,3 +245,5 @@ def test_quotes_windows_parsed_without_entities_give_the_same_quotes() -> None:
         assert [(t.dep_, t.head.i) for t in bare] == [(t.dep_, t.head.i) for t in whole]
         found = [(e.text, e.label_, e.start_char) for e in parser.entities(bare)]
         assert found == [(e.text, e.label_, e.start_char) for e in whole.ents]
+    kept = parser.parse_bare(windows[0])
+    assert parser.parse(windows[0]) is kept and windows[0] not in parser.bare  # no second parse

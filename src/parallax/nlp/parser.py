@@ -110,10 +110,10 @@ class SharedParser:
             wanted = [t for t in wanted if t in self.waiting]
 
     def prefetch(self, texts: Iterable[str]) -> None:
-        """Parse, in batches, those of ``texts`` not parsed yet."""
+        """Parse, in batches, those of ``texts`` not parsed yet (nor parsed without entities)."""
         wanted = list(dict.fromkeys(texts))
         self.resolve(wanted)
-        missing = [t for t in wanted if t not in self.docs and t not in self.spans]
+        missing = [t for t in wanted if t not in self.docs and t not in self.spans and t not in self.bare]
         for text, doc in zip(missing, self.pipe(missing), strict=True):
             self.docs[text] = doc
 
@@ -163,12 +163,17 @@ class SharedParser:
         return doc.ents
 
     def parse(self, text: str) -> Any:
-        """The doc for ``text``: remembered from the sentence stage, prefetched, or parsed now."""
+        """The doc for ``text``: remembered from the sentence stage, prefetched, parsed without
+        entities before (they are added), or parsed now."""
         doc = self.docs.get(text)
         if doc is None:
             if text in self.waiting:
                 self.resolve([text])
             span = self.spans.pop(text, None)
+            if span is None and text in self.bare:
+                doc = self.docs[text] = self.bare.pop(text)
+                self.entities(doc)
+                return doc
             doc = self.docs[text] = span.as_doc() if span is not None else self.nlp(text)
         return doc
 
