@@ -83,10 +83,10 @@ def verify_manifest(
     digest: Callable[[Path], str] = sha256_file,
 ) -> dict[str, object]:
     """Check a built model ``folder`` against its manifest ``name``: made from the expected MiniLM,
-    and each of ``files`` (all those the manifest lists when None) present with the recorded
-    SHA-256 (``digest`` computes it). Returns the manifest; raises ModelUnavailable saying what
-    is wrong and to run ``build_command``. ``what`` names the model and ``made`` how it was made
-from MiniLM ("distilled", "exported") in messages."""
+        and each of ``files`` (all those the manifest lists when None) present with the recorded
+        SHA-256 (``digest`` computes it). Returns the manifest; raises ModelUnavailable saying what
+        is wrong and to run ``build_command``. ``what`` names the model and ``made`` how it was made
+    from MiniLM ("distilled", "exported") in messages."""
     path = folder / name
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
