@@ -15,7 +15,11 @@ story cut at each size (the same topic and week, its first N articles), to show 
 cost per article grows with the story; the load average is printed with each run, since
 the machine may be shared.
 
+``--stage-cpu RUNS`` also prints the CPU seconds of each stage over RUNS warm analyses (the
+lowest of the runs), which a busy machine distorts less than wall time.
+
     python bench/speed.py [--articles 50 | --articles 10,25,50] [--skip-allsides] [--compare-embedders]
+        [--stage-cpu RUNS]
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from parallax.model import Article, Report
 from parallax.nlp import embedding
 from parallax.nlp import pretrained as models
 from parallax.options import Options
+from parallax.stage import Stage
 
 ROOT = Path(__file__).resolve().parent.parent
 # The figures in docs/benchmarks.md use BABE's biased words: point at the shared copy
@@ -141,12 +146,43 @@ def embed_alone(report: Report, options: Options, seconds: float, compare: bool)
     )
 
 
+def stage_cpu(given: list[object], options: Options, runs: int) -> None:
+    """CPU seconds of each stage of ``runs`` warm analyses of ``given`` (the lowest of the runs),
+    beside wall seconds: on a shared machine the CPU time says more about a stage's cost."""
+    cpu: dict[str, list[float]] = collections.defaultdict(list)
+    call = Stage.__call__
+
+    def timed(self: Stage, ctx: object) -> None:
+        began = time.process_time()
+        call(self, ctx)
+        cpu[self.name].append(time.process_time() - began)
+
+    parallax.analyze(given, options)  # warm-up
+    Stage.__call__ = timed
+    try:
+        began, wall = time.process_time(), time.perf_counter()
+        for _ in range(runs):
+            parallax.analyze(given, options)
+        total, wall = (time.process_time() - began) / runs, (time.perf_counter() - wall) / runs
+    finally:
+        Stage.__call__ = call
+    print(
+        f"  CPU per warm analysis {total:.3f} s (wall {wall:.2f} s, {runs} runs, "
+        f"load average {os.getloadavg()[0]:.1f}); lowest CPU per stage:"
+    )
+    for name, seconds in sorted(cpu.items(), key=lambda kv: -min(kv[1]))[:8]:
+        print(f"    {name:28s} {min(seconds):.3f} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", default="50", help="story size, or sizes separated by commas")
     parser.add_argument("--skip-allsides", action="store_true")
     parser.add_argument(
         "--compare-embedders", action="store_true", help="time ONNX and torch on the same sentences"
+    )
+    parser.add_argument(
+        "--stage-cpu", type=int, default=0, metavar="RUNS", help="CPU seconds per stage of RUNS warm runs"
     )
     args = parser.parse_args()
     options = Options()
@@ -174,6 +210,8 @@ def main() -> int:
         report = parallax.analyze([seeds], options)
         seconds = time.perf_counter() - began
         report_run("seeds", report, seconds)
+        if args.stage_cpu:
+            stage_cpu([seeds], options, args.stage_cpu)
         embed_alone(report, options, seconds, args.compare_embedders)
     else:
         print(f"{seeds} is absent: skipping the seeds")
@@ -189,6 +227,8 @@ def main() -> int:
         report = parallax.analyze(articles, options)
         seconds = time.perf_counter() - began
         report_run(f"allsides ({size})", report, seconds)
+        if args.stage_cpu:
+            stage_cpu(list(articles), options, args.stage_cpu)
         embed_alone(report, options, seconds, args.compare_embedders)
     return 0
 

@@ -9,18 +9,26 @@
 2. ``parses``: how much text spaCy parses in an analysis, by stage: the sentence stage's
    batched parse of every article, and what later stages parse again (quote windows,
    sentences the sentence stage could not hand over).
-3. ``commands``: wall time of ``parallax --help`` and ``parallax analyze ../shared/seeds``
-   in new processes (``--runs`` each), with the load average before each run; the analysis
-   alternates between the embedders (``PARALLAX_EMBEDDER=onnx`` then ``torch``, interleaved,
-   so both see the same load) when the ONNX export is built.
+3. ``phases``: CPU and wall seconds of each phase of an analysis of the seeds in a new process
+   (imports, the stage modules, spaCy, the ONNX embedder, the analysis, the JSON report), the
+   lowest CPU of ``--runs`` runs; with ``--baseline`` the other checkout's runs interleaved.
+4. ``commands``: wall time of ``parallax --help`` and ``parallax analyze ../shared/seeds``
+   in new processes (``--runs`` each), wall and CPU seconds, with the load average before each
+   run; the analysis alternates between the embedders (``PARALLAX_EMBEDDER=onnx`` then
+   ``torch``, interleaved, so both see the same load) when the ONNX export is built, unless
+   ``--embedder`` names one. ``--baseline OTHER/src`` times another checkout's code in the
+   same rounds (before and after a change, under the same load).
 
-    python bench/startup.py [--part load|parses|commands|all] [--runs 3] [--allsides]
+    python bench/startup.py [--part load|parses|phases|commands|all] [--runs 3] [--allsides]
+        [--baseline OTHER/src] [--embedder onnx|torch]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -103,6 +111,39 @@ for name, seconds in steps:
     print(f"{seconds:8.3f} s  {name}")
 print(f"{sum(s for _, s in steps):8.3f} s  total")
 assert "torch" not in sys.modules, "torch was imported"
+"""
+
+
+# Runs in a new process: CPU and wall seconds of each phase of ``parallax analyze SEEDS``, in the
+# order the command meets them (the analysis itself after its models are loaded).
+PHASES = """
+import json, os, sys, time
+marks = [("python start", time.process_time(), 0.0)]
+began = time.perf_counter()
+def mark(name):
+    marks.append((name, time.process_time(), time.perf_counter() - began))
+import parallax.cli
+mark("import parallax.cli")
+from parallax import pipeline
+pipeline.default_stages()
+mark("import the stage modules")
+from parallax.nlp.parser import import_spacy_without_torch
+import_spacy_without_torch()
+mark("import spaCy")
+from parallax.nlp import pretrained
+pretrained.load_spacy()
+mark("load en_core_web_sm")
+from parallax.nlp.onnx_embedder import load_onnx_embedder
+load_onnx_embedder()
+mark("load the ONNX embedder (with checks)")
+import parallax
+from parallax.options import Options
+report = parallax.analyze([sys.argv[1]], Options())
+mark("the analysis (first in the process)")
+from parallax.codec import report_to_json
+report_to_json(report)
+mark("write the JSON report")
+print(json.dumps(marks))
 """
 
 
@@ -189,44 +230,99 @@ def measure_parses(allsides: bool) -> None:
             )
 
 
-def time_command(args: list[str], runs: int, embedders: tuple[str, ...] = ("",)) -> None:
-    """Run ``parallax args`` ``runs`` times per embedder, the embedders interleaved in each round."""
+def time_command(
+    args: list[str], runs: int, embedders: tuple[str, ...] = ("",), sources: tuple[str, ...] = ("",)
+) -> None:
+    """Run ``parallax args`` ``runs`` times per embedder and per source tree (``--baseline``), all
+    interleaved in each round; prints wall and CPU seconds (user + system of the child)."""
     for run in range(runs):
-        for embedder in embedders:
-            load = os.getloadavg()[0]
-            began = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "parallax", *args],
-                env=environment(PARALLAX_EMBEDDER=embedder) if embedder else environment(),
-                capture_output=True,
-                check=True,
-            )
-            label = f" {embedder:5s}" if embedder else ""
-            print(f"  run {run + 1}{label}: {time.perf_counter() - began:6.2f} s (load average {load:.1f})")
+        for source in sources:
+            for embedder in embedders:
+                extra = {"PARALLAX_EMBEDDER": embedder} if embedder else {}
+                if source:
+                    extra["PYTHONPATH"] = source
+                load = os.getloadavg()[0]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                began = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "parallax", *args],
+                    env=environment(**extra),
+                    capture_output=True,
+                    check=True,
+                )
+                wall = time.perf_counter() - began
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                label = f" {embedder:5s}" if embedder else ""
+                label += f" {'baseline' if source != sources[0] else 'this':8s}" if len(sources) > 1 else ""
+                timed = f"{wall:6.2f} s wall, {cpu:5.2f} s CPU"
+                print(f"  run {run + 1}{label}: {timed} (load average {load:.1f})")
 
 
-def measure_commands(runs: int) -> None:
+def measure_commands(runs: int, baseline: str = "", embedder: str = "") -> None:
+    sources = ("", baseline) if baseline else ("",)
     print("parallax --help, new process:")
-    time_command(["--help"], runs)
-    embedders = ("onnx", "torch") if onnx_built() else ("",)
+    time_command(["--help"], runs, sources=sources)
+    embedders = (embedder,) if embedder else ("onnx", "torch") if onnx_built() else ("",)
     with tempfile.TemporaryDirectory() as folder:
         print("parallax analyze ../shared/seeds -o report.json, new process:")
         report = str(Path(folder) / "report.json")
-        time_command(["analyze", str(SHARED / "seeds"), "-o", report], runs, embedders)
+        time_command(["analyze", str(SHARED / "seeds"), "-o", report], runs, embedders, sources)
+
+
+def measure_phases(runs: int, baseline: str = "") -> None:
+    """CPU and wall seconds per phase of an analysis of the seeds in new processes (ONNX embedder),
+    this checkout and ``baseline`` interleaved in each round; the lowest CPU of the runs per phase."""
+    if not onnx_built():
+        print("phases: the ONNX export is not built (python scripts/build_onnx_model.py); skipped")
+        return
+    sources = ("", baseline) if baseline else ("",)
+    found: dict[str, list[list[tuple[str, float, float]]]] = defaultdict(list)
+    for _ in range(runs):
+        for source in sources:
+            extra = {"PYTHONPATH": source} if source else {}
+            done = subprocess.run(
+                [sys.executable, "-c", PHASES, str(SHARED / "seeds")],
+                env=environment(PARALLAX_EMBEDDER="onnx", **extra),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            found[source].append([tuple(m) for m in json.loads(done.stdout.strip().splitlines()[-1])])
+    print(f"phases of parallax analyze (seeds, ONNX), new processes, {runs} runs, lowest CPU of the runs:")
+    print(f"  {'phase':40s} " + "  ".join(f"{'this' if not s else 'baseline':>18s}" for s in sources))
+    names = [m[0] for m in found[""][0]][1:]
+    for k, name in enumerate(names, start=1):
+        cells = []
+        for source in sources:
+            cpu = min(run[k][1] - run[k - 1][1] for run in found[source])
+            wall = min(run[k][2] - run[k - 1][2] for run in found[source])
+            cells.append(f"{cpu:6.3f} CPU {wall:6.2f} s")
+        print(f"  {name:40s} " + "  ".join(f"{c:>18s}" for c in cells))
+    for source in sources:
+        total = min(run[-1][1] for run in found[source])
+        print(f"  total CPU ({'this' if not source else 'baseline'}): {total:.3f} s (lowest of the runs)")
+    print(f"  load average {os.getloadavg()[0]:.1f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("load", "parses", "commands", "all"), default="all")
+    parser.add_argument("--part", choices=("load", "parses", "commands", "phases", "all"), default="all")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--allsides", action="store_true", help="also count parses on the 50-article story")
+    parser.add_argument(
+        "--baseline", default="", help="another checkout's src folder, timed interleaved with this one"
+    )
+    parser.add_argument("--embedder", choices=("onnx", "torch"), help="time the commands with this one only")
     args = parser.parse_args()
     if args.part in ("load", "all"):
         measure_load()
     if args.part in ("parses", "all"):
         measure_parses(args.allsides)
+    if args.part in ("phases", "all"):
+        measure_phases(args.runs, args.baseline)
     if args.part in ("commands", "all"):
-        measure_commands(args.runs)
+        measure_commands(args.runs, args.baseline, args.embedder or "")
     return 0
 
 

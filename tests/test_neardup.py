@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from datasketch import MinHashLSH
 
-from parallax.text.neardup import NearDuplicateIndex, make_shingles
+from parallax.options import Options
+from parallax.text.neardup import KNOWN_LSH_PARAMS, NearDuplicateIndex, lsh_params, make_shingles
 from parallax.text.words import tokenize_words
 
 VOCAB = [f"w{i}" for i in range(3000)]
@@ -147,3 +153,49 @@ def test_neardup_same_event_reports_are_not_copies() -> None:
         if pair is None or max(pair.a_coverage, pair.b_coverage) < 0.5:
             wrong += 1  # linked, but no copied passage covers half of either: a false positive
     assert 1 - wrong / same_event_pairs >= floor("neardup_ecbplus_specificity")
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), sorted(KNOWN_LSH_PARAMS))
+def test_neardup_known_lsh_params_are_datasketchs(threshold: float, num_perm: int) -> None:
+    """The table of bands and rows is what datasketch chooses itself (by integrating)."""
+    chosen = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert lsh_params(threshold, num_perm) == (chosen.b, chosen.r)
+
+
+def test_neardup_syndication_threshold_is_known() -> None:
+    """The syndication stage's threshold at the default setting (0.8 x 0.7, not exactly 0.56)
+    is served from the table, with the bands datasketch picks for that exact value."""
+    threshold = min(max(Options().duplicate_similarity * 0.8, 0.05), 0.95)
+    chosen = MinHashLSH(threshold=threshold, num_perm=128)
+    assert lsh_params(threshold, 128) == (chosen.b, chosen.r)
+    assert lsh_params(0.42, 128) is None  # not in the table: datasketch chooses
+
+
+def test_neardup_import_leaves_scipy_integrate_out() -> None:
+    """A new process that imports the analysis stages and uses the index imports neither
+    scipy.integrate nor scipy.cluster (about 0.45 s of CPU at every start); scipy.integrate
+    still imports normally afterwards."""
+    script = (
+        "import sys\n"
+        "from parallax.pipeline import default_stages\n"
+        "default_stages()\n"
+        "from parallax.text.neardup import NearDuplicateIndex\n"
+        "index = NearDuplicateIndex(threshold=0.56)\n"
+        "index.add('a', 'one two three four five six seven')\n"
+        "index.add('b', 'one two three four five six seven eight')\n"
+        "assert [p[:2] for p in index.find_pairs()] == [('a', 'b')]\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('scipy.integrate', 'scipy.cluster'))))\n"
+        "other = NearDuplicateIndex(threshold=0.42)\n"  # not in the table: the stand-in's quad
+        "print(other._lsh.b, other._lsh.r)\n"
+        "from scipy.integrate import quad\n"
+        "print(quad.__module__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "[]"
+    chosen = MinHashLSH(threshold=0.42, num_perm=128)
+    assert lines[1] == f"{chosen.b} {chosen.r}"
+    assert lines[2].startswith("scipy.integrate")

@@ -14,6 +14,7 @@ from parallax.analysis.details.quotes import (
     compare_quotes,
     extract_quotes,
     is_scare_quote,
+    quote_windows,
     spacy_parser,
     word_diff,
 )
@@ -277,3 +278,38 @@ def test_quotes_matches_equal_with_overlaps_read_back(parse: Any) -> None:
     assert [asdict(m) for m in compare_quotes(report, cache=cache)] == plain
     assert [asdict(m) for m in compare_quotes(report, cache=cache)] == plain
     assert cache.stats.found("quote-overlap") > 0 and cache.stats.computed("quote-overlap") > 0
+
+
+def test_quotes_windows_parsed_without_entities_give_the_same_quotes() -> None:
+    """The quote stage parses each quote's window without the entity recogniser and runs it only
+    for a window whose speaker is a pronoun; the quotes are those of the full pipeline, and the
+    recogniser adds the entities the full pipeline finds."""
+    from parallax.nlp.parser import SharedParser
+    from parallax.nlp.pretrained import load_spacy
+
+    nlp = load_spacy("en_core_web_sm")
+    article = make_article(
+        "a",
+        [
+            "Harbour master Lena Fischer spoke on Monday, and she said: “Ships will wait outside.”",
+            "“The bridge will reopen next week,” Mayor Ana Ruiz said.",
+            "Engineer Mia Chen told reporters that “the steel is sound.”",
+        ],
+    )
+    full = extract_quotes(article, lambda text: nlp(text))
+    parser = SharedParser(nlp)
+    windows = quote_windows(article)
+    parser.prefetch_bare(windows)
+    assert windows and all(not parser.bare[w].has_annotation("ENT_IOB") for w in windows)
+    lean = extract_quotes(article, parser.parse, parse_window=parser.parse_bare, entities=parser.entities)
+    assert lean == full
+    assert any(q.speaker and "Fischer" in q.speaker for q in lean)  # "she", resolved in the window
+    assert any(parser.bare[w].has_annotation("ENT_IOB") for w in windows)  # recognised on demand
+    for window in windows:
+        whole = nlp(window)
+        bare = parser.parse_bare(window)
+        assert [(t.dep_, t.head.i) for t in bare] == [(t.dep_, t.head.i) for t in whole]
+        found = [(e.text, e.label_, e.start_char) for e in parser.entities(bare)]
+        assert found == [(e.text, e.label_, e.start_char) for e in whole.ents]
+    kept = parser.parse_bare(windows[0])
+    assert parser.parse(windows[0]) is kept and windows[0] not in parser.bare  # no second parse

@@ -41,6 +41,36 @@ def test_cut_groups_parts_where_linkage_falls_below_threshold() -> None:
     assert len(set(cut_groups(scores, -1.0))) == 1  # a bar below every score keeps one group
 
 
+def partition(labels: list[int]) -> list[list[int]]:
+    groups: dict[int, list[int]] = {}
+    for row, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(row)
+    return sorted(groups.values())
+
+
+def test_cut_groups_matches_scipys_average_linkage() -> None:
+    """The groups are those of scipy's fcluster over average linkage (numbered from 1 in the order
+    of their first row), also with tied scores and with the bar equal to a score."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        size = int(rng.integers(2, 12))
+        upper = np.triu(rng.normal(1.0 if trial % 2 else 0.0, 1.5, (size, size)), 1)
+        if trial % 3 == 0:
+            upper = np.round(upper, 1)  # ties
+        scores = upper + upper.T
+        pairs = scores[np.triu_indices(size, 1)]
+        threshold = float(rng.choice([pairs.min(), pairs.min() - 0.01, float(np.median(pairs)), 0.3]))
+        top = float(scores.max())
+        tree = linkage(squareform(top - scores, checks=False), "average")
+        expected = fcluster(tree, top - threshold, "distance")
+        labels = cut_groups(scores, threshold)
+        assert partition(labels) == partition(list(expected)), (trial, scores, threshold)
+        assert labels[0] == 1 and sorted(set(labels)) == list(range(1, max(labels) + 1))
+
+
 def test_group_articles_orders_largest_first() -> None:
     leads = [
         Lead("Storm floods harbour town", "Heavy rain flooded the harbour of Veldan on Monday.", None),

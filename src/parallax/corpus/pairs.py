@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from parallax.corpus.bags import Bag, Frequencies
 from parallax.corpus.features import extract_names, extract_terms, lead_text, term_bucket
+from parallax.corpus.linkage import average_linkage_groups
 from parallax.corpus.scorer import Profile, load_scorer, logit, pair_features
 
 __all__ = [
@@ -119,9 +118,8 @@ def cut_groups(scores: np.ndarray, threshold: float) -> list[int]:
     if size < 2:
         return [1] * size
     top = float(scores.max())
-    distances = squareform(top - scores, checks=False)
-    labels = fcluster(linkage(distances, "average"), top - threshold, "distance")
-    return [int(label) for label in labels]
+    # Average linkage without scipy.cluster (about 0.3 s of CPU to import at every start).
+    return [group + 1 for group in average_linkage_groups(top - scores, top - threshold)]
 
 
 @dataclass(frozen=True)

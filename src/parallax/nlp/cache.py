@@ -144,13 +144,15 @@ def vector_kind(model_name: str) -> str:
     return f"vector:{model_name}:unit-f32"
 
 
-def parse_kind(nlp: Any) -> str:
-    """The kind of spaCy docs from ``nlp``: its package, version, components and spaCy's version."""
+def parse_kind(nlp: Any, disable: Sequence[str] = ()) -> str:
+    """The kind of spaCy docs from ``nlp``: its package, version, components (less ``disable``)
+    and spaCy's version."""
     import spacy
 
     meta = getattr(nlp, "meta", {}) or {}
     name = f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"
-    return f"spacy-doc:{name}:{'+'.join(nlp.pipe_names)}:spacy-{spacy.__version__}"
+    pipes = [p for p in nlp.pipe_names if p not in disable]
+    return f"spacy-doc:{name}:{'+'.join(pipes)}:spacy-{spacy.__version__}"
 
 
 def embed_cached(cache: AnalysisCache, texts: Sequence[str], model_name: str, batch_size: int) -> np.ndarray:
@@ -172,9 +174,12 @@ def embed_cached(cache: AnalysisCache, texts: Sequence[str], model_name: str, ba
     return np.vstack(rows).astype(np.float32, copy=False)
 
 
-def parse_cached(cache: AnalysisCache, nlp: Any, texts: Sequence[str], batch_size: int) -> list[Any]:
-    """``nlp.pipe(texts)`` through ``cache``: docs kept as spaCy ``DocBin`` bytes (every token
-    attribute, entities and sentence bounds; not the tok2vec tensor, which no stage reads)."""
+def parse_cached(
+    cache: AnalysisCache, nlp: Any, texts: Sequence[str], batch_size: int, disable: Sequence[str] = ()
+) -> list[Any]:
+    """``nlp.pipe(texts, disable=disable)`` through ``cache``: docs kept as spaCy ``DocBin`` bytes
+    (every token attribute, entities and sentence bounds; not the tok2vec tensor, which no stage
+    reads), under a kind that names the components run."""
     from spacy.tokens import DocBin
 
     def encode(doc: Any) -> bytes:
@@ -187,9 +192,9 @@ def parse_cached(cache: AnalysisCache, nlp: Any, texts: Sequence[str], batch_siz
 
     return fetch_or_compute(
         cache,
-        parse_kind(nlp),
+        parse_kind(nlp, disable),
         texts,
-        lambda missing: list(nlp.pipe(missing, batch_size=batch_size)),
+        lambda missing: list(nlp.pipe(missing, batch_size=batch_size, disable=list(disable))),
         encode,
         decode,
     )

@@ -59,6 +59,8 @@ class SharedParser:
         # (paragraph text, (start, end)) whose parse is to be decoded when first asked for.
         self.waiting: dict[str, list[Any]] = {}
         self.offered: dict[str, list[tuple[str, int, int]]] = {}  # text -> (paragraph, start, end) offered
+        # Texts parsed without entities (``parse_bare``): the dependency parse of a quote's window.
+        self.bare: dict[str, Any] = {}
 
     def origin(self, text: str) -> tuple[str, int, int] | None:
         """Where the parse of ``text`` comes from: the first paragraph parse offered for it (every
@@ -108,29 +110,70 @@ class SharedParser:
             wanted = [t for t in wanted if t in self.waiting]
 
     def prefetch(self, texts: Iterable[str]) -> None:
-        """Parse, in batches, those of ``texts`` not parsed yet."""
+        """Parse, in batches, those of ``texts`` not parsed yet (nor parsed without entities)."""
         wanted = list(dict.fromkeys(texts))
         self.resolve(wanted)
-        missing = [t for t in wanted if t not in self.docs and t not in self.spans]
+        missing = [t for t in wanted if t not in self.docs and t not in self.spans and t not in self.bare]
         for text, doc in zip(missing, self.pipe(missing), strict=True):
             self.docs[text] = doc
 
-    def pipe(self, texts: Sequence[str], batch_size: int | None = None) -> list[Any]:
-        """Docs for ``texts`` in order, parsed in batches: through the cache when there is one."""
+    def pipe(
+        self, texts: Sequence[str], batch_size: int | None = None, disable: Sequence[str] = ()
+    ) -> list[Any]:
+        """Docs for ``texts`` in order, parsed in batches (without the components ``disable``
+        names): through the cache when there is one."""
         size = batch_size or self.batch_size
         if self.cache is None:
+            if disable:
+                return list(self.nlp.pipe(texts, batch_size=size, disable=list(disable)))
             return list(self.nlp.pipe(texts, batch_size=size))
         from parallax.nlp.cache import parse_cached
 
-        return parse_cached(self.cache, self.nlp, texts, size)
+        return parse_cached(self.cache, self.nlp, texts, size, disable)
+
+    def _has_parse(self, text: str) -> bool:
+        return text in self.docs or text in self.spans or text in self.waiting
+
+    def prefetch_bare(self, texts: Iterable[str]) -> None:
+        """Parse, in batches and without the entity recogniser, those of ``texts`` not parsed yet.
+
+        en_core_web_sm's recogniser has a tok2vec of its own (it does not listen to the one the
+        parser reads), so leaving it out changes no dependency parse and saves about half the
+        cost; ``entities`` runs it on a doc later, when a stage needs that doc's entities."""
+        missing = [t for t in dict.fromkeys(texts) if not self._has_parse(t) and t not in self.bare]
+        names = [n for n in ("ner",) if n in self.nlp.pipe_names]
+        for text, doc in zip(missing, self.pipe(missing, disable=names), strict=True):
+            self.bare[text] = doc
+
+    def parse_bare(self, text: str) -> Any:
+        """A doc of ``text`` with its dependency parse, perhaps without entities (``entities``
+        adds them): the full parse when the run has one, else one without the recogniser."""
+        if self._has_parse(text):
+            return self.parse(text)
+        if text not in self.bare:
+            self.prefetch_bare([text])
+        return self.bare[text]
+
+    def entities(self, doc: Any) -> Any:
+        """``doc.ents``, running the pipeline's entity recogniser on ``doc`` first when it has not
+        run on it (a doc from ``parse_bare``); the same entities as the full pipeline's, which
+        runs the recogniser after the parser too."""
+        if "ner" in self.nlp.pipe_names and len(doc) and not doc.has_annotation("ENT_IOB"):
+            self.nlp.get_pipe("ner")(doc)
+        return doc.ents
 
     def parse(self, text: str) -> Any:
-        """The doc for ``text``: remembered from the sentence stage, prefetched, or parsed now."""
+        """The doc for ``text``: remembered from the sentence stage, prefetched, parsed without
+        entities before (they are added), or parsed now."""
         doc = self.docs.get(text)
         if doc is None:
             if text in self.waiting:
                 self.resolve([text])
             span = self.spans.pop(text, None)
+            if span is None and text in self.bare:
+                doc = self.docs[text] = self.bare.pop(text)
+                self.entities(doc)
+                return doc
             doc = self.docs[text] = span.as_doc() if span is not None else self.nlp(text)
         return doc
 

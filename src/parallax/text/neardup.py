@@ -13,14 +13,71 @@ typography and case never hide a copy.
 
 from __future__ import annotations
 
+import sys
+import types
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from parallax.text.words import tokenize_words
+
+# The LSH bands and rows (b, r) datasketch's MinHashLSH chooses for these (threshold, number of
+# permutations): the thresholds of the syndication stage (0.8 x duplicate_similarity), the
+# corpus (duplicate_similarity) and this index, at their defaults. Choosing them means
+# integrating with scipy (about 0.45 s of CPU to import); a test checks the table against
+# datasketch's own choice. Other thresholds are left to datasketch.
+KNOWN_LSH_PARAMS: dict[tuple[float, int], tuple[int, int]] = {
+    (0.3, 128): (37, 3),
+    (0.56, 128): (21, 6),
+    (0.7, 128): (14, 9),
+}
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int] | None:
+    """(bands, rows) for an LSH index at ``threshold``, when known without integrating."""
+    return KNOWN_LSH_PARAMS.get((round(threshold, 9), num_perm))
+
+
+def _quad(*args: Any, **kwargs: Any) -> Any:
+    """``scipy.integrate.quad``, imported when first called."""
+    from scipy.integrate import quad
+
+    return quad(*args, **kwargs)
+
+
+def import_datasketch() -> Any:
+    """The datasketch module, imported without importing ``scipy.integrate`` (about 0.45 s of CPU).
+
+    datasketch's LSH modules import ``quad`` from ``scipy.integrate`` at import time, and call
+    it only to choose an index's bands when they are not given (``lsh_params`` gives them for
+    the thresholds Parallax uses). While datasketch is imported here, ``sys.modules`` holds a
+    stand-in ``scipy.integrate`` whose ``quad`` imports the real one on its first call; the
+    stand-in is removed afterwards, so ``scipy.integrate`` imports normally later. The same
+    documented mechanism as ``parallax.nlp.parser.import_spacy_without_torch``.
+    """
+    if "datasketch" in sys.modules or "scipy.integrate" in sys.modules:
+        import datasketch
+
+        return datasketch
+    stand_in = types.ModuleType("scipy.integrate")
+    stand_in.quad = _quad  # type: ignore[attr-defined]
+    sys.modules["scipy.integrate"] = stand_in
+    try:
+        import datasketch
+    finally:
+        if sys.modules.get("scipy.integrate") is stand_in:
+            del sys.modules["scipy.integrate"]
+    return datasketch
+
+
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
+else:
+    _datasketch = import_datasketch()
+    MinHash, MinHashLSH = _datasketch.MinHash, _datasketch.MinHashLSH
 
 
 def make_shingles(words: list[str], size: int) -> set[str]:
@@ -65,7 +122,7 @@ class NearDuplicateIndex:
         self.num_perm = num_perm
         self.shingle_size = shingle_size
         self.seed = seed
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=lsh_params(threshold, num_perm))
         self._signatures: dict[str, MinHash] = {}
         # One MinHash whose permutations every signature reuses (building them is the slow part).
         self._template = MinHash(num_perm=num_perm, seed=seed)

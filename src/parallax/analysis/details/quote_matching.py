@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 from itertools import pairwise
 
-from scipy.cluster.hierarchy import DisjointSet
-
 from parallax.analysis.details.speakers import SPEECH_VERBS
 from parallax.model import DiffPiece, Quote, QuoteMatch, Report, Sentence
 from parallax.nlp.article_cache import code_digest, digest, reuse_values
 from parallax.nlp.cache import AnalysisCache
+from parallax.text.disjoint import DisjointSet
 from parallax.text.words import fact_stop_words
 
 _NOT_WORD = re.compile(r"[^\w'\s]")
@@ -154,7 +153,8 @@ def compare_quotes(
             )  # fmt: skip
     seen_pairs: set[tuple[str, str]] = set()
     for a, b, score in sorted(reworded, key=lambda x: -x[2]):
-        pair = tuple(sorted((same[a.id], same[b.id])))
+        first, second = sorted((same[a.id], same[b.id]))
+        pair = (first, second)
         if pair in seen_pairs or pair[0] == pair[1]:
             continue
         seen_pairs.add(pair)

@@ -228,17 +228,21 @@ def _subject_phrase(verb: Any, hole: tuple[int, int] = (-1, -1)) -> str:
     return "".join(t.text_with_ws for t in kept).strip()
 
 
-def _resolve_in_window(doc: Any, pronoun: str, before: int) -> str:
-    """A name before the pronoun in the same window: a person for he/she, else an organisation."""
+def _resolve_in_window(ents: Any, pronoun: str, before: int) -> str:
+    """A name before the pronoun in the same window (``ents``: its entities): a person for
+    he/she, else an organisation."""
     wanted = ("PERSON",) if pronoun in ("he", "she", "i") else ("ORG", "NORP", "GPE", "PERSON")
-    names = [e.text for e in doc.ents if e.label_ in wanted and e.end_char <= before]
+    names = [e.text for e in ents if e.label_ in wanted and e.end_char <= before]
     return names[-1] if names else ""
 
 
-def find_speaker(doc: Any, hole: tuple[int, int]) -> tuple[str, str]:
+def find_speaker(
+    doc: Any, hole: tuple[int, int], entities: Callable[[Any], Any] | None = None
+) -> tuple[str, str]:
     """(speaker, verb) from the speech verb nearest to the quote at ``hole`` (char offsets).
 
-    A pronoun subject is replaced by a fitting name earlier in the same window when there is one.
+    A pronoun subject is replaced by a fitting name earlier in the same window when there is one;
+    ``entities(doc)`` gives the window's entities (``doc.ents`` by default), asked only then.
     """
     candidates = []
     for t in doc:
@@ -253,7 +257,8 @@ def find_speaker(doc: Any, hole: tuple[int, int]) -> tuple[str, str]:
             continue
         speaker = _subject_phrase(t, hole)
         if speaker.lower() in PRONOUNS:
-            speaker = _resolve_in_window(doc, speaker.lower(), t.idx) or speaker
+            ents = entities(doc) if entities is not None else doc.ents
+            speaker = _resolve_in_window(ents, speaker.lower(), t.idx) or speaker
         if speaker:
             candidates.append((distance, speaker, t.text.lower()))
     if not candidates:
@@ -328,8 +333,19 @@ def add_mark_warnings(article: Article) -> list[RawQuote]:
     return raw
 
 
-def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int = 1) -> list[Quote]:
-    """Direct quotes in an article with their speakers; warnings go on the article."""
+def extract_quotes(
+    article: Article,
+    parse: Callable[[str], Any],
+    start_id: int = 1,
+    *,
+    parse_window: Callable[[str], Any] | None = None,
+    entities: Callable[[Any], Any] | None = None,
+) -> list[Quote]:
+    """Direct quotes in an article with their speakers; warnings go on the article.
+
+    ``parse_window`` parses the window around a quote (``parse`` by default); it may leave out
+    entities when ``entities(doc)`` gives them on demand (``SharedParser.parse_bare`` and
+    ``SharedParser.entities``)."""
     original = article.original
     raw = add_mark_warnings(article)
     sentences = article.sentences
@@ -343,7 +359,7 @@ def extract_quotes(article: Article, parse: Callable[[str], Any], start_id: int 
         if article.language in LOCALISED:  # the parse is English: the language's speech verbs by rule
             speaker, verb = find_speaker_by_rule(original, rq.open_at, rq.close_at, article.language)
         else:
-            speaker, verb = find_speaker(parse(window), hole)
+            speaker, verb = find_speaker((parse_window or parse)(window), hole, entities)
         how = "pattern" if speaker else "none"
         if speaker and speaker.lower() in PRONOUNS:
             previous = _previous_speaker(article, first, parse) or last_speaker
@@ -401,8 +417,20 @@ def compare_quote_wording(ctx: Context) -> None:
     articles = report.articles
 
     def extract(positions: list[int]) -> list[list[Quote]]:
-        parser.prefetch(window for n in positions for window in quote_windows(articles[n]))
-        return [extract_quotes(articles[n], parser.parse) for n in positions]
+        # The windows' dependency parses, without entities (asked only to resolve a pronoun);
+        # French, German and Spanish speakers are found by rule, without a parse.
+        parser.prefetch_bare(
+            window
+            for n in positions
+            if articles[n].language not in LOCALISED
+            for window in quote_windows(articles[n])
+        )
+        return [
+            extract_quotes(
+                articles[n], parser.parse, parse_window=parser.parse_bare, entities=parser.entities
+            )
+            for n in positions
+        ]
 
     kind = f"quotes:{parse_kind(parser.nlp)}:{code_digest()}"
     keys = [article_key(article, parser) for article in articles]

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 
-from scipy.cluster.hierarchy import DisjointSet
-
 from parallax.analysis.provenance.sources import is_outlet
 from parallax.model import Article, DuplicateGroup, NoticeKind, ReusePair, SyndicationNotice
 from parallax.stage import Context, stage
+from parallax.text.disjoint import DisjointSet
 from parallax.text.neardup import NearDuplicateIndex
 
 AGENCY = (

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from scipy.cluster.hierarchy import DisjointSet
 
 from parallax.lexicons import load_titles
 from parallax.model import Article, EntityVariant, Mention, MergedEntity, SpellingNote
 from parallax.stage import Context, stage
+from parallax.text.disjoint import DisjointSet
 
 # spaCy labels kept, and the family each belongs to (names merge only within a family,
 # unless they are written identically).

@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from scipy.cluster.hierarchy import DisjointSet
-
 from parallax.analysis.claims.alignment import (
     QUOTE_CHARS,
     Term,
@@ -55,6 +53,7 @@ from parallax.model import (
 )
 from parallax.nlp.article_cache import derive_per_sentence
 from parallax.stage import Context, stage
+from parallax.text.disjoint import DisjointSet
 
 MAX_TERMS = 8  # a referent with more terms than this is a chain of poor alignments: dropped
 KIND_OF_FAMILY = {"person": "person", "group": "group", "place": "place", "event": "event"}
