@@ -2,6 +2,7 @@
 
     python bench/ingest_speed.py --part embed --leads 1536     # torch vs ONNX on AllSides leads
     python bench/ingest_speed.py --part profile --articles 3000  # cProfile of one ingest
+    python bench/ingest_speed.py --part split --articles 2000    # embedding against the rest, CPU
 
 ``embed``: the title+lead texts of the first N AllSides articles (``lead_text`` at the
 default ``lead_chars``, and at any ``--lead-chars`` given), embedded by each backend in
@@ -12,6 +13,12 @@ backends' vectors.
 ``profile``: ``parallax.corpus.intake.ingest`` of the first N articles into a fresh
 SQLite corpus under cProfile; prints wall and CPU seconds, the load average, peak memory,
 and the functions with the most time of their own and in total.
+
+``split``: the CPU an ingest spends outside the lead model, unprofiled: the leads of the
+first N articles are embedded first (CPU seconds of that alone, in this thread), then the
+articles are ingested into a fresh corpus with those vectors handed in as the embedder, so
+the ingest's CPU is reading, storing and clustering alone. With the lead thread the wall
+time of an ingest on an idle two-core machine is about the larger of the two.
 """
 
 from __future__ import annotations
@@ -147,9 +154,61 @@ def part_profile(articles: int, top: int, out: Path | None) -> None:
     stats.sort_stats("cumulative").print_stats(top)
 
 
+def write_part(articles: int, folder: Path) -> Path:
+    part = folder / "part.jsonl.gz"
+    with gzip.open(ALLSIDES, "rt", encoding="utf-8") as src, gzip.open(part, "wt", encoding="utf-8") as dst:
+        for n, line in enumerate(src):
+            if n >= articles:
+                break
+            dst.write(line)
+    return part
+
+
+def part_split(articles: int) -> None:
+    import numpy as np
+
+    from parallax.corpus.connect import open_store
+    from parallax.corpus.embedding import embed_leads, load_lead_model
+    from parallax.corpus.features import lead_text
+    from parallax.corpus.intake import ingest
+    from parallax.corpus.pairs import ClusterSettings
+
+    limit = ClusterSettings().lead_chars
+    leads = list(dict.fromkeys(lead_text(r["title"], r["text"], limit) for r in first_articles(articles)))
+    load_lead_model()
+    embed_leads(leads[:32])
+    load = os.getloadavg()[0]
+    w, c = time.perf_counter(), time.thread_time()
+    vectors = np.vstack([embed_leads(leads[i : i + 128]) for i in range(0, len(leads), 128)])
+    w2, c2 = time.perf_counter(), time.thread_time()
+    table = {text: vectors[i] for i, text in enumerate(leads)}
+    print(
+        f"embedding {len(leads)} leads in calls of 128: {1000 * (c2 - c) / len(leads):.2f} ms CPU and "
+        f"{1000 * (w2 - w) / len(leads):.2f} ms wall per lead (load {load:.1f})",
+        flush=True,
+    )
+
+    def lookup(texts: object) -> np.ndarray:
+        return np.vstack([table[t] for t in texts])  # type: ignore[attr-defined]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        part = write_part(articles, Path(tmp))
+        store = open_store(str(Path(tmp) / "corpus.db"))
+        load = os.getloadavg()[0]
+        w, c = time.perf_counter(), time.process_time()
+        summary = ingest(store, [str(part)], embed=lookup)
+        w2, c2 = time.perf_counter(), time.process_time()
+        store.close()
+    print(
+        f"ingest of {summary.read} articles without the model: "
+        f"{1000 * (c2 - c) / summary.read:.2f} ms CPU and "
+        f"{1000 * (w2 - w) / summary.read:.2f} ms wall per article (load {load:.1f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("embed", "profile"), required=True)
+    parser.add_argument("--part", choices=("embed", "profile", "split"), required=True)
     parser.add_argument("--leads", type=int, default=1536)
     parser.add_argument("--lead-chars", type=int, nargs="*", default=[])
     parser.add_argument("--rounds", type=int, default=2)
@@ -164,6 +223,8 @@ def main() -> None:
         from parallax.corpus.pairs import ClusterSettings
 
         part_embed(args.leads, [ClusterSettings().lead_chars, *args.lead_chars], args.rounds, args.backends)
+    elif args.part == "split":
+        part_split(args.articles)
     else:
         part_profile(args.articles, args.top, args.save)
 
