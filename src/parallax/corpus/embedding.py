@@ -16,6 +16,8 @@ batch companions and ECB+ BCubed F1 fell from 0.84 to 0.80, so it was never used
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -25,6 +27,11 @@ import numpy as np
 from parallax.corpus.vectors import DIM
 
 LEAD_BATCH = 16
+_worker = threading.local()  # ``threads`` is set in LeadPrefetch's worker threads
+
+
+def one_thread_per_call() -> None:
+    _worker.threads = 1
 
 
 def load_lead_model() -> Any:
@@ -40,33 +47,49 @@ def load_lead_model() -> Any:
 
 
 def embed_leads(texts: Sequence[str], *, batch_size: int = LEAD_BATCH) -> np.ndarray:
-    """Unit-length float32 vectors, one row per text."""
+    """Unit-length float32 vectors, one row per text.
+
+    In a ``LeadPrefetch`` worker, ONNX Runtime runs one thread per call (the workers are
+    the parallelism); elsewhere as many as ``parallax.nlp.embedding.choose_threads`` gives."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     from parallax.nlp.embedding import embed_texts
     from parallax.nlp.pretrained import STANDARD_EMBEDDER
 
-    return np.asarray(embed_texts(list(texts), STANDARD_EMBEDDER, batch_size=batch_size), dtype=np.float32)
+    threads = getattr(_worker, "threads", None)
+    return np.asarray(
+        embed_texts(list(texts), STANDARD_EMBEDDER, batch_size=batch_size, threads=threads), dtype=np.float32
+    )
 
 
 class LeadPrefetch:
-    """Embeds leads in a background thread while the ingest reads, stores and clusters.
+    """Embeds leads in background threads while the ingest reads, stores and clusters.
 
     ``submit`` hands over the leads of newly stored articles, in calls of ``chunk``; the
     clusterer then calls the object as its embedder and gets each lead's vector from the
-    thread (waiting for it if it is not done yet), or embeds a lead that was never submitted
+    threads (waiting for it if it is not done yet), or embeds a lead that was never submitted
     itself. The model runs outside the GIL, so the pure-Python work of the ingest (reading,
-    features, pair scores) uses one core while the encoder uses the other. Vectors are
-    dropped once handed out, so memory stays at what the clusterer has not reached yet.
-    A failure in the thread (a missing model) is raised to the clusterer's call.
+    features, pair scores) keeps one core busy while the encoder uses what is left: one
+    worker per core, each running the model on one thread, so that no call waits on a
+    thread the scheduler gave to the clusterer, and both cores encode while the clusterer
+    waits. Vectors are dropped once handed out, so memory stays at what the clusterer has
+    not reached yet. A failure in a worker (a missing model) is raised to the clusterer's call.
     """
 
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], chunk: int = 128) -> None:
+    def __init__(
+        self, embed: Callable[[Sequence[str]], np.ndarray], chunk: int = 128, workers: int | None = None
+    ) -> None:
         self.embed = embed
         self.chunk = chunk
         self.waiting: list[str] = []
         self.pending: dict[str, Future[dict[str, np.ndarray]]] = {}
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-leads")
+        self.warm = False
+        self.warming = threading.Lock()
+        self.pool = ThreadPoolExecutor(
+            max_workers=workers or os.cpu_count() or 1,
+            thread_name_prefix="parallax-leads",
+            initializer=one_thread_per_call,
+        )
 
     def submit(self, texts: Iterable[str]) -> None:
         for text in texts:
@@ -87,6 +110,11 @@ class LeadPrefetch:
             self.pending[text] = job
 
     def run(self, texts: list[str]) -> dict[str, np.ndarray]:
+        if not self.warm:  # the first call loads the model: once, not in every worker at the same time
+            with self.warming:
+                vectors = self.embed(texts)
+                self.warm = True
+                return dict(zip(texts, vectors, strict=True))
         return dict(zip(texts, self.embed(texts), strict=True))
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
