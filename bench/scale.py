@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-CHECKPOINTS = (5000, 10000, 20000)
+CHECKPOINTS = (1000, 2000, 5000, 10000, 20000, 30000)
 ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz"
 
 
@@ -64,6 +64,12 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
                 at = wanted.pop(0)
                 checkpoints[at] = round(time.perf_counter() - marks["cluster"], 1)
                 cpu_at[at] = round(time.process_time() - marks["cluster-cpu"], 1)
+                print(  # progress of a long run (stderr; run --one to watch it)
+                    f"clustered {at}: {checkpoints[at]} s wall, {cpu_at[at]} s CPU since clustering began; "
+                    f"load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     store = open_store(str(workdir / f"corpus-{size}.db"))
     load_before = os.getloadavg()[0]
