@@ -30,6 +30,7 @@ import json
 import os
 import pstats
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -172,9 +173,14 @@ def part_split(articles: int) -> None:
     from parallax.corpus.features import lead_text
     from parallax.corpus.intake import ingest
     from parallax.corpus.pairs import ClusterSettings
+    from parallax.ingest.records import read_jsonl_file
+    from parallax.model import Article
 
     limit = ClusterSettings().lead_chars
-    leads = list(dict.fromkeys(lead_text(r["title"], r["text"], limit) for r in first_articles(articles)))
+    folder = Path(tempfile.mkdtemp())
+    part = write_part(articles, folder)
+    read = [a for a in read_jsonl_file(part) if isinstance(a, Article)]  # as the ingest reads them
+    leads = list(dict.fromkeys(lead_text(a.title, a.original, limit) for a in read))
     load_lead_model()
     embed_leads(leads[:32])
     load = os.getloadavg()[0]
@@ -192,13 +198,13 @@ def part_split(articles: int) -> None:
         return np.vstack([table[t] for t in texts])  # type: ignore[attr-defined]
 
     with tempfile.TemporaryDirectory() as tmp:
-        part = write_part(articles, Path(tmp))
         store = open_store(str(Path(tmp) / "corpus.db"))
         load = os.getloadavg()[0]
         w, c = time.perf_counter(), time.process_time()
         summary = ingest(store, [str(part)], embed=lookup)
         w2, c2 = time.perf_counter(), time.process_time()
         store.close()
+    shutil.rmtree(folder, ignore_errors=True)
     print(
         f"ingest of {summary.read} articles without the model: "
         f"{1000 * (c2 - c) / summary.read:.2f} ms CPU and "
