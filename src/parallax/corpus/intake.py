@@ -13,6 +13,10 @@ tag gives ("PORT VELDAN, March 12 (Veldan Herald) –") when the source did not
 say them: the story list, the clustering time window and the web filters need
 them. The original text is stored unchanged; analyses clean it again.
 
+From the moment a batch of new articles is stored, their titles and leads are
+embedded in background threads (``parallax.corpus.embedding.LeadPrefetch``) while
+reading, storing and clustering go on; the clusterer takes the vectors from there.
+
 Sources are read by ``parallax.ingest.iter_sources``, the same readers and
 rules as ``parallax analyze``: folders (read recursively), ``.jsonl``,
 ``.jsonl.gz`` and ``.ndjson`` records, ``.json``, feeds (``.rss``, ``.atom``,
