@@ -9,8 +9,12 @@ so this is the clustering cost of the first N articles, the curve that shows
 whether the cost per article grows with the corpus.
 
 Each size runs in a fresh process on a fresh SQLite corpus, so peak memory
-(ru_maxrss) is that of one ingest. Reported per size: wall time, articles per
-second, seconds spent reading/storing versus clustering, peak memory, stories.
+(ru_maxrss) is that of one ingest. Reported per size: wall time, CPU time of the
+process (all its threads: on a shared machine the steadier figure), the load
+average before and after, articles per second, seconds spent reading/storing versus
+clustering, peak memory, stories. Leads are embedded in a thread from the moment
+their articles are stored (``corpus.embedding.LeadPrefetch``), so "reading and
+storing" also holds the start of the embedding and "clustering" the rest.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -28,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-CHECKPOINTS = (5000, 10000, 20000)
+CHECKPOINTS = (1000, 2000, 5000, 10000, 20000, 30000)
 ALLSIDES = ROOT.parent / "shared" / "datasets" / "allsides" / "articles.jsonl.gz"
 
 
@@ -48,17 +53,30 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
     checkpoints: dict[int, float] = {}
     wanted = sorted(c for c in CHECKPOINTS if c < size)
 
+    cpu_at: dict[int, float] = {}
+
     def progress(stage: str, n: int) -> None:
         marks.setdefault(stage, time.perf_counter())
+        marks.setdefault(stage + "-cpu", time.process_time())
         if stage == "cluster":
             done[0] += n
             while wanted and done[0] >= wanted[0]:
-                checkpoints[wanted.pop(0)] = round(time.perf_counter() - marks["cluster"], 1)
+                at = wanted.pop(0)
+                checkpoints[at] = round(time.perf_counter() - marks["cluster"], 1)
+                cpu_at[at] = round(time.process_time() - marks["cluster-cpu"], 1)
+                print(  # progress of a long run (stderr; run --one to watch it)
+                    f"clustered {at}: {checkpoints[at]} s wall, {cpu_at[at]} s CPU since clustering began; "
+                    f"load {os.getloadavg()[0]:.1f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     store = open_store(str(workdir / f"corpus-{size}.db"))
-    began = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    began, cpu_began = time.perf_counter(), time.process_time()
     summary = ingest(store, [str(part)], progress=progress)
     wall = time.perf_counter() - began
+    cpu = time.process_time() - cpu_began
     stories = len(store.list_stories(include_ids=False))
     store.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -66,6 +84,9 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
     return {
         "articles": summary.read,
         "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "cpu_ms_per_article": round(1000 * cpu / max(1, summary.read), 2),
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "articles_per_s": round(summary.read / wall, 1),
         "read_store_s": round(cluster_start - began, 1),
         "cluster_s": round(began + wall - cluster_start, 1),
@@ -75,6 +96,7 @@ def run_one(size: int, workdir: Path) -> dict[str, float]:
         "merges": summary.clustering.merged,
         "splits": summary.clustering.split,
         "cluster_s_at": {str(k): v for k, v in checkpoints.items()},
+        "cluster_cpu_s_at": {str(k): v for k, v in cpu_at.items()},
     }
 
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import zlib
 from collections.abc import Sequence
@@ -210,3 +211,50 @@ def test_corpus_ingest_on_postgresql(tmp_path: Path) -> None:
             assert store.vector_path() is None  # the ANN index is rebuilt from the features table
     finally:
         databases.close()
+
+
+def story_sets(store: object) -> list[list[str]]:
+    return sorted(sorted(s["article_ids"]) for s in store.list_stories())  # type: ignore[attr-defined]
+
+
+def test_corpus_ingest_embeds_leads_in_a_thread_as_they_are_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parallax.corpus import stories as stories_module
+
+    calls: list[tuple[str, int]] = []
+
+    def counted(texts: Sequence[str]) -> np.ndarray:
+        calls.append((threading.current_thread().name, len(texts)))
+        return bag_embedder(texts)
+
+    monkeypatch.setattr(stories_module, "default_embedder", counted)
+    lines = [json.dumps(record(i)) for i in range(700)]  # more than one store batch (500)
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    with open_store(str(tmp_path / "threaded.db")) as store:
+        threaded = ingest(store, [str(source)])
+        threaded_stories = story_sets(store)
+    with open_store(str(tmp_path / "direct.db")) as store:
+        direct = ingest(store, [str(source)], embed=bag_embedder)
+        direct_stories = story_sets(store)
+    assert threaded.clustering == direct.clustering
+    assert threaded_stories == direct_stories  # the same vectors, so the same stories
+    assert calls and all(name.startswith("parallax-leads") for name, _ in calls), calls
+    assert sum(n for _, n in calls) == 700  # each lead embedded once, none again by the clusterer
+
+
+def test_corpus_ingest_model_failure_in_the_lead_thread_reaches_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parallax.corpus import stories as stories_module
+    from parallax.errors import ModelUnavailable
+
+    def broken(texts: Sequence[str]) -> np.ndarray:
+        raise ModelUnavailable("no ONNX MiniLM here: build it with `python scripts/build_onnx_model.py`")
+
+    monkeypatch.setattr(stories_module, "default_embedder", broken)
+    source = write_jsonl(tmp_path / "in.jsonl", [json.dumps(record(i)) for i in range(30)])
+    with open_store(str(tmp_path / "c.db")) as store:
+        with pytest.raises(ModelUnavailable, match="build it with"):
+            ingest(store, [str(source)])
+        assert store.count_articles() == 30 and store.count_pending() == 30  # stored, left to cluster

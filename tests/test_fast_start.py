@@ -158,3 +158,26 @@ def test_fast_start_analyze_with_onnx_imports_no_torch(tmp_path: Path) -> None:
     found = heavy_modules(output)
     assert "spacy" in found  # the analysis really parsed
     assert not {"torch", "transformers", "sentence_transformers"} & set(found), found
+
+
+@pytest.mark.slow
+def test_fast_start_ingest_with_onnx_imports_no_torch(tmp_path: Path) -> None:
+    from parallax.nlp.onnx_embedder import BUILD_COMMAND, is_built
+
+    if not is_built():
+        pytest.skip(f"the ONNX MiniLM is not built: run `{BUILD_COMMAND}`")
+    source = tmp_path / "news.jsonl"
+    rows = [
+        {"id": "a", "outlet": "Coast Herald", "date": "2024-06-02", "title": "Quake hits Marlow Bay",
+         "text": "Rescue teams reached Marlow Bay on Saturday after the earthquake destroyed the harbour."},
+        {"id": "b", "outlet": "Bay News", "date": "2024-06-02", "title": "Marlow Bay earthquake",
+         "text": "An earthquake destroyed the harbour of Marlow Bay; rescue teams arrived on Saturday."},
+        {"id": "c", "outlet": "Farm Weekly", "date": "2024-06-03", "title": "Wheat prices climb",
+         "text": "Wheat futures rose for a third week as dry weather cut the expected harvest."},
+    ]  # fmt: skip
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    code, output = run_parallax("ingest", str(source), "--db", str(tmp_path / "corpus.db"))
+    assert code == 0, output
+    assert "clustered 3" in output, output  # the leads were embedded and clustered
+    found = heavy_modules(output)
+    assert not {"torch", "transformers", "sentence_transformers"} & set(found), found

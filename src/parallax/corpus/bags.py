@@ -33,8 +33,9 @@ class Bag:
 
     @classmethod
     def from_counts(cls, counts: Mapping[int, int]) -> Bag:
-        keys = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-        counts_row = np.fromiter((counts[int(k)] for k in keys), dtype=np.float32, count=len(keys))
+        items = sorted(counts.items())
+        keys = np.fromiter((k for k, _ in items), dtype=np.int32, count=len(items))
+        counts_row = np.fromiter((c for _, c in items), dtype=np.float32, count=len(items))
         return cls(keys, (1.0 + np.log(np.maximum(counts_row, 1.0))).astype(np.float32))
 
     def __len__(self) -> int:

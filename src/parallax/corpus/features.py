@@ -122,6 +122,7 @@ def extract_terms(text: str, limit: int = MAX_TERMS) -> dict[int, int]:
     counts: Counter[str] = Counter(words)
     counts.update(a + " " + b for a, b in itertools.pairwise(words))
     buckets: Counter[int] = Counter()
-    for term, count in counts.most_common(limit):  # hash only the terms kept
-        buckets[term_bucket(term)] += count
+    crc32 = zlib.crc32
+    for term, count in counts.most_common(limit):  # hash only the terms kept (term_bucket, inlined)
+        buckets[crc32(term.encode("utf-8")) % TERM_BUCKETS] += count
     return dict(buckets)

@@ -13,6 +13,10 @@ tag gives ("PORT VELDAN, March 12 (Veldan Herald) –") when the source did not
 say them: the story list, the clustering time window and the web filters need
 them. The original text is stored unchanged; analyses clean it again.
 
+From the moment a batch of new articles is stored, their titles and leads are
+embedded in background threads (``parallax.corpus.embedding.LeadPrefetch``) while
+reading, storing and clustering go on; the clusterer takes the vectors from there.
+
 Sources are read by ``parallax.ingest.iter_sources``, the same readers and
 rules as ``parallax analyze``: folders (read recursively), ``.jsonl``,
 ``.jsonl.gz`` and ``.ndjson`` records, ``.json``, feeds (``.rss``, ``.atom``,
@@ -22,6 +26,7 @@ http(s) URLs (a feed or a page), text, Markdown and HTML files.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import time
@@ -31,6 +36,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from parallax.clean.furniture import clean_article
+from parallax.corpus import stories as story_module
+from parallax.corpus.embedding import LeadPrefetch
 from parallax.corpus.features import content_hash, lead_text
 from parallax.corpus.outlets import link_articles
 from parallax.corpus.queue import enqueue_stories
@@ -49,6 +56,7 @@ STORE_BATCH = 500
 
 # (stage, count): stage is "read" (records read) or "cluster" (articles clustered)
 ProgressFn = Callable[[str, int], None]
+LeadSink = Callable[[Sequence[Article]], None]
 
 
 @dataclass
@@ -120,8 +128,16 @@ def fill_metadata(article: Article) -> Article:
 class Ingest:
     """One ingest run into a store (use ``ingest()`` for the whole thing)."""
 
-    def __init__(self, store: Store, progress: ProgressFn | None = None, *, filled: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        progress: ProgressFn | None = None,
+        *,
+        filled: bool = False,
+        leads: LeadSink | None = None,
+    ) -> None:
         self.store = store
+        self.leads = leads  # told the title+lead of each article stored (``LeadPrefetch.submit``)
         self.filled = filled  # the reader already filled each article's outlet and date
         self.progress = progress or (lambda stage, n: None)
         self.summary = IngestSummary()
@@ -157,6 +173,8 @@ class Ingest:
     def flush(self) -> None:
         if self.pending:
             outcome = self.store.add_articles(self.pending, self.hashes)
+            if self.leads is not None:
+                self.leads(self.pending)
             self.summary.added += len(outcome.added)
             self.summary.already += outcome.duplicates
             self.summary.conflicts.extend(outcome.conflicts)
@@ -165,6 +183,15 @@ class Ingest:
         if self.errors:
             self.store.log_errors(self.errors)
             self.errors = []
+
+
+@contextlib.contextmanager
+def closing_prefetch(prefetch: LeadPrefetch | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        if prefetch is not None:
+            prefetch.close()
 
 
 def pending_leads(store: Store, settings: ClusterSettings) -> list[str]:
@@ -194,8 +221,22 @@ def ingest(
     reads: Iterator[Read] = (
         iter_sources(sources, fetcher) if engine is None else engine.read(sources, fetch or FetchSettings())
     )
-    with store.ingest_lock():
-        run = Ingest(store, progress, filled=engine is not None and engine.fills_metadata)
+    chosen = settings or ClusterSettings()
+    # Without an engine or an embedder of the caller's, leads are embedded in a thread from the
+    # moment their articles are stored, alongside the reading and the clustering.
+    prefetch = (
+        LeadPrefetch(lambda texts: story_module.default_embedder(texts))
+        if cluster and embed is None and engine is None
+        else None
+    )
+    leads: LeadSink | None = None
+    if prefetch is not None:
+        leads = lambda articles: prefetch.submit(  # noqa: E731
+            lead_text(a.title, a.original, chosen.lead_chars) for a in articles
+        )
+        embed = prefetch
+    with store.ingest_lock(), closing_prefetch(prefetch):
+        run = Ingest(store, progress, filled=engine is not None and engine.fills_metadata, leads=leads)
         try:
             for read in reads:
                 run.take(read)

@@ -53,23 +53,27 @@ def embedder_backend(model_name: str) -> str:
     return "torch"
 
 
-def embed_texts(texts: Sequence[str], model_name: str, batch_size: int = 32) -> np.ndarray:
-    """Unit-length float32 vectors for ``texts`` (shape: len(texts) x dimension)."""
+def embed_texts(
+    texts: Sequence[str], model_name: str, batch_size: int = 32, threads: int | None = None
+) -> np.ndarray:
+    """Unit-length float32 vectors for ``texts`` (shape: len(texts) x dimension).
+
+    ``threads``: for ONNX Runtime, the threads of this call (None: ``choose_threads()``)."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     if embedder_backend(model_name) == "onnx":
-        return embed_onnx(texts, batch_size)
+        return embed_onnx(texts, batch_size, threads)
     return embed_torch(texts, model_name, batch_size)
 
 
-def embed_onnx(texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+def embed_onnx(texts: Sequence[str], batch_size: int = 32, threads: int | None = None) -> np.ndarray:
     """``embed_texts`` for the standard model through ONNX Runtime (no torch)."""
     from parallax.nlp.onnx_embedder import load_onnx_embedder
 
     model = load_onnx_embedder()
     unique = list(dict.fromkeys(texts))
     row = {text: n for n, text in enumerate(unique)}
-    vectors = model.encode(unique, batch_size=batch_size, threads=choose_threads())
+    vectors = model.encode(unique, batch_size=batch_size, threads=threads or choose_threads())
     return vectors[[row[text] for text in texts]]
 
 
