@@ -39,7 +39,7 @@ from parallax.analysis.claims.grouping import (
 from parallax.model import Sentence
 
 # The MiniLM cosine of a pair is taken to be at most its static cosine plus this margin.
-CASCADE_MARGIN = 0.075
+CASCADE_MARGIN = 0.05
 # A same-article sentence this close (rapidfuzz token-sort ratio) may be a repeat (grouping.attach_repeats).
 REPEAT_RATIO = 90.0
 # score_pair's bonuses, at most: mutual best match, a shared number, shared names (times their Jaccard).
