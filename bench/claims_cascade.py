@@ -11,8 +11,8 @@ Parts (``--part``, default all):
   the full run has (precision). The smallest margin with both at or above 0.995 is printed, and
   the held-out topics are reported at it and at the shipped margin.
 * ``runs``: the seeds and the ``--articles`` AllSides story of bench/speed.py, the whole
-  analysis with ``claims_cascade`` off and on, alternating (``--repeat`` rounds, after a warm-up
-  run of each): wall and CPU seconds of every stage, sentences and claim-sentence pairs given a
+  analysis with ``claims_cascade`` off and on, alternating (``--repeat`` rounds; a warm-up run
+  of each on the seeds first): wall and CPU seconds of every stage, sentences and claim-sentence pairs given a
   MiniLM vector, main-clause encodings, the claims' agreement between the two, the summary's
   sentences, the seeds' pair precision and recall (bench/claims_quality.py), and how long MiniLM
   alone takes to embed every sentence once (the ratio issue 12 asks for).
@@ -80,6 +80,7 @@ class Topic:
     report: Report
     minilm: np.ndarray
     static: np.ndarray
+    heads: np.ndarray  # static vectors of the main clauses (zero rows without one)
 
 
 def read_topics() -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]]]:
@@ -98,6 +99,7 @@ def read_topics() -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]
 
 def prepare_topic(docs: list[dict[str, Any]]) -> Topic:
     """One ECB+ topic as a story: sentences, MiniLM and static vectors of every sentence."""
+    from parallax.analysis.claims.cascade import embed_heads
     from parallax.analysis.reading.sentences import split_sentences
 
     articles = [
@@ -116,10 +118,11 @@ def prepare_topic(docs: list[dict[str, Any]]) -> Topic:
     ]
     ctx = Context(report=Report(articles=articles), options=Options())
     split_sentences(ctx)
-    texts = [s.norm or s.text for s in ctx.sentences()]
-    return Topic(
-        f"topic {docs[0]['topic']}", ctx.report, ctx.resources.embed(texts), ctx.resources.embed_static(texts)
-    )
+    sentences = ctx.sentences()
+    texts = [s.norm or s.text for s in sentences]
+    static = ctx.resources.embed_static(texts)
+    heads = embed_heads(sentences, ctx.resources.embed_static, static.shape[1])
+    return Topic(f"topic {docs[0]['topic']}", ctx.report, ctx.resources.embed(texts), static, heads)
 
 
 def group_with(topic: Topic, vectors: np.ndarray) -> Report:
@@ -160,7 +163,12 @@ def tally_margins(topics: Sequence[Topic], margins: Sequence[float], options: Op
         full = claim_pairs(group_with(topic, topic.minilm))
         for margin in margins:
             need = choose_minilm_sentences(
-                sentences, topic.static, options.claim_threshold, options.min_sentence_chars, margin
+                sentences,
+                topic.static,
+                options.claim_threshold,
+                options.min_sentence_chars,
+                margin,
+                topic.heads,
             )
             vectors = np.where(need[:, None], topic.minilm, 0.0).astype(np.float32)
             cascade = claim_pairs(group_with(topic, vectors))
@@ -251,12 +259,13 @@ def describe(name: str, run: Run) -> str:
     )
 
 
-def compare_runs(label: str, report: Report, repeat: int) -> None:
+def compare_runs(label: str, report: Report, repeat: int, warm: bool) -> None:
     from claims_quality import measure_quality
     from parallax.nlp import embedding
 
     off, on = Options(claims_cascade=False), Options(claims_cascade=True)
-    analyse(report, off), analyse(report, on)  # warm-up: models loaded, first-call costs paid
+    if warm:
+        analyse(report, off), analyse(report, on)  # warm-up: models loaded, first-call costs paid
     runs: dict[str, list[Run]] = {"off": [], "on": []}
     for _ in range(repeat):
         for name, options in (("off", off), ("on", on)):
@@ -303,11 +312,11 @@ def measure_runs(articles: int, repeat: int) -> None:
     from speed import cut_allsides_story
 
     read, skipped = read_sources([SHARED / "seeds"])
-    compare_runs("seeds", prepare(read, skipped), repeat)
+    compare_runs("seeds", prepare(read, skipped), repeat, warm=True)
     path = SHARED / "datasets" / "allsides" / "articles.jsonl.gz"
     if articles and path.exists():
         label, story = cut_allsides_story(path, articles)
-        compare_runs(f"AllSides story: {label}", prepare(story, []), repeat)
+        compare_runs(f"AllSides story: {label}", prepare(story, []), repeat, warm=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import bag_embedder, build_article
-from parallax.analysis.claims.cascade import choose_minilm_sentences, find_repeats
+from parallax.analysis.claims.cascade import choose_minilm_sentences, embed_heads, find_repeats
 from parallax.analysis.claims.grouping import PairScores, describe_sentence, is_claim_sentence
 from parallax.analysis.reading.embed import embed_sentences
 from parallax.errors import ModelUnavailable
@@ -74,7 +74,9 @@ def test_claims_cascade_keeps_a_repeat_within_its_article() -> None:
 
 def test_claims_cascade_short_sentences_get_no_minilm() -> None:
     sentences = sentences_of([BUDGET, "Officials agreed."], [BUDGET_AGAIN, "Officials agreed."])
-    need = choose_minilm_sentences(sentences, unit_rows((0, 2, 0.95), (1, 3, 1.0), size=4), THRESHOLD, MIN_CHARS)
+    need = choose_minilm_sentences(
+        sentences, unit_rows((0, 2, 0.95), (1, 3, 1.0), size=4), THRESHOLD, MIN_CHARS
+    )
     assert need.tolist() == [True, False, True, False]
 
 
@@ -134,3 +136,19 @@ def test_claims_cascade_embed_stage_fills_zero_rows_only_where_not_needed() -> N
     assert full.vectors is not None
     assert np.allclose(full.vectors[[0, 2]], ctx.vectors[[0, 2]], atol=1e-5)
     assert np.linalg.norm(full.vectors, axis=1).min() > 0.99
+
+
+def test_claims_cascade_main_clause_can_open_a_pair() -> None:
+    long = (
+        "The city council approved the new tram budget on Tuesday, a decision that opponents of the "
+        "project had fought against for many months."
+    )
+    short = "Councillors gave the green light to funding for the tram."
+    sentences = sentences_of([long], [short])
+    static = unit_rows((0, 1, 0.5), size=2)
+    assert not choose_minilm_sentences(sentences, static, THRESHOLD, MIN_CHARS).any()
+    heads = np.zeros_like(static)
+    heads[0] = static[1]  # the long sentence's main clause says what the short one says
+    assert choose_minilm_sentences(sentences, static, THRESHOLD, MIN_CHARS, heads=heads).all()
+    found = embed_heads(sentences, lambda texts: np.ones((len(texts), 2), dtype=np.float32), 2)
+    assert found[0].tolist() == [1.0, 1.0] and found[1].tolist() == [0.0, 0.0]

@@ -21,18 +21,20 @@ multilingual encoder, which this bound knows nothing about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from parallax.analysis.claims.grouping import (
+    CLAUSE_DISCOUNT,
     COSINE_FLOOR,
     LEXICAL_DICE,
     LEXICAL_SHARE,
     Features,
     describe_sentence,
+    find_main_clause,
     is_claim_sentence,
     weigh_words,
 )
@@ -139,10 +141,15 @@ def choose_minilm_sentences(
     static: np.ndarray,
     threshold: float,
     min_chars: int,
-    margin: float = CASCADE_MARGIN,
+    margin: float | None = None,
+    heads: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which of ``sentences`` (a story's, with their unit-length static vectors in ``static``)
-    need a MiniLM vector: a boolean row per sentence (see the module docstring)."""
+    need a MiniLM vector: a boolean row per sentence (see the module docstring); ``margin``
+    defaults to ``CASCADE_MARGIN``. ``heads``: static vectors of each sentence's main clause
+    (``grouping.find_main_clause``; a zero row where it has none), since the claims stage may
+    compare a pair that just misses by their clauses."""
+    margin = CASCADE_MARGIN if margin is None else margin
     need = np.zeros(len(sentences), dtype=bool)
     keep = [n for n, s in enumerate(sentences) if is_claim_sentence(s, min_chars)]
     if len(keep) < 2:
@@ -154,8 +161,14 @@ def choose_minilm_sentences(
     articles = np.array([code[a] for a in names])
     vectors = static[keep].astype(np.float32)
     upper = np.minimum(vectors @ vectors.T + np.float32(margin), np.float32(1.0))
+    best = upper  # the cosine the pair score may use: the whole sentences', or their clauses' (discounted)
+    if heads is not None and np.any(heads[keep]):
+        clauses = heads[keep].astype(np.float32)
+        across = clauses @ vectors.T
+        closest = np.maximum(np.maximum(across, across.T), clauses @ clauses.T)
+        best = np.maximum(upper, np.minimum(closest + np.float32(margin - CLAUSE_DISCOUNT), np.float32(1.0)))
     # Everything but the fuzzy match and the adjustments, which are bounded first by their largest.
-    known = (1 - LEXICAL_SHARE) * upper + np.float32(LEXICAL_SHARE * LEXICAL_DICE) * word_overlap(features)
+    known = (1 - LEXICAL_SHARE) * best + np.float32(LEXICAL_SHARE * LEXICAL_DICE) * word_overlap(features)
     fuzzy_share = LEXICAL_SHARE * (1 - LEXICAL_DICE)
     most = fuzzy_share + MUTUAL_BONUS + NUMBER_BONUS + NAMES_BONUS
     open_pairs = np.triu((known + most >= threshold) & (upper >= COSINE_FLOOR), k=1)
@@ -176,3 +189,15 @@ def choose_minilm_sentences(
     found |= find_repeats(texts, names)
     need[np.array(keep)[found]] = True
     return need
+
+
+def embed_heads(
+    sentences: Sequence[Sentence], embed: Callable[[list[str]], np.ndarray], dims: int
+) -> np.ndarray:
+    """Static vectors of each sentence's main clause (``embed``: the static model), zero rows
+    where a sentence has none."""
+    rows = np.zeros((len(sentences), dims), dtype=np.float32)
+    found = {n: head for n, s in enumerate(sentences) if (head := find_main_clause(s.norm or s.text))}
+    if found:
+        rows[list(found)] = embed(list(found.values()))
+    return rows

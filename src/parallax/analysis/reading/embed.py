@@ -40,9 +40,12 @@ def choose_rows(ctx: Context, sentences: list[Sentence], texts: list[str]) -> np
                 f"parallax: every sentence embedded with MiniLM (no claims cascade): {exc}", file=sys.stderr
             )
         return None
-    from parallax.analysis.claims.cascade import choose_minilm_sentences
+    from parallax.analysis.claims.cascade import choose_minilm_sentences, embed_heads
 
-    return choose_minilm_sentences(sentences, static, options.claim_threshold, options.min_sentence_chars)
+    heads = embed_heads(sentences, ctx.resources.embed_static, static.shape[1])
+    return choose_minilm_sentences(
+        sentences, static, options.claim_threshold, options.min_sentence_chars, heads=heads
+    )
 
 
 @stage(
