@@ -6,9 +6,9 @@ group, and predicted positive when both are mentions of one claim. Pairs that
 involve an 'ambiguous' sentence are not scored. Also reports how many 'apart'
 pairs (same topic, different facts) were wrongly joined.
 
-    python bench/claims_quality.py [SEEDS_DIR] [--no-cascade]
+    python bench/claims_quality.py [SEEDS_DIR] [--cascade]
 
-``--no-cascade`` embeds every sentence with MiniLM (``Options.claims_cascade`` off).
+``--cascade`` turns on ``Options.claims_cascade`` (MiniLM only where a claim may need it).
 """
 
 from __future__ import annotations
@@ -181,8 +181,8 @@ def measure_separation(path: Path, topics: int = 8, options: Options | None = No
 def main(argv: list[str]) -> int:
     import parallax
 
-    options = Options(claims_cascade="--no-cascade" not in argv)
-    argv = [a for a in argv if a != "--no-cascade"]
+    options = Options(claims_cascade="--cascade" in argv)
+    argv = [a for a in argv if a != "--cascade"]
     seeds = Path(argv[0]) if argv else ROOT.parent / "shared" / "seeds"
     if not seeds.is_dir():
         print(f"{seeds} is absent: this benchmark needs ../shared/seeds beside the repository")

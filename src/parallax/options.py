@@ -27,7 +27,7 @@ class Options:
         0.56, "Combined similarity above which two sentences state the same claim.", 0, 1
     )
     claims_cascade: bool = setting(
-        True,
+        False,
         "Embed sentences with MiniLM only where they could join a claim, as judged by the static "
         "model and the cheap pair features (one-language stories, when the static model is built).",
     )

@@ -4,7 +4,8 @@ Rows of ``Context.vectors`` follow ``Context.sentences()`` order. Sentences are
 embedded in their matching form (``Sentence.norm``: quote marks and dashes
 unified), so typography never moves a vector.
 
-With ``Options.claims_cascade`` (the default) a one-language story is first embedded with
+With ``Options.claims_cascade`` (off by default: it saved no CPU on the 50-article story, see
+docs/benchmarks.md, "Claims cascade (session 5)") a one-language story is first embedded with
 the static model (``parallax.nlp.static``), and MiniLM runs only on the sentences that could
 join a claim (``parallax.analysis.claims.cascade``); the others keep a zero row, which every
 later stage reads as "close to nothing". Without the static model built, or for a story in
