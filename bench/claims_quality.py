@@ -6,7 +6,9 @@ group, and predicted positive when both are mentions of one claim. Pairs that
 involve an 'ambiguous' sentence are not scored. Also reports how many 'apart'
 pairs (same topic, different facts) were wrongly joined.
 
-    python bench/claims_quality.py [SEEDS_DIR]
+    python bench/claims_quality.py [SEEDS_DIR] [--cascade]
+
+``--cascade`` turns on ``Options.claims_cascade`` (MiniLM only where a claim may need it).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 from parallax.clean.normalise import normalise_for_matching
 from parallax.model import Report, Sentence
+from parallax.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 # The figures in docs/benchmarks.md use BABE's biased words: point at the shared copy
@@ -124,13 +127,12 @@ class Separation:
         return 1 - self.joined_different / max(self.sentences_different, 1)
 
 
-def analyse_documents(docs: list[dict[str, Any]]) -> Report:
+def analyse_documents(docs: list[dict[str, Any]], options: Options | None = None) -> Report:
     """Sentences, vectors and claims for ECB+ documents taken as one story (no cleaning)."""
     from parallax.analysis.claims.grouping import group_claims
     from parallax.analysis.reading.embed import embed_sentences
     from parallax.analysis.reading.sentences import split_sentences
     from parallax.model import Article, Span
-    from parallax.options import Options
     from parallax.stage import Context
 
     articles = [
@@ -147,13 +149,13 @@ def analyse_documents(docs: list[dict[str, Any]]) -> Report:
         )
         for n, d in enumerate(docs, 1)
     ]
-    ctx = Context(report=Report(articles=articles), options=Options())
+    ctx = Context(report=Report(articles=articles), options=options or Options())
     for step in (split_sentences, embed_sentences, group_claims):
         step(ctx)
     return ctx.report
 
 
-def measure_separation(path: Path, topics: int = 8) -> Separation:
+def measure_separation(path: Path, topics: int = 8, options: Options | None = None) -> Separation:
     """For the first ``topics`` ECB+ topics: the first report of each of its two events as one
     story (different events), and the first two reports of its first event (same event)."""
     by_topic: dict[int, dict[str, list[dict[str, Any]]]] = {}
@@ -167,10 +169,10 @@ def measure_separation(path: Path, topics: int = 8) -> Separation:
         if len(events) < 2 or len(events[0]) < 2:
             continue
         result.topics += 1
-        different = analyse_documents([events[0][0], events[1][0]])
+        different = analyse_documents([events[0][0], events[1][0]], options)
         result.joined_different += sum(len(c.articles) > 1 for c in different.claims)
         result.sentences_different += sum(len(a.sentences) for a in different.articles)
-        same = analyse_documents(events[0][:2])
+        same = analyse_documents(events[0][:2], options)
         result.joined_same += sum(len(c.articles) > 1 for c in same.claims)
         result.sentences_same += sum(len(a.sentences) for a in same.articles)
     return result
@@ -179,11 +181,13 @@ def measure_separation(path: Path, topics: int = 8) -> Separation:
 def main(argv: list[str]) -> int:
     import parallax
 
+    options = Options(claims_cascade="--cascade" in argv)
+    argv = [a for a in argv if a != "--cascade"]
     seeds = Path(argv[0]) if argv else ROOT.parent / "shared" / "seeds"
     if not seeds.is_dir():
         print(f"{seeds} is absent: this benchmark needs ../shared/seeds beside the repository")
         return 1
-    quality = measure_quality(parallax.analyze([seeds]))
+    quality = measure_quality(parallax.analyze([seeds], options))
     print(
         f"claims_pair_precision {quality.precision:.3f} ({quality.correct_pairs}/{quality.predicted_pairs})"
     )
@@ -193,7 +197,7 @@ def main(argv: list[str]) -> int:
         print(f"annotation not found (removed as furniture?): {missing}")
     ecbplus = seeds.parent / "datasets" / "ecbplus" / "documents.jsonl"
     if ecbplus.exists():
-        sep = measure_separation(ecbplus, topics=15)
+        sep = measure_separation(ecbplus, topics=15, options=options)
         print(
             f"ECB+ ({sep.topics} topics): different events joined {sep.joined_different} claims over "
             f"{sep.sentences_different} sentences (claims_ecbplus_event_separation {sep.separation:.3f}); "

@@ -26,6 +26,11 @@ class Options:
     claim_threshold: float = setting(
         0.56, "Combined similarity above which two sentences state the same claim.", 0, 1
     )
+    claims_cascade: bool = setting(
+        False,
+        "Embed sentences with MiniLM only where they could join a claim, as judged by the static "
+        "model and the cheap pair features (one-language stories, when the static model is built).",
+    )
     min_sentence_chars: int = setting(
         25, "Sentences shorter than this are kept in the text but not grouped into claims.", 0, 10_000
     )

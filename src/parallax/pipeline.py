@@ -5,7 +5,7 @@
    detect_reuse         passages shared between article pairs, word swaps, who copied whom
    find_syndication     syndication notices, near-identical articles, agency stories
    find_cited_sources   whom each article cites: outlets, named people, anonymous sources
-3. embed_sentences    one sentence vector each (all-MiniLM-L6-v2)
+3. embed_sentences    sentence vectors (all-MiniLM-L6-v2 where a claim may need one; static model first)
    group_stories      which inputs tell the same story (corpus clustering's pair scores); several are noted
 4. group_claims       sentences from different articles (of one story) that state the same fact -> claims
    match_entities       people, organisations, places merged across articles by name variants

@@ -90,3 +90,10 @@ class Resources:
         from parallax.nlp.embedding import embed_texts
 
         return embed_texts(texts, self.options.model_name, self.options.batch_size)
+
+    def embed_static(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors for ``texts`` from the static model (``parallax.nlp.static``), the
+        claims cascade's cheap first stage; raises ModelUnavailable when it is not built."""
+        from parallax.nlp.static import embed_static
+
+        return embed_static(texts)
