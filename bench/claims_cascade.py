@@ -28,7 +28,6 @@ import itertools
 import json
 import os
 import random
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -46,7 +45,7 @@ BABE = SHARED / "datasets" / "babe"
 if BABE.exists():
     os.environ.setdefault("PARALLAX_BABE", str(BABE))
 
-from parallax.model import Article, Report, Sentence, Span  # noqa: E402
+from parallax.model import Report, Sentence  # noqa: E402
 from parallax.options import Options  # noqa: E402
 from parallax.stage import Context  # noqa: E402
 
@@ -99,24 +98,11 @@ def read_topics() -> tuple[list[list[dict[str, Any]]], list[list[dict[str, Any]]
 
 def prepare_topic(docs: list[dict[str, Any]]) -> Topic:
     """One ECB+ topic as a story: sentences, MiniLM and static vectors of every sentence."""
+    from claims_quality import ecb_articles
     from parallax.analysis.claims.cascade import embed_heads
     from parallax.analysis.reading.sentences import split_sentences
 
-    articles = [
-        Article(
-            id=f"a{n}",
-            source=d["doc"],
-            title="",
-            outlet=d["doc"],
-            published=None,
-            language="en",
-            original=d["text"],
-            kept=[Span(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", d["text"])],
-            text=d["text"],
-        )
-        for n, d in enumerate(docs, 1)
-    ]
-    ctx = Context(report=Report(articles=articles), options=Options())
+    ctx = Context(report=Report(articles=ecb_articles(docs)), options=Options())
     split_sentences(ctx)
     sentences = ctx.sentences()
     texts = [s.norm or s.text for s in sentences]

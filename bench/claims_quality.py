@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.clean.normalise import normalise_for_matching
-from parallax.model import Report, Sentence
+from parallax.model import Article, Report, Sentence, Span
 from parallax.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,15 +127,9 @@ class Separation:
         return 1 - self.joined_different / max(self.sentences_different, 1)
 
 
-def analyse_documents(docs: list[dict[str, Any]], options: Options | None = None) -> Report:
-    """Sentences, vectors and claims for ECB+ documents taken as one story (no cleaning)."""
-    from parallax.analysis.claims.grouping import group_claims
-    from parallax.analysis.reading.embed import embed_sentences
-    from parallax.analysis.reading.sentences import split_sentences
-    from parallax.model import Article, Span
-    from parallax.stage import Context
-
-    articles = [
+def ecb_articles(docs: list[dict[str, Any]]) -> list[Article]:
+    """ECB+ documents as articles of one story, each non-empty line kept (no cleaning)."""
+    return [
         Article(
             id=f"a{n}",
             source=d["doc"],
@@ -149,7 +143,16 @@ def analyse_documents(docs: list[dict[str, Any]], options: Options | None = None
         )
         for n, d in enumerate(docs, 1)
     ]
-    ctx = Context(report=Report(articles=articles), options=options or Options())
+
+
+def analyse_documents(docs: list[dict[str, Any]], options: Options | None = None) -> Report:
+    """Sentences, vectors and claims for ECB+ documents taken as one story (no cleaning)."""
+    from parallax.analysis.claims.grouping import group_claims
+    from parallax.analysis.reading.embed import embed_sentences
+    from parallax.analysis.reading.sentences import split_sentences
+    from parallax.stage import Context
+
+    ctx = Context(report=Report(articles=ecb_articles(docs)), options=options or Options())
     for step in (split_sentences, embed_sentences, group_claims):
         step(ctx)
     return ctx.report
