@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from parallax.analysis.claims.candidates import has_speaker, is_caption, is_fragment, strip_dateline
+from parallax.analysis.claims.crosslingual import find_main_language
 from parallax.analysis.claims.grouping import (
     QUOTE_MARKS,
     describe_sentence,
@@ -225,9 +226,10 @@ def list_candidates(
     mentions that are not captions."""
     index = {s.id: s.index for a in report.articles for s in a.sentences}
     captions = find_captions(report, claims, fragments)
+    main_language = find_main_language(report.claims, report.articles)
     found: list[Candidate] = []
     for original in claims:
-        restated = restate_claim(original, report, captions)
+        restated = restate_claim(original, report, captions, main_language)
         if restated is None:
             continue
         claim, wordings = restated
@@ -303,13 +305,20 @@ def find_captions(report: Report, claims: list[Claim], fragments: frozenset[str]
     return frozenset(sid for sid, aid in mentioned if is_caption(by_id[sid], report.article(aid), short))
 
 
-def restate_claim(claim: Claim, report: Report, captions: frozenset[str]) -> tuple[Claim, list[str]] | None:
+def restate_claim(
+    claim: Claim, report: Report, captions: frozenset[str], main_language: str | None = None
+) -> tuple[Claim, list[str]] | None:
     """The claim as the summary may use it: without its mentions in ``captions``
     (``find_captions``), and the wordings of its mentions that may be a summary sentence (no
     piece of a quotation, no quotation without its speaker, no dateline); None when there is
-    none."""
+    none. In a story of several languages the wordings are those in ``main_language``
+    (``find_main_language``), so that the summary reads in one language: a claim no article
+    states in that language is left out."""
     supporting = [m for m in claim.mentions if m.sentence not in captions]
-    texts = dict.fromkeys(" ".join(strip_dateline(m.text).split()) for m in supporting)
+    worded = supporting
+    if main_language is not None:
+        worded = [m for m in supporting if report.article(m.article).language == main_language]
+    texts = dict.fromkeys(" ".join(strip_dateline(m.text).split()) for m in worded)
     wordings = [t for t in texts if t and not is_unusable_quote(t)]
     if not wordings:
         return None
