@@ -104,17 +104,18 @@ def test_engine_ray_same_stories_and_analyses(engine: RayEngine, shards: list[st
         first = ingest(local, shards)
         work_queue(local, limit=ANALYSED)
         local_stories, local_analyses = stories_by_hash(local), analyses_by_members(local)
+        local_done = count_states(local).get("done", 0)
     with open_store(str(tmp_path / "ray.db")) as remote:
         second = ingest(remote, shards, engine=engine)
         engine.analyse(remote, None, limit=ANALYSED)
         ray_stories, ray_analyses = stories_by_hash(remote), analyses_by_members(remote)
-        assert count_states(remote).get("done") == ANALYSED
+        assert count_states(remote).get("done") == local_done >= 2  # the corpus may queue fewer than ANALYSED
     assert (second.read, second.added, second.errors) == (first.read, first.added, first.errors)
     assert first.added > RECORDS * 0.9
     assert set(ray_stories) == set(local_stories)
     assert bcubed_f1(ray_stories, local_stories) >= 0.99
     shared = set(local_analyses) & set(ray_analyses)
-    assert len(shared) >= ANALYSED - 1  # at most one story differs, if the clustering does
+    assert len(shared) >= local_done - 1  # at most one story differs, if the clustering does
     for key in shared:
         assert ray_analyses[key] == local_analyses[key]
 
