@@ -101,8 +101,7 @@ def is_quotation(text: str) -> bool:
 
 
 def _word_overlap(a: str, b: str) -> float:
-    fa = describe_sentence(Sentence("", "", 0, a, 0, len(a), a)).words
-    fb = describe_sentence(Sentence("", "", 0, b, 0, len(b), b)).words
+    fa, fb = content_words(a), content_words(b)
     if not fa or not fb:
         return 0.0
     return 2 * len(fa & fb) / (len(fa) + len(fb))
