@@ -81,6 +81,23 @@ def test_outlets_link_aliases_and_record_leanings(target: str) -> None:
         assert "Guest Writer" in owners and owners["Guest Writer"] == {"Guest Writer": 1}
 
 
+def test_outlets_of_two_sites_named_alike_keep_distinct_names(target: str) -> None:
+    with open_store(target) as store:
+        store.add_articles(
+            [
+                make_article(1, "Veldan Herald", "www.veldanherald.example"),
+                make_article(2, "Veldan Herald", "veldanherald-local.example"),
+                make_article(3, "Veldan Herald", "veldanherald-local.example"),
+            ]
+        )
+        link_articles(store)
+        names = sorted(o.name for o in load_outlets(store))
+        assert names == ["Veldan Herald", "Veldan Herald (veldanherald-local.example)"]
+        store.add_articles([make_article(4, "Veldan Herald", "www.veldanherald.example")])
+        link_articles(store)  # renaming again keeps the names apart
+        assert sorted(o.name for o in load_outlets(store)) == names
+
+
 def test_outlets_merge_moves_articles_names_and_facts(target: str) -> None:
     with open_store(target) as store:
         store.add_articles([make_article(1, "Harbour Post", None), make_article(2, "The Harbor Post", None)])

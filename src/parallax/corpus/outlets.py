@@ -271,11 +271,25 @@ class Registry:
                 (outlet_id,),
             )
             if names and display_name(str(names[0][0])):
-                best = display_name(str(names[0][0]))
+                best = self.unclashed(display_name(str(names[0][0])), outlet_id)
                 self.store.execute(
                     "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?",
                     (best, name_key(best), outlet_id),
                 )
+
+    def unclashed(self, name: str, outlet_id: int) -> str:
+        """``name``, or "name (site)" when another outlet already goes by it (a second CBS News site)."""
+        clash = self.store.scalar(
+            "SELECT id FROM outlets WHERE name_key = ? AND id != ? AND merged_into IS NULL LIMIT 1",
+            (name_key(name), outlet_id),
+        )
+        if clash is None:
+            return name
+        site = self.store.scalar(
+            "SELECT alias FROM outlet_aliases WHERE kind = 'domain' AND outlet_id = ? ORDER BY alias LIMIT 1",
+            (outlet_id,),
+        )
+        return f"{name} ({site})" if site else name
 
 
 def link_articles(store: Store) -> int:
