@@ -3,6 +3,7 @@
     PYTHONPATH=src python bench/fuzz.py --cases 2000
     PYTHONPATH=src python bench/fuzz.py --cases 100000 --budget 300   # at most 5 minutes a format
     PYTHONPATH=src python bench/fuzz.py --target cli --cases 2000
+    PYTHONPATH=src python bench/fuzz.py --cases 100000 --jobs 2 --shards 4   # both cores, formats split in 4
 
 With ``--target cli`` each case is one hostile command line (tests/fuzz_cli.py:
 any command, arguments, option values, files of mutated content, odd paths, ``-o``
@@ -30,7 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -65,6 +66,24 @@ class Outcome:
     examples: list[str] = field(default_factory=list)
 
 
+def merged(parts: list[Outcome]) -> Outcome:
+    """One format's figures from its shards: counts added, times and memory at their worst."""
+    total = Outcome(parts[0].suffix)
+    for part in parts:
+        total.cases += part.cases
+        total.articles += part.articles
+        total.skipped += part.skipped
+        total.crashes += part.crashes
+        total.hangs += part.hangs
+        total.slowest_s = max(total.slowest_s, part.slowest_s)
+        total.first_use_s = max(total.first_use_s, part.first_use_s)
+        total.seconds += part.seconds
+        total.base_mb = max(total.base_mb, part.base_mb)
+        total.peak_mb = max(total.peak_mb, part.peak_mb)
+        total.examples.extend(part.examples)
+    return total
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -73,8 +92,11 @@ def on_alarm(signum: int, frame: FrameType | None) -> None:
     raise Hang
 
 
-def fuzz_format(suffix: str, cases: int, seed: int, hang_s: float, budget_s: float) -> Outcome:
-    rng = random.Random(f"{seed}:{suffix}")
+def fuzz_format(
+    suffix: str, cases: int, seed: int, hang_s: float, budget_s: float, shard: int = 0
+) -> Outcome:
+    """``cases`` mutated inputs of one format; shard k > 0 draws cases of its own (shard 0: as unsharded)."""
+    rng = random.Random(f"{seed}:{suffix}" if shard == 0 else f"{seed}:{suffix}:{shard}")
     fetcher = Fetcher(FetchSettings(host_interval=0), resolver=lambda host: ["10.0.0.1"])
     outcome = Outcome(suffix)
     # First use loads tables (dateparser compiles every locale's patterns the first time a page's
@@ -184,6 +206,13 @@ def main() -> None:
         "--budget", type=float, default=float("inf"), help="seconds per format after which it stops early"
     )
     parser.add_argument("--target", choices=["readers", "cli"], default="readers", help="what to fuzz")
+    parser.add_argument("--jobs", type=int, default=1, help="readers: processes run at once")
+    parser.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="readers: split each format's cases over this many processes (each with its own budget)",
+    )
     parser.add_argument(
         "--no-analyses", action="store_true", help="cli: give no command input it could analyse (fast)"
     )
@@ -209,20 +238,35 @@ def main() -> None:
         f"{'slowest s':>9} {'total s':>8} {'first s':>7} {'base MB':>7} {'peak MB':>7}"
     )
     total_crashes = total_hangs = 0
-    for suffix in args.formats:
+    shards = max(1, args.shards)
+    per_shard = -(-args.cases // shards)
+
+    def run_shard(suffix: str, shard: int) -> Outcome:
+        # a process of its own per shard, so the peak memory is that shard's
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) as pool:
-            out = pool.submit(fuzz_format, suffix, args.cases, args.seed, args.hang, args.budget).result()
-        total_crashes += out.crashes
-        total_hangs += out.hangs
-        print(
-            f"{out.suffix:<10} {out.cases:>6} {out.crashes:>7} {out.hangs:>5} {out.articles:>8} "
-            f"{out.skipped:>8} {out.slowest_s:>9.2f} {out.seconds:>8.1f} {out.first_use_s:>7.1f} "
-            f"{out.base_mb:>7.0f} {out.peak_mb:>7.0f}",
-            flush=True,
-        )
-        for example in out.examples[:5]:
-            print(f"    {example}")
+            return pool.submit(
+                fuzz_format, suffix, per_shard, args.seed, args.hang, args.budget, shard
+            ).result()
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as threads:
+        jobs = {s: [threads.submit(run_shard, s, k) for k in range(shards)] for s in args.formats}
+        for parts in jobs.values():
+            out = merged([job.result() for job in parts])
+            report_format(out)
+            total_crashes += out.crashes
+            total_hangs += out.hangs
     print(f"all formats: {total_crashes} crashes, {total_hangs} hangs")
+
+
+def report_format(out: Outcome) -> None:
+    print(
+        f"{out.suffix:<10} {out.cases:>6} {out.crashes:>7} {out.hangs:>5} {out.articles:>8} "
+        f"{out.skipped:>8} {out.slowest_s:>9.2f} {out.seconds:>8.1f} {out.first_use_s:>7.1f} "
+        f"{out.base_mb:>7.0f} {out.peak_mb:>7.0f}",
+        flush=True,
+    )
+    for example in out.examples[:5]:
+        print(f"    {example}")
 
 
 if __name__ == "__main__":
