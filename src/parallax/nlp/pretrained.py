@@ -197,6 +197,17 @@ def load_spacy(name: str = STANDARD_SPACY) -> Language:
     return _load_spacy(name)
 
 
+def skip_empty_entry_point_lookups() -> None:
+    """Stop srsly looking for msgpack encoders in the installed packages' entry points on every
+    ``DocBin.to_bytes`` when no package declares any (about 1 ms a call, 4% of a corpus analysis:
+    each parse kept in the analysis cache is one call). Changes nothing when some package does."""
+    from srsly import msgpack
+
+    for registry in (msgpack.msgpack_encoders, msgpack.msgpack_decoders):
+        if registry.entry_points and not registry.get_entry_points():
+            registry.entry_points = False
+
+
 @cache
 def _load_spacy(name: str) -> Language:
     began = time.perf_counter()
@@ -228,6 +239,7 @@ def _load_spacy(name: str) -> Language:
         raise ModelUnavailable(f"the spaCy pipeline {name!r} has no parser or senter to split sentences")
     if "ner" not in nlp.pipe_names:
         raise ModelUnavailable(f"the spaCy pipeline {name!r} has no named-entity recogniser")
+    skip_empty_entry_point_lookups()
     load_seconds["spacy"] = time.perf_counter() - began
     result: Language = nlp
     return result

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -102,11 +103,19 @@ def find_days(text: str, anchor: dt.date | None, *, weekdays: bool = True) -> fr
     return frozenset(days)
 
 
+@lru_cache(maxsize=1 << 16)
+def fact_words(lowered: str) -> frozenset[str]:
+    """The stemmed content words of a lower-cased text (kept: the summary asks again for each
+    wording, and a story re-analysed asks for the same sentences)."""
+    stops = fact_stop_words()
+    return frozenset(stem(w) for w in tokenize_words(lowered) if w not in stops)
+
+
 def describe_sentence(sentence: Sentence, anchor: dt.date | None = None) -> Features:
     """The features ``score_pair`` compares; ``anchor``: the article's (known or assumed) date."""
     lowered = (sentence.norm or sentence.text).lower()
     stops = fact_stop_words()
-    words = frozenset(stem(w) for w in tokenize_words(lowered) if w not in stops)
+    words = fact_words(lowered)
     names: set[str] = set()
     people: set[str] = set()
     for entity in sentence.entities:

@@ -33,14 +33,14 @@ from parallax.analysis.claims.candidates import has_speaker, is_caption, is_frag
 from parallax.analysis.claims.crosslingual import find_main_language
 from parallax.analysis.claims.grouping import (
     QUOTE_MARKS,
-    describe_sentence,
+    fact_words,
     has_unbalanced_quotes,
     measure_plainness,
 )
 from parallax.analysis.claims.independence import UnionFind
 from parallax.analysis.wording.markers import quotation_spans
 from parallax.lexicons import tokenize_words
-from parallax.model import Claim, Report, Sentence, SummarySentence
+from parallax.model import Claim, Report, SummarySentence
 from parallax.stage import Context, stage
 
 # Two claims whose vectors are this close say the same thing (for the summary).
@@ -172,7 +172,7 @@ def join_copies(report: Report, articles: list[str]) -> UnionFind:
 
 def content_words(text: str) -> frozenset[str]:
     """The stemmed content words of ``text`` (as ``grouping.describe_sentence`` finds them)."""
-    return describe_sentence(Sentence("", "", 0, text, 0, len(text), text)).words
+    return fact_words(text.lower())
 
 
 def count_sources(report: Report, copies: UnionFind) -> dict[str, int]:
