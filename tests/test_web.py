@@ -847,6 +847,38 @@ def test_web_store_source_serves_old_rows_while_one_request_reads_new_ones(tmp_p
     source.close()
 
 
+def test_web_store_source_reads_the_rows_again_only_after_a_change(tmp_path: Path) -> None:
+    from parallax.corpus.connect import open_store
+    from parallax.corpus.outlets import link_articles
+    from parallax.web.corpus_source import StoreSource
+    from parallax.web.source import StoryQuery
+
+    def stored(stories: dict[int, list[Article]]) -> None:
+        make_corpus(db, stories)
+        with open_store(str(db)) as store:
+            link_articles(store)  # as an ingest leaves it
+
+    db = tmp_path / "c.db"
+    stored({3: bridge_report().articles})
+    source = StoreSource(lambda: open_store(str(db)), row_seconds=0.0)  # rows always due for a check
+    every = StoryQuery(min_outlets=1)
+    reads: list[int] = []
+    real = source.store.story_records
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(1)
+        return real(**kwargs)
+
+    source.store.story_records = counted  # type: ignore[method-assign]
+    assert source.find_stories(every).total == 1 and len(reads) == 1
+    assert source.find_stories(every).total == 1 and len(reads) == 1  # nothing changed: not read
+    stored({4: [make_article("z1", "North Post", "Ferry late", ["The ferry was late."], "2024-06-09")]})
+    assert source.find_stories(every).total == 2 and len(reads) == 2  # another process wrote
+    assert source.find_stories(every).total == 2 and len(reads) == 2
+    source.store.story_records = real  # type: ignore[method-assign]
+    source.close()
+
+
 def test_web_serve_refuses_a_missing_corpus(tmp_path: Path) -> None:
     from parallax.errors import StoreError
 

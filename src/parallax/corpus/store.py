@@ -91,6 +91,11 @@ class Store(abc.ABC):
         row = self.execute(statement, params).fetchone()
         return row[0] if row else None
 
+    def change_marker(self) -> Any:
+        """A value that differs after any commit to the corpus, by this connection or another, or
+        None when the backend cannot tell cheaply (readers then read again on their own schedule)."""
+        return None
+
     def translate_error(self, exc: Exception) -> Exception:
         if isinstance(exc, StoreError):
             return exc

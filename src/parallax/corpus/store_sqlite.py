@@ -72,6 +72,10 @@ class SQLiteStore(Store):
         self.migrate()
         self.lock_handle: Any = None
 
+    def change_marker(self) -> Any:
+        # data_version moves when another connection commits; total_changes counts this one's writes
+        return (self.scalar("PRAGMA data_version"), self.conn.total_changes)
+
     def connect_read_only(self, busy_seconds: float) -> sqlite3.Connection:
         """A connection that only reads: a corpus file, or its folder, that cannot be written.
 

@@ -5,8 +5,9 @@ its methods: ``story_records()`` (every live story, largest first),
 ``get_story_articles(id)``, ``load_analysis(id)`` (the cached report of the
 story's current members, or None), ``save_analysis(id, report)`` and ``close()``.
 
-Story rows are read once and kept for ``ROW_SECONDS``, then read again, so a
-running ingest shows up; searches filter those rows in memory. Reports are kept
+Story rows are read once and kept for ``ROW_SECONDS``; then they are read again
+if the store has changed since (``Store.change_marker``), so a running ingest
+shows up; searches filter those rows in memory. Reports are kept
 in a small LRU: rebuilding a Report from stored JSON is the slow part of a
 story page.
 
@@ -82,6 +83,7 @@ class StoreSource:
         self.reading = threading.Lock()  # held by the one request reading the story rows
         self.index = StoryIndex([])
         self.read_at = float("-inf")
+        self.marker: Any = None  # the store's change marker when the rows were read
         # Recent reports by (story id, options): a story analysed with other options is another entry.
         self.reports: LRUCache[tuple[str, Options], Report] = LRUCache(maxsize=KEEP_REPORTS)
 
@@ -103,7 +105,17 @@ class StoreSource:
         try:
             if not force and time.monotonic() - self.read_at < self.row_seconds:
                 return
+            # Nothing committed since the last read: the rows stand (reading them all again holds
+            # the interpreter for seconds on a large corpus, which every other request would wait for).
+            marker = self.call(self.store.change_marker)
+            if not force and marker is not None and marker == self.marker:
+                self.read_at = time.monotonic()
+                return
             rows = self.call(self.read_rows)
+            # A commit during the read (another process's, or the read's own linking of articles to
+            # outlets) leaves the marker taken before it, so the next check reads the rows again.
+            after = self.call(self.store.change_marker)
+            self.marker = after if after == marker else marker
             with self.lock:
                 held = {sid for sid, _ in self.reports}
                 for row in rows:
