@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
@@ -208,6 +208,7 @@ def publisher_table() -> PublisherTable:
     return PublisherTable(by_domain, by_key)
 
 
+@lru_cache(maxsize=4096)  # a corpus holds few distinct leaning strings
 def side_of(leaning: str | None) -> str | None:
     """The side (left, center, right) of a leaning as people write it, or None when unknown."""
     if not leaning:
