@@ -9,7 +9,8 @@ ISO week, its first N articles by date and id):
 3. warm: the first N-1 articles analysed with a fresh store cache (not timed), then the
    N articles analysed again through it: only the new article's texts are embedded and parsed.
 
-Prints the seconds of each (wall, and CPU for cold and warm), the warm/cold ratios, the
+Each timed analysis starts with the process's per-text memos emptied (``forget_memos``), as
+in a new process. Prints the seconds of each (wall, and CPU for cold and warm), the warm/cold ratios, the
 stages that dominate the warm run, what the warm run still computed, the cache's bytes per
 article by kind, how many articles' title+lead texts (what ingest embeds for clustering)
 equal a sentence text the analysis embeds (only those could seed the cache from ingest),
@@ -58,9 +59,27 @@ def copy_articles(articles: list[Article]) -> list[Article]:
 CPU: dict[int, float] = {}  # id of a report -> CPU seconds of the process (all threads) making it
 
 
+def forget_memos() -> int:
+    """Empty every bounded ``functools.lru_cache`` (the per-text memos of words, names and terms),
+    so that a timed analysis starts as in a new process with its models loaded, not helped by
+    the texts of the analyses before it. Returns how many were emptied."""
+    import functools
+    import gc
+
+    memos = [
+        f
+        for f in gc.get_objects()
+        if isinstance(f, functools._lru_cache_wrapper) and f.cache_parameters()["maxsize"] is not None
+    ]
+    for memo in memos:
+        memo.cache_clear()
+    return len(memos)
+
+
 def timed(articles: list[Article], options: Options, cache: StoreCache | None) -> tuple[float, Report]:
     """Wall seconds of one analysis, and its report; its CPU seconds go to ``CPU``: on a machine
     shared with other work the CPU time is the steadier measure of what an analysis costs."""
+    forget_memos()
     began, cpu = time.perf_counter(), time.process_time()
     report = parallax.analyze(copy_articles(articles), options, cache=cache)
     CPU[id(report)] = time.process_time() - cpu
