@@ -18,15 +18,13 @@ def hash_members(content_hashes: Iterable[str]) -> str:
 
 def analysis_key(member_hash: str, options: Options | None = None) -> str:
     """The cache key of an analysis: the member set's hash, every option's value, the Parallax version."""
-    text = "\n".join((member_hash, settings_text(options or Options())))
+    import parallax
+
+    text = "\n".join((member_hash, settings_text(options or Options()), f"parallax {parallax.__version__}"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 @lru_cache(maxsize=64)
 def settings_text(options: Options) -> str:
-    """Every option's value and the Parallax version, as the key takes them (listing a corpus asks
-    once per story)."""
-    import parallax
-
-    settings = json.dumps(asdict(options), sort_keys=True, default=str)
-    return "\n".join((settings, f"parallax {parallax.__version__}"))
+    """Every option's value as the key takes it (listing a corpus asks once per story)."""
+    return json.dumps(asdict(options), sort_keys=True, default=str)
