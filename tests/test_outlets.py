@@ -96,6 +96,14 @@ def test_outlets_of_two_sites_named_alike_keep_distinct_names(target: str) -> No
         store.add_articles([make_article(4, "Veldan Herald", "www.veldanherald.example")])
         link_articles(store)  # renaming again keeps the names apart
         assert sorted(o.name for o in load_outlets(store)) == names
+        # A publisher of the bundled table met after a local station the records named like it:
+        # the publisher keeps the plain name.
+        store.add_articles([make_article(5, "NPR", "www.upr.org")])
+        link_articles(store)
+        store.add_articles([make_article(6, "NPR", "www.npr.org")])
+        link_articles(store)
+        npr = {o.name: o.domains for o in load_outlets(store) if o.name.startswith("NPR")}
+        assert npr["NPR"] == ["npr.org"] and npr["NPR (upr.org)"] == ["upr.org"]
 
 
 def test_outlets_merge_moves_articles_names_and_facts(target: str) -> None:

@@ -179,6 +179,7 @@ class Registry:
         known, outlet_id = self.alias("publisher", publisher.name)
         if outlet_id is None:  # names seen at other addresses never decide a publisher's outlet
             outlet_id = self.create(publisher.name, TABLE_SOURCE)
+            self.give_way(publisher.name, outlet_id)
             self.set_alias("publisher", publisher.name, outlet_id, TABLE_SOURCE)
             self.set_alias("name", name_key(publisher.name), outlet_id, TABLE_SOURCE)
         for domain in publisher.domains:
@@ -276,6 +277,19 @@ class Registry:
                     "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?",
                     (best, name_key(best), outlet_id),
                 )
+
+    def give_way(self, name: str, outlet_id: int) -> None:
+        """Rename the outlets the records named ``name`` before ``outlet_id`` (a publisher of the
+        table) took it to "name (site)": the publisher's own outlet keeps the plain name."""
+        for (other,) in self.store.rows(
+            "SELECT id FROM outlets WHERE name_key = ? AND id != ? AND merged_into IS NULL "
+            "AND named_by = 'records'",
+            (name_key(name), outlet_id),
+        ):
+            renamed = self.unclashed(name, int(other))
+            self.store.execute(
+                "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?", (renamed, name_key(renamed), other)
+            )
 
     def unclashed(self, name: str, outlet_id: int) -> str:
         """``name``, or "name (site)" when another outlet already goes by it (a second CBS News site)."""
