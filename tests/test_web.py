@@ -879,6 +879,39 @@ def test_web_store_source_reads_the_rows_again_only_after_a_change(tmp_path: Pat
     source.close()
 
 
+def test_web_store_source_reads_a_story_report_once_for_concurrent_first_views(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from parallax.corpus.connect import open_store
+    from parallax.web.corpus_source import StoreSource
+
+    db = tmp_path / "c.db"
+    make_corpus(db, {3: bridge_report().articles})
+    with open_store(str(db)) as store:
+        store.save_analysis("3", bridge_report())
+    source = StoreSource(lambda: open_store(str(db)))
+    loads: list[int] = []
+    real = source.store.load_analysis
+
+    def slow_load(*args: Any) -> Any:
+        loads.append(1)
+        time.sleep(0.2)  # long enough for every other request to arrive meanwhile
+        return real(*args)
+
+    source.store.load_analysis = slow_load  # type: ignore[method-assign]
+    got: list[Any] = []
+    readers = [threading.Thread(target=lambda: got.append(source.get_report("3"))) for _ in range(8)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(30)
+    assert len(got) == 8 and got[0] is not None and all(r is got[0] for r in got)
+    assert len(loads) == 1  # one request read it; the others waited and found it held
+    source.store.load_analysis = real  # type: ignore[method-assign]
+    source.close()
+
+
 def test_web_serve_refuses_a_missing_corpus(tmp_path: Path) -> None:
     from parallax.errors import StoreError
 

@@ -34,7 +34,7 @@ from parallax.corpus.store import Store, parse_story_id
 from parallax.errors import StoreError
 from parallax.model import Article, Report
 from parallax.options import Options
-from parallax.web.source import StoryIndex, StoryPage, StoryQuery, StoryRow
+from parallax.web.source import OneAtATime, StoryIndex, StoryPage, StoryQuery, StoryRow
 
 ROW_SECONDS = 30.0
 KEEP_REPORTS = 256
@@ -84,6 +84,7 @@ class StoreSource:
         self.index = StoryIndex([])
         self.read_at = float("-inf")
         self.marker: Any = None  # the store's change marker when the rows were read
+        self.loading = OneAtATime()
         # Recent reports by (story id, options): a story analysed with other options is another entry.
         self.reports: LRUCache[tuple[str, Options], Report] = LRUCache(maxsize=KEEP_REPORTS)
 
@@ -150,10 +151,15 @@ class StoreSource:
             held = self.reports.get(key)  # a hit counts as a use
             if held is not None:
                 return held
-        report = self.call(self.store.load_analysis, story_id, key[1])
-        if report is not None:
-            self.remember(key, report)
-        return report
+        with self.loading(key):  # concurrent first views of one story: one reads, the others wait
+            with self.lock:
+                held = self.reports.get(key)
+            if held is not None:
+                return held
+            report = self.call(self.store.load_analysis, story_id, key[1])
+            if report is not None:
+                self.remember(key, report)
+            return report
 
     def remember(self, key: tuple[str, Options], report: Report) -> None:
         story_id = key[0]

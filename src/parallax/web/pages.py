@@ -26,7 +26,7 @@ from parallax.web.jobs import Job
 from parallax.web.listing import build_entry
 from parallax.web.options import options_from_params, options_params, web_settings
 from parallax.web.rendering import render_page
-from parallax.web.source import PAGE_SIZE, StoryQuery, StoryRow, StorySource
+from parallax.web.source import PAGE_SIZE, OneAtATime, StoryQuery, StoryRow, StorySource
 from parallax.web.uploads import (
     Limits,
     Pasted,
@@ -41,6 +41,7 @@ from parallax.web.views import build_article_view, build_story_sections, describ
 router = APIRouter(include_in_schema=False)
 KEEP_PAGES = 256  # rendered story pages kept in memory
 PAGE_LOCK = threading.Lock()
+RENDERING = OneAtATime()
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -225,13 +226,18 @@ def render_story_cached(request: Request, row: StoryRow, report: Report, options
     key = (row.id, options)
     with PAGE_LOCK:
         held = cache.get(key)
+    if held is not None and held[0] is report and held[1] == row:
+        return held[2]
+    with RENDERING(key):  # concurrent first views of one page: one renders, the others wait for it
+        with PAGE_LOCK:
+            held = cache.get(key)
         if held is not None and held[0] is report and held[1] == row:
             return held[2]
-    context = story_context(report, f"/stories/{row.id}", options)
-    html = bytes(render_page(request, "story.html.j2", row=row, saved=True, **context).body).decode()
-    with PAGE_LOCK:
-        cache[key] = (report, replace(row), html)
-    return html
+        context = story_context(report, f"/stories/{row.id}", options)
+        html = bytes(render_page(request, "story.html.j2", row=row, saved=True, **context).body).decode()
+        with PAGE_LOCK:
+            cache[key] = (report, replace(row), html)
+        return html
 
 
 def find_article(report: Report, article_id: str) -> Article:

@@ -16,6 +16,8 @@ adapts the corpus ``Store`` to this protocol.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -135,6 +137,18 @@ def story_row_from_report(story_id: str, report: Report, title: str = "") -> Sto
         analysis="current",
         digest=digest_report(report),
     )
+
+
+class OneAtATime:
+    """A lock per key (striped over a fixed set, so memory stays bounded): when many requests want
+    the same uncached page at once, one computes it and the others wait for it and then find it
+    cached, instead of all computing it side by side."""
+
+    def __init__(self, stripes: int = 64) -> None:
+        self.locks = [threading.Lock() for _ in range(stripes)]
+
+    def __call__(self, key: Hashable) -> threading.Lock:
+        return self.locks[hash(key) % len(self.locks)]
 
 
 class StoryIndex:
