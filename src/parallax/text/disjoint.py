@@ -79,9 +79,14 @@ class DisjointSet(Generic[T]):
         """Whether ``a`` and ``b`` are in one group."""
         return self[a] == self[b]
 
-    def subsets(self) -> list[set[T]]:
-        """The groups, in the order their first element was added."""
-        groups: dict[T, set[T]] = {}
+    def groups(self) -> list[list[T]]:
+        """The groups, in the order their first element was added, each in the order its
+        elements were added."""
+        found: dict[T, list[T]] = {}
         for element in self._order:
-            groups.setdefault(self[element], set()).add(element)
-        return list(groups.values())
+            found.setdefault(self[element], []).append(element)
+        return list(found.values())
+
+    def subsets(self) -> list[set[T]]:
+        """The groups as sets, in the order their first element was added."""
+        return [set(group) for group in self.groups()]

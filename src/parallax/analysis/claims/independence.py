@@ -22,28 +22,7 @@ from itertools import combinations
 from parallax.analysis.provenance.sources import bare_name, by_sentence, claim_origins, share_by_claims
 from parallax.model import CitedSource, Claim, CopiedSpan, Mention, Report, ReusePair
 from parallax.stage import Context, stage
-
-
-class UnionFind:
-    def __init__(self, items: list[str]) -> None:
-        self.parent = {x: x for x in items}
-
-    def find(self, x: str) -> str:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-    def groups(self, order: list[str]) -> list[list[str]]:
-        found: dict[str, list[str]] = {}
-        for x in order:
-            found.setdefault(self.find(x), []).append(x)
-        return list(found.values())
+from parallax.text.disjoint import DisjointSet
 
 
 def _inside(m: Mention, start: int, end: int) -> bool:
@@ -85,7 +64,7 @@ def group_sources(
     """The claim's supporting articles, grouped so that each group is one independent source.
     ``links`` is ``StoryLinks.of(report)`` when the caller groups many claims."""
     ids = list(dict.fromkeys(claim.articles))
-    uf = UnionFind(ids)
+    uf: DisjointSet[str] = DisjointSet(ids)
     links = StoryLinks.of(report) if links is None else links
     pairs = links.pairs
     mentions: dict[str, list[Mention]] = {}
@@ -101,19 +80,19 @@ def group_sources(
         if pair is not None and (
             pair.score >= link_score or _mentions_copied(pair, mentions.get(a, []), mentions.get(b, []))
         ):
-            uf.union(a, b)
+            uf.merge(a, b)
             continue
         if (
             origins.get(a, set()) & origins.get(b, set())
             or outlet_of.get(a) in origins.get(b, set())
             or outlet_of.get(b) in origins.get(a, set())
         ):
-            uf.union(a, b)
+            uf.merge(a, b)
     for group in report.duplicates:
-        members = [x for x in group.articles if x in uf.parent]
+        members = [x for x in group.articles if x in uf]
         for x in members[1:]:
-            uf.union(members[0], x)
-    return uf.groups(ids)
+            uf.merge(members[0], x)
+    return uf.groups()
 
 
 def count_independent(report: Report, link_score: float = 0.5) -> None:

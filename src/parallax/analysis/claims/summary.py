@@ -37,11 +37,11 @@ from parallax.analysis.claims.grouping import (
     has_unbalanced_quotes,
     measure_plainness,
 )
-from parallax.analysis.claims.independence import UnionFind
 from parallax.analysis.wording.markers import quotation_spans
 from parallax.lexicons import tokenize_words
 from parallax.model import Claim, Report, SummarySentence
 from parallax.stage import Context, stage
+from parallax.text.disjoint import DisjointSet
 
 # Two claims whose vectors are this close say the same thing (for the summary).
 REDUNDANT_COSINE = 0.8
@@ -155,18 +155,18 @@ def has_shared_claim(claims: list[Claim]) -> bool:
     return any(len(c.outlets) > 1 for c in claims)
 
 
-def join_copies(report: Report, articles: list[str]) -> UnionFind:
+def join_copies(report: Report, articles: list[str]) -> DisjointSet[str]:
     """The articles, joined where one copied the other (a reuse pair scoring COPY_SCORE or more,
     near-duplicates): the words of copies count once."""
-    found = UnionFind(articles)
+    found: DisjointSet[str] = DisjointSet(articles)
     present = set(articles)
     for pair in report.reuse:
         if pair.a in present and pair.b in present and pair.score >= COPY_SCORE:
-            found.union(pair.a, pair.b)
+            found.merge(pair.a, pair.b)
     for group in report.duplicates:
         members = [a for a in group.articles if a in present]
         for other in members[1:]:
-            found.union(members[0], other)
+            found.merge(members[0], other)
     return found
 
 
@@ -175,17 +175,17 @@ def content_words(text: str) -> frozenset[str]:
     return fact_words(text.lower())
 
 
-def count_sources(report: Report, copies: UnionFind) -> dict[str, int]:
+def count_sources(report: Report, copies: DisjointSet[str]) -> dict[str, int]:
     """Per content word: how many independent articles (copies count once) use it in their
     title or body."""
     found: dict[str, set[str]] = {}
-    for aid in copies.parent:
+    for aid in copies:
         article = report.article(aid)
         words = set(content_words(article.title or ""))
         for sentence in article.sentences:
             words |= content_words(sentence.text)
         for word in words:
-            found.setdefault(word, set()).add(copies.find(aid))
+            found.setdefault(word, set()).add(copies[aid])
     return {w: len(groups) for w, groups in found.items()}
 
 
