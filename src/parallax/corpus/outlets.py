@@ -272,11 +272,7 @@ class Registry:
                 (outlet_id,),
             )
             if names and display_name(str(names[0][0])):
-                best = self.unclashed(display_name(str(names[0][0])), outlet_id)
-                self.store.execute(
-                    "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?",
-                    (best, name_key(best), outlet_id),
-                )
+                self.rename(outlet_id, self.unclashed(display_name(str(names[0][0])), outlet_id))
 
     def give_way(self, name: str, outlet_id: int) -> None:
         """Rename the outlets the records named ``name`` before ``outlet_id`` (a publisher of the
@@ -286,10 +282,12 @@ class Registry:
             "AND named_by = 'records'",
             (name_key(name), outlet_id),
         ):
-            renamed = self.unclashed(name, int(other))
-            self.store.execute(
-                "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?", (renamed, name_key(renamed), other)
-            )
+            self.rename(int(other), self.unclashed(name, int(other)))
+
+    def rename(self, outlet_id: int, name: str) -> None:
+        self.store.execute(
+            "UPDATE outlets SET name = ?, name_key = ? WHERE id = ?", (name, name_key(name), outlet_id)
+        )
 
     def unclashed(self, name: str, outlet_id: int) -> str:
         """``name``, or "name (site)" when another outlet already goes by it (a second CBS News site)."""
